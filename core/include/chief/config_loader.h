@@ -1,0 +1,31 @@
+#pragma once
+// ConfigLoader: parses chief.yaml text, validates every rule, and reports all problems at once.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chief/config_model.h"
+#include "chief/diagnostic.h"
+#include "chief/file_probe.h"
+
+namespace chief {
+
+// What the loader needs from outside: where the file lives and how to inspect paths.
+struct LoadContext {
+    std::string sourcePath;    // absolute path of the config, used in messages and to resolve paths
+    const FileProbe* files = nullptr;
+    std::string systemTimezone = "UTC";  // used when neither schedule nor defaults name a zone
+};
+
+// The outcome: a config when there are no errors, and every diagnostic either way.
+struct LoadResult {
+    std::optional<Config> config;
+    std::vector<Diagnostic> diagnostics;
+    bool ok() const { return config.has_value(); }
+};
+
+LoadResult loadConfig(std::string_view yamlText, const LoadContext& context);
+
+}  // namespace chief

@@ -1,0 +1,92 @@
+#pragma once
+// The loaded configuration: every value resolved, defaults and inheritance applied.
+
+#include <string>
+#include <vector>
+
+#include "chief/diagnostic.h"
+#include "chief/schedule_compiler.h"
+
+namespace chief {
+
+enum class OverlapPolicy { Skip, Queue, Parallel };
+
+const char* overlapName(OverlapPolicy policy);
+
+// Telemetry buffering: how much to hold in memory and where to spool when the monitor is down.
+struct BufferSettings {
+    int maxEvents = 5000;
+    int flushIntervalMs = 1000;
+    std::string spoolFile;  // absolute; empty = chiefd picks <state dir>/telemetry_spool.jsonl
+};
+
+// The top-level `monitor` block.
+struct MonitorSettings {
+    bool enabled = false;
+    std::string endpoint = "http://127.0.0.1:7410";
+    std::string apiKey;
+    int timeoutMs = 400;
+    int heartbeatSeconds = 15;
+    BufferSettings buffer;
+};
+
+// A job's `monitor.check` block: what the monitor should watch for.
+struct CheckSettings {
+    bool enabled = true;
+    int graceSeconds = 120;
+    bool alertOnFailure = true;
+    bool alertOnMiss = true;
+};
+
+// A job's effective monitor settings (enabled, endpoint and key inherited from the top level).
+struct JobMonitor {
+    bool enabled = false;
+    std::string endpoint;
+    std::string apiKey;
+    CheckSettings check;
+};
+
+// One script of a job, with its path resolved and args parsed.
+struct Script {
+    std::string path;          // as written
+    std::string resolvedPath;  // absolute
+    std::vector<std::string> args;
+    std::vector<std::string> interpreter;  // empty: executed directly
+    int timeoutSeconds = 3600;
+    SourcePosition position;
+};
+
+// One job with every inherited value filled in.
+struct Job {
+    std::string name;
+    bool enabled = true;
+    std::string workingDir;  // absolute
+    bool stopOnFailure = true;
+    OverlapPolicy overlap = OverlapPolicy::Skip;
+    std::string timezone;    // the schedule's zone name
+    CompiledSchedule schedule;
+    std::vector<Script> scripts;
+    JobMonitor monitor;
+    SourcePosition position;
+};
+
+// The `defaults` block after resolution.
+struct Defaults {
+    std::string workingDir;  // absolute
+    bool stopOnFailure = true;
+    OverlapPolicy overlap = OverlapPolicy::Skip;
+    std::string timezone;    // effective default zone (explicit, else the system's)
+};
+
+// A whole chief.yaml.
+struct Config {
+    std::string sourcePath;  // absolute path of the file it came from
+    int version = 1;
+    Defaults defaults;
+    MonitorSettings monitor;
+    std::vector<Job> jobs;  // YAML order
+
+    const Job* findJob(std::string_view name) const;
+};
+
+}  // namespace chief

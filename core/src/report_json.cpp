@@ -1,0 +1,77 @@
+#include "chief/report_json.h"
+
+#include "chief/time_format.h"
+
+namespace chief {
+
+namespace {
+
+nlohmann::json cronJson(const CompiledSchedule& schedule) {
+    return schedule.cron.empty() ? nlohmann::json(nullptr) : nlohmann::json(schedule.cron);
+}
+
+}  // namespace
+
+nlohmann::json diagnosticJson(const Diagnostic& d) {
+    return {{"file", d.file},
+            {"line", d.position.line},
+            {"column", d.position.column},
+            {"path", d.path},
+            {"message", d.message},
+            {"severity", d.severity == Severity::Error ? "error" : "warning"}};
+}
+
+nlohmann::json validateReportJson(const LoadResult& result) {
+    nlohmann::json errors = nlohmann::json::array(), warnings = nlohmann::json::array(), jobs = nlohmann::json::array();
+    for (const Diagnostic& d : result.diagnostics)
+        (d.severity == Severity::Error ? errors : warnings).push_back(diagnosticJson(d));
+    if (result.config) {
+        for (const Job& job : result.config->jobs)
+            jobs.push_back({{"name", job.name},
+                            {"enabled", job.enabled},
+                            {"mode", modeName(job.schedule.mode)},
+                            {"cron", cronJson(job.schedule)},
+                            {"timezone", job.timezone},
+                            {"description", job.schedule.description}});
+    }
+    return {{"valid", result.ok()}, {"errors", errors}, {"warnings", warnings}, {"jobs", jobs}};
+}
+
+nlohmann::json jobPreviewJson(const JobPreview& preview) {
+    const Job& job = *preview.job;
+    const CompiledSchedule& s = job.schedule;
+    const ZoneRules& zone = *s.schedule.zone;
+    nlohmann::json runs = nlohmann::json::array();
+    for (const FireTime& fire : preview.nextRuns) runs.push_back(formatIsoInZone(fire.instant, zone));
+    nlohmann::json notes = nlohmann::json::array();
+    for (const PreviewNote& note : preview.notes) notes.push_back({{"kind", noteKindName(note.kind)}, {"message", note.message}});
+    nlohmann::json scripts = nlohmann::json::array();
+    for (const Script& script : job.scripts)
+        scripts.push_back({{"path", script.path},
+                           {"resolved_path", script.resolvedPath},
+                           {"args", script.args},
+                           {"interpreter", script.interpreter},
+                           {"timeout", script.timeoutSeconds}});
+    nlohmann::json exclude = nlohmann::json::array();
+    for (LocalDays day : s.schedule.bounds.excludedDates) exclude.push_back(formatDate(day));
+    const auto& bounds = s.schedule.bounds;
+    return {{"name", job.name},
+            {"enabled", job.enabled},
+            {"frequency", frequencyName(s.frequency)},
+            {"mode", modeName(s.mode)},
+            {"cron", cronJson(s)},
+            {"guard", s.guard.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.guard)},
+            {"timezone", job.timezone},
+            {"description", s.description},
+            {"start", bounds.start ? nlohmann::json(formatIsoInZone(*bounds.start, zone)) : nlohmann::json(nullptr)},
+            {"end", bounds.end ? nlohmann::json(formatIsoInZone(*bounds.end, zone)) : nlohmann::json(nullptr)},
+            {"exclude", exclude},
+            {"overlap", overlapName(job.overlap)},
+            {"stop_on_failure", job.stopOnFailure},
+            {"working_dir", job.workingDir},
+            {"scripts", scripts},
+            {"next_runs", runs},
+            {"notes", notes}};
+}
+
+}  // namespace chief

@@ -1,0 +1,130 @@
+#include "offline_verbs.h"
+
+#include <ostream>
+
+#include "chief/cron_exporter.h"
+#include "chief/key_suggester.h"
+#include "chief/report_json.h"
+#include "chief/time_format.h"
+#include "exit_codes.h"
+#include "text_report.h"
+
+namespace chief::ctl {
+
+namespace {
+
+void printDiagnostics(const LoadResult& loaded, std::ostream& err) {
+    for (const Diagnostic& d : loaded.diagnostics) err << formatDiagnostic(d) << '\n';
+}
+
+// The jobs a --job filter selects, or a usage error naming the known jobs.
+Result<std::vector<const Job*>> selectJobs(const Config& config, const std::optional<std::string>& name) {
+    std::vector<const Job*> jobs;
+    if (!name) {
+        for (const Job& job : config.jobs) jobs.push_back(&job);
+        return jobs;
+    }
+    if (const Job* job = config.findJob(*name)) {
+        jobs.push_back(job);
+        return jobs;
+    }
+    std::vector<std::string_view> names;
+    for (const Job& job : config.jobs) names.push_back(job.name);
+    std::string message = "no job named '" + *name + "' in " + config.sourcePath;
+    if (auto s = suggestClosest(*name, names)) message += " (did you mean '" + *s + "'?)";
+    return makeError(message);
+}
+
+int validate(const CommandLine& command, const OfflineInput& input, std::ostream& out, std::ostream& err) {
+    if (command.json) {
+        out << validateReportJson(input.loaded).dump(2) << '\n';
+    } else {
+        printDiagnostics(input.loaded, err);
+        if (input.loaded.ok()) printValidateSummary(*input.loaded.config, out);
+        else printErrorCount(input.loaded, err);
+    }
+    return input.loaded.ok() ? kExitOk : kExitInvalid;
+}
+
+int preview(const CommandLine& command, const OfflineInput& input, std::ostream& out, std::ostream& err) {
+    const Config& config = *input.loaded.config;
+    auto jobs = selectJobs(config, command.job);
+    if (!jobs) {
+        err << "chiefctl: " << jobs.error() << '\n';
+        return kExitUsage;
+    }
+    SysSeconds from = input.now;
+    if (command.from) {
+        auto parsed = parseDateTime(*command.from);
+        if (!parsed) {
+            err << "chiefctl: invalid --from '" << *command.from << "': " << parsed.error() << '\n';
+            return kExitUsage;
+        }
+        auto zone = ZoneRules::locate(input.systemTimezone);
+        if (!zone) zone = ZoneRules::locate("UTC");
+        from = resolveDateTime(parsed.value(), *zone.value());
+    }
+    std::vector<JobPreview> previews;
+    for (const Job* job : jobs.value()) previews.push_back(previewJob(*job, from, command.count));
+    if (command.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const JobPreview& p : previews) list.push_back(jobPreviewJson(p));
+        nlohmann::json doc = {{"config", config.sourcePath}, {"from", formatIsoUtc(from)}, {"jobs", list}};
+        out << doc.dump(2) << '\n';
+    } else {
+        for (std::size_t i = 0; i < previews.size(); ++i) {
+            if (i > 0) out << '\n';
+            printJobPreview(previews[i], out);
+        }
+    }
+    return kExitOk;
+}
+
+int exportCronVerb(const CommandLine& command, const OfflineInput& input, std::ostream& out, std::ostream& err) {
+    const Config& config = *input.loaded.config;
+    auto jobs = selectJobs(config, command.job);
+    if (!jobs) {
+        err << "chiefctl: " << jobs.error() << '\n';
+        return kExitUsage;
+    }
+    CronExportOptions options;
+    options.now = input.now;
+    const std::string text = exportCron(config, jobs.value(), options);
+    if (command.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const Job* job : jobs.value()) {
+            const CompiledSchedule& s = job->schedule;
+            list.push_back({{"name", job->name},
+                            {"enabled", job->enabled},
+                            {"mode", modeName(s.mode)},
+                            {"cron", s.cron.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.cron)},
+                            {"timezone", job->timezone},
+                            {"dst_differences", cronDstDifferences(*job, input.now, input.now + date::days{366})}});
+        }
+        out << nlohmann::json{{"config", config.sourcePath}, {"crontab", text}, {"jobs", list}}.dump(2) << '\n';
+    } else {
+        out << text;
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+int runOfflineVerb(const CommandLine& command, const OfflineInput& input, std::ostream& out, std::ostream& err) {
+    if (command.verb == Verb::Validate) return validate(command, input, out, err);
+    // The other verbs need a valid config; show why it is not, as validate would.
+    if (!input.loaded.ok()) {
+        if (command.json)
+            out << validateReportJson(input.loaded).dump(2) << '\n';
+        else {
+            printDiagnostics(input.loaded, err);
+            printErrorCount(input.loaded, err);
+        }
+        return kExitInvalid;
+    }
+    if (command.verb == Verb::Preview) return preview(command, input, out, err);
+    if (command.verb == Verb::ExportCron) return exportCronVerb(command, input, out, err);
+    return kExitUsage;
+}
+
+}  // namespace chief::ctl

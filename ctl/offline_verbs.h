@@ -1,0 +1,21 @@
+#pragma once
+// The offline verbs: validate, preview and export-cron on a config file, without the daemon.
+
+#include <iosfwd>
+
+#include "chief/config_loader.h"
+#include "command_line.h"
+
+namespace chief::ctl {
+
+// What an offline verb needs besides the command line: the loaded config and "now".
+struct OfflineInput {
+    const LoadResult& loaded;
+    SysSeconds now;
+    std::string systemTimezone;
+};
+
+// Runs the verb, writing results to `out` and problems to `err`; returns the exit code.
+int runOfflineVerb(const CommandLine& command, const OfflineInput& input, std::ostream& out, std::ostream& err);
+
+}  // namespace chief::ctl
