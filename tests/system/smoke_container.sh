@@ -7,7 +7,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=container.sh
+# shellcheck source=SCRIPTDIR/container.sh
 . "$here/container.sh"
 
 [[ $EUID -eq 0 ]] || { echo "smoke_container: must run as root" >&2; exit 1; }
@@ -27,7 +27,7 @@ ok()   { passed=$((passed + 1)); echo "ok   - $*" >&2; }
 fail() { failed=$((failed + 1)); echo "FAIL - $*" >&2; }
 
 t0=$(date +%s.%N)
-root=$(chief_rootfs_ensure)
+root=$(chief_rootfs_ensure "${CHIEF_SYSTEST_ROOTFS:-}")   # empty = default cache path
 t_rootfs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
 
 name=chief-smoke-$$
