@@ -3,7 +3,7 @@
 add_library(chief_compiler_flags INTERFACE)
 target_compile_options(chief_compiler_flags INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-  -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+  -Wcast-align -Wunused -Woverloaded-virtual
   -Wimplicit-fallthrough -Wformat=2)
 if(CHIEF_WERROR)
   target_compile_options(chief_compiler_flags INTERFACE -Werror)
@@ -12,4 +12,8 @@ if(CHIEF_SANITIZE)
   target_compile_options(chief_compiler_flags INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(chief_compiler_flags INTERFACE -fsanitize=address,undefined)
+endif()
+if(CHIEF_BUILD_FUZZ)
+  # Coverage instrumentation for everything; only the fuzz targets link the libFuzzer driver.
+  target_compile_options(chief_compiler_flags INTERFACE -fsanitize=fuzzer-no-link)
 endif()

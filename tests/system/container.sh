@@ -44,7 +44,7 @@
 : "${CHIEF_SYSTEST_KEEP:=0}"             # 1 = keep per-test dir (logs, upper) at stop
 : "${CHIEF_SYSTEST_NSPAWN_ARGS:=}"       # extra systemd-nspawn args (word-split)
 
-_CHIEF_ROOTFS_FORMAT=1   # bump when the build recipe below changes
+_CHIEF_ROOTFS_FORMAT=2   # bump when the build recipe below changes
 
 # ---------------------------------------------------------------- state
 CHIEF_CT_NAME=""          # machine name
@@ -170,9 +170,11 @@ chief_rootfs_ensure() {
   fi
   # leftovers of interrupted builds (we hold the lock, so nobody else is building)
   for tmp in "$dir".tmp.*; do
-    [[ -d "$tmp" ]] && { _chief_log "removing stale build dir $tmp"; _chief_rmtree "$tmp"; }
+    if [[ -d "$tmp" ]]; then _chief_log "removing stale build dir $tmp"; _chief_rmtree "$tmp"
+    elif [[ -f "$tmp" ]]; then rm -f -- "$tmp"; fi   # its .log
   done
   tmp=$(mktemp -d "$dir.tmp.XXXXXX") || { exec {lockfd}>&-; return 1; }
+  chmod 0755 "$tmp"   # mktemp makes it 0700: it becomes the container's / (copy mode)
   t0=$(_chief_now)
   _chief_log "building rootfs in $tmp (log: $tmp.log)"
   _chief_rootfs_build "$tmp" "$cfg" >"$tmp.log" 2>&1 || rc=$?
@@ -309,6 +311,7 @@ chief_container_boot() {
       _chief_log "paths contain ',' or ':'; overlayfs not possible"
     else
       mkdir -p "$CHIEF_CT_DIR"/{upper,work,root}
+      chmod 0755 "$CHIEF_CT_DIR"/upper "$CHIEF_CT_DIR"/root   # upper's mode is the container's / mode
       if mount -t overlay "chief-systest-$name" \
            -o "lowerdir=$root,upperdir=$CHIEF_CT_DIR/upper,workdir=$CHIEF_CT_DIR/work" \
            "$CHIEF_CT_DIR/root"; then
@@ -461,6 +464,8 @@ chief_container_stop() {
     _chief_wait_gone "$CHIEF_CT_PID1" "$CHIEF_CT_PID1_START" 10 || rc=1
   fi
   CHIEF_CT_NSPAWN_PID=""; CHIEF_CT_NSPAWN_START=""; CHIEF_CT_PID1=""; CHIEF_CT_PID1_START=""
+  # a SIGKILLed nspawn leaves its (empty) propagation dir behind
+  if [[ -n "$CHIEF_CT_NAME" ]]; then rmdir "/run/systemd/nspawn/propagate/$CHIEF_CT_NAME" 2>/dev/null || true; fi
   _chief_cgroup_cleanup
   if [[ -n "$CHIEF_CT_MOUNTED" ]]; then
     _chief_log "container $n: umount $CHIEF_CT_MOUNTED"

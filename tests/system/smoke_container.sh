@@ -84,7 +84,7 @@ Description=Chief smoke test unit
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=/bin/sh -c 'echo "{\"chief\":\"smoke-ok\"}" | jq -r .chief'
+ExecStart=/usr/bin/jq -nr '"smoke-ok"'
 UNIT
 dpkg-deb --root-owner-group -b "$pkg" "$workdir/chief-smoke-dummy.deb" >/dev/null
 chief_container_copy_in "$workdir/chief-smoke-dummy.deb" /tmp/chief-smoke-dummy.deb
@@ -95,7 +95,10 @@ if chief_container_exec apt-get install -y -q /tmp/chief-smoke-dummy.deb >/dev/n
    chief_container_exec systemctl is-active -q chief-smoke.service &&
    chief_container_exec journalctl -u chief-smoke.service --no-pager -o cat | grep -qx 'smoke-ok'; then
   ok "apt-get install ./chief-smoke-dummy.deb (Depends: jq from mirror), unit ran"
-else fail "local .deb install / unit start"; fi
+else
+  fail "local .deb install / unit start"
+  chief_container_exec systemctl status --no-pager chief-smoke.service >&2 || true
+fi
 
 # 7. copy_in of a directory keeps contents and modes
 mkdir -p "$workdir/tree/sub"; echo hi >"$workdir/tree/sub/f"; chmod 0750 "$workdir/tree/sub/f"

@@ -26,9 +26,9 @@ std::optional<std::string> PosixFileProbe::findProgram(const std::string& name) 
     std::size_t start = 0;
     while (start <= searchPath_.size()) {
         const std::size_t colon = searchPath_.find(':', start);
-        std::string dir = searchPath_.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-        if (dir.empty()) dir = ".";
-        const std::string candidate = dir + "/" + name;
+        const std::string dir = searchPath_.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+        // An empty PATH entry means the current directory, as execvp reads it.
+        const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
         if (isExecutable(candidate)) return candidate;
         if (colon == std::string::npos) break;
         start = colon + 1;

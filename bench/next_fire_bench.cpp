@@ -1,0 +1,70 @@
+// Nanoseconds per next-fire computation for the schedule shapes operators use most.
+// Each case compiles its schedule from YAML (as chiefd would) and asks for the next fire
+// time after instants spread over two years, so every lookup does real DST work.
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "chief/config_loader.h"
+#include "fake_file_probe.h"
+
+namespace {
+
+chief::Schedule compile(const std::string& scheduleYaml) {
+    const chief::testing::FakeFileProbe files;
+    chief::LoadContext context;
+    context.sourcePath = "/etc/chief/chief.yaml";
+    context.files = &files;
+    const std::string yaml = "jobs:\n  - name: bench\n    schedule: " + scheduleYaml + "\n    scripts: [{path: run.sh}]\n";
+    const chief::LoadResult result = chief::loadConfig(yaml, context);
+    if (!result.config) throw std::runtime_error("benchmark schedule did not load: " + scheduleYaml);
+    return result.config->jobs.front().schedule.schedule;
+}
+
+// 4096 instants, uniformly spread over 2026-2027, fixed seed.
+const std::vector<chief::SysSeconds>& instants() {
+    static const std::vector<chief::SysSeconds> values = [] {
+        std::mt19937_64 rng(20261127);
+        std::uniform_int_distribution<long> dist(1767225600L, 1830297600L);  // 2026-01-01 .. 2028-01-01
+        std::vector<chief::SysSeconds> out;
+        for (int i = 0; i < 4096; ++i) out.emplace_back(chief::Seconds{dist(rng)});
+        return out;
+    }();
+    return values;
+}
+
+void nextFire(benchmark::State& state, const std::string& scheduleYaml) {
+    const chief::Schedule schedule = compile(scheduleYaml);
+    const auto& ts = instants();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto fire = chief::nextFireAfter(schedule, ts[i++ & 4095]);
+        benchmark::DoNotOptimize(fire);
+    }
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(nextFire, daily_0600_new_york,
+                  std::string(R"({frequency: daily, time: "06:00", timezone: America/New_York})"));
+BENCHMARK_CAPTURE(nextFire, weekdays_1430_new_york,
+                  std::string(R"({frequency: daily, time: "14:30", weekdays_only: true, timezone: America/New_York})"));
+BENCHMARK_CAPTURE(nextFire, last_friday_1800_new_york,
+                  std::string(R"({frequency: monthly, ordinal: last, day: friday, time: "18:00", timezone: America/New_York})"));
+BENCHMARK_CAPTURE(nextFire, every_10_minutes_new_york,
+                  std::string(R"({frequency: interval, every: 10m, timezone: America/New_York})"));
+BENCHMARK_CAPTURE(nextFire, monthly_1st_0900_new_york,
+                  std::string(R"({frequency: monthly, day_of_month: 1, time: "09:00", timezone: America/New_York})"));
+BENCHMARK_CAPTURE(nextFire, yearly_jan_1_new_york,
+                  std::string(R"({frequency: yearly, month: january, day_of_month: 1, time: "00:00", timezone: America/New_York})"));
+BENCHMARK_CAPTURE(nextFire, daily_0230_berlin,
+                  std::string(R"({frequency: daily, time: "02:30", timezone: Europe/Berlin})"));
+BENCHMARK_CAPTURE(nextFire, weekdays_0900_kolkata,
+                  std::string(R"({frequency: weekly, day: monday-friday, time: "09:00", timezone: Asia/Kolkata})"));
+BENCHMARK_CAPTURE(nextFire, every_90_minutes_new_york,
+                  std::string(R"({frequency: interval, every: 90m, timezone: America/New_York})"));
+
+BENCHMARK_MAIN();

@@ -1,0 +1,83 @@
+#pragma once
+// YamlTree: a compact, read-only YAML document with source positions, built from libyaml events.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "chief/diagnostic.h"
+
+namespace chief {
+
+class YamlTree;
+
+// A node of a YamlTree: a handle (tree + index), cheap to copy, valid while the tree lives.
+class YamlNode {
+public:
+    enum class Kind : std::uint8_t { Null, Scalar, Sequence, Mapping };
+
+    YamlNode() = default;
+    Kind kind() const;
+    bool isNull() const { return kind() == Kind::Null; }
+    bool isScalar() const { return kind() == Kind::Scalar; }
+    bool isSequence() const { return kind() == Kind::Sequence; }
+    bool isMapping() const { return kind() == Kind::Mapping; }
+    // Written without quotes and without a tag, so "true" and 5 may be read as bool and int.
+    bool isPlain() const;
+    const std::string& text() const;  // scalar text ("" for other kinds)
+    SourcePosition position() const;  // 1-based line and column of the node's first character
+
+    std::size_t size() const;                    // sequence items or mapping entries
+    YamlNode item(std::size_t index) const;      // sequence item
+    YamlNode key(std::size_t index) const;       // mapping key
+    YamlNode value(std::size_t index) const;     // mapping value
+
+private:
+    friend class YamlTree;
+    YamlNode(const YamlTree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
+    const YamlTree* tree_ = nullptr;
+    std::uint32_t index_ = 0;
+};
+
+// A YAML syntax problem at a position.
+struct YamlSyntaxError {
+    SourcePosition position;
+    std::string message;
+};
+
+// One parsed YAML stream. Aliases share the anchored node (no copies, no cycles: an alias
+// may only name a node that is complete, so "&a [*a]" is an error).
+class YamlTree {
+public:
+    // Parses `text` (UTF-8). Either every document, or the first syntax error.
+    static std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> parse(std::string_view text);
+
+    std::size_t documentCount() const { return documents_.size(); }
+    YamlNode document(std::size_t index) const { return YamlNode(this, documents_[index]); }
+
+    YamlTree(YamlTree&&) noexcept = default;
+    YamlTree& operator=(YamlTree&&) noexcept = default;
+    YamlTree(const YamlTree&) = delete;
+    YamlTree& operator=(const YamlTree&) = delete;
+
+private:
+    friend class YamlNode;
+    friend class YamlTreeBuilder;
+    YamlTree() = default;
+
+    struct Node {
+        YamlNode::Kind kind = YamlNode::Kind::Null;
+        bool plain = false;
+        std::int32_t line = 0;
+        std::int32_t column = 0;
+        std::string text;
+        std::vector<std::uint32_t> children;  // sequence: items; mapping: key, value, key, value...
+    };
+    std::vector<Node> nodes_;
+    std::vector<std::uint32_t> documents_;
+};
+
+}  // namespace chief

@@ -1,0 +1,165 @@
+#include "chief/yaml_tree.h"
+
+#include <yaml.h>
+
+#include <memory>
+#include <unordered_map>
+
+namespace chief {
+
+namespace {
+
+const std::string kEmpty;
+
+bool isNullText(const std::string& text) { return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL"; }
+
+SourcePosition positionOf(const yaml_mark_t& mark) {
+    return {static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
+}
+
+}  // namespace
+
+YamlNode::Kind YamlNode::kind() const { return tree_ ? tree_->nodes_[index_].kind : Kind::Null; }
+bool YamlNode::isPlain() const { return tree_ && tree_->nodes_[index_].plain; }
+const std::string& YamlNode::text() const { return tree_ ? tree_->nodes_[index_].text : kEmpty; }
+SourcePosition YamlNode::position() const {
+    if (!tree_) return {};
+    const auto& n = tree_->nodes_[index_];
+    return {n.line, n.column};
+}
+std::size_t YamlNode::size() const {
+    if (!tree_) return 0;
+    const auto& n = tree_->nodes_[index_];
+    if (n.kind == Kind::Sequence) return n.children.size();
+    if (n.kind == Kind::Mapping) return n.children.size() / 2;
+    return 0;
+}
+YamlNode YamlNode::item(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[i]); }
+YamlNode YamlNode::key(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[2 * i]); }
+YamlNode YamlNode::value(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[2 * i + 1]); }
+
+// Turns libyaml's event stream into YamlTree nodes with an explicit stack (no recursion, so
+// deeply nested input cannot overflow the C++ stack).
+class YamlTreeBuilder {
+public:
+    std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> build(std::string_view text) {
+        yaml_parser_t parser;
+        if (!yaml_parser_initialize(&parser)) return fail({}, "out of memory starting the YAML parser");
+        std::unique_ptr<yaml_parser_t, decltype(&yaml_parser_delete)> guard(&parser, yaml_parser_delete);
+        yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+        while (true) {
+            yaml_event_t event;
+            if (!yaml_parser_parse(&parser, &event)) return syntaxError(parser, text);
+            std::unique_ptr<yaml_event_t, decltype(&yaml_event_delete)> eventGuard(&event, yaml_event_delete);
+            if (auto error = handle(event)) return {std::nullopt, error};
+            if (event.type == YAML_STREAM_END_EVENT) break;
+        }
+        return {std::move(tree_), std::nullopt};
+    }
+
+private:
+    static std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> fail(SourcePosition at, std::string message) {
+        return {std::nullopt, YamlSyntaxError{at, std::move(message)}};
+    }
+
+    static std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> syntaxError(const yaml_parser_t& parser,
+                                                                                            std::string_view text) {
+        std::string message = parser.problem ? parser.problem : "malformed YAML";
+        if (parser.context) message += std::string(" (") + parser.context + ")";
+        // libyaml's words for a tab are cryptic; tabs are the commonest cause of this error.
+        const std::size_t offset = parser.problem_mark.index;
+        if (parser.error == YAML_SCANNER_ERROR && offset < text.size() && text[offset] == '\t')
+            message = "tab characters are not allowed for indentation in YAML; indent with spaces";
+        SourcePosition at = positionOf(parser.problem_mark);
+        if (parser.error == YAML_READER_ERROR) {
+            // Reader errors (bad UTF-8, control characters) have only a byte offset.
+            message = std::string(parser.problem ? parser.problem : "unreadable input") + " at byte " +
+                      std::to_string(parser.problem_offset);
+            at = {};
+        }
+        return fail(at, message);
+    }
+
+    std::optional<YamlSyntaxError> handle(const yaml_event_t& event) {
+        switch (event.type) {
+            case YAML_DOCUMENT_START_EVENT: anchors_.clear(); return std::nullopt;
+            case YAML_SCALAR_EVENT: {
+                const auto& s = event.data.scalar;
+                std::string value(reinterpret_cast<const char*>(s.value), s.length);
+                const bool plain = s.plain_implicit && s.style == YAML_PLAIN_SCALAR_STYLE;
+                const bool null = plain && isNullText(value);
+                const std::uint32_t index = add(null ? YamlNode::Kind::Null : YamlNode::Kind::Scalar, plain, event.start_mark);
+                if (!null) tree_.nodes_[index].text = std::move(value);
+                attach(index);
+                return finish(index, s.anchor);
+            }
+            case YAML_SEQUENCE_START_EVENT:
+                open(add(YamlNode::Kind::Sequence, false, event.start_mark), event.data.sequence_start.anchor);
+                return std::nullopt;
+            case YAML_MAPPING_START_EVENT:
+                open(add(YamlNode::Kind::Mapping, false, event.start_mark), event.data.mapping_start.anchor);
+                return std::nullopt;
+            case YAML_SEQUENCE_END_EVENT:
+            case YAML_MAPPING_END_EVENT: {
+                const Open top = stack_.back();
+                stack_.pop_back();
+                return finish(top.index, top.anchor.empty() ? nullptr : reinterpret_cast<const yaml_char_t*>(top.anchor.c_str()));
+            }
+            case YAML_ALIAS_EVENT: {
+                const std::string name(reinterpret_cast<const char*>(event.data.alias.anchor));
+                const auto it = anchors_.find(name);
+                if (it == anchors_.end())
+                    return YamlSyntaxError{positionOf(event.start_mark),
+                                           "alias *" + name + " refers to no complete anchored node (&" + name + ")"};
+                attach(it->second);
+                return std::nullopt;
+            }
+            default: return std::nullopt;
+        }
+    }
+
+    std::uint32_t add(YamlNode::Kind kind, bool plain, const yaml_mark_t& mark) {
+        YamlTree::Node node;
+        node.kind = kind;
+        node.plain = plain;
+        node.line = static_cast<std::int32_t>(mark.line) + 1;
+        node.column = static_cast<std::int32_t>(mark.column) + 1;
+        tree_.nodes_.push_back(std::move(node));
+        return static_cast<std::uint32_t>(tree_.nodes_.size() - 1);
+    }
+
+    void open(std::uint32_t index, const yaml_char_t* anchor) {
+        attach(index);
+        stack_.push_back({index, anchor ? std::string(reinterpret_cast<const char*>(anchor)) : std::string()});
+    }
+
+    // Anchors are registered once their node is complete, so an alias can never point into
+    // an unfinished ancestor and the tree stays acyclic.
+    std::optional<YamlSyntaxError> finish(std::uint32_t index, const yaml_char_t* anchor) {
+        if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = index;
+        return std::nullopt;
+    }
+
+    void attach(std::uint32_t index) {
+        if (stack_.empty()) {
+            tree_.documents_.push_back(index);
+            return;
+        }
+        tree_.nodes_[stack_.back().index].children.push_back(index);
+    }
+
+    struct Open {
+        std::uint32_t index;
+        std::string anchor;
+    };
+    YamlTree tree_;
+    std::vector<Open> stack_;
+    std::unordered_map<std::string, std::uint32_t> anchors_;
+};
+
+std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> YamlTree::parse(std::string_view text) {
+    return YamlTreeBuilder().build(text);
+}
+
+}  // namespace chief

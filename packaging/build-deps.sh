@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what building and testing Chief needs on Debian 12, from Debian's own packages.
+# Usage: packaging/build-deps.sh [--with-fuzz]   (run as root)
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates tzdata
+  libyaml-cpp-dev libsystemd-dev libboost-dev libhowardhinnant-date-dev
+  libcurl4-openssl-dev nlohmann-json3-dev libsqlite3-dev
+  catch2 libbenchmark-dev
+)
+if [[ "${1:-}" == "--with-fuzz" ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "build-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "build-deps: all ${#packages[@]} packages already installed" >&2
+fi

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command: installs dependencies, builds from scratch, runs every test.
+# Run as root on Debian 12 from anywhere: bash tests/run-all.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash packaging/build-deps.sh --with-fuzz
+
+jobs=$(nproc)
+echo "== release build (-Werror) and the full test suite" >&2
+rm -rf build/release
+cmake --preset release
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs"
+
+echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
+rm -rf build/asan
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+ctest --preset asan -j "$jobs" -L unit
+
+echo "== config loader fuzz smoke run (${CHIEF_FUZZ_SECONDS:=60} s)" >&2
+bash tests/fuzz/run-fuzz.sh "$CHIEF_FUZZ_SECONDS"
+
+echo "== all tests passed" >&2
