@@ -171,9 +171,10 @@ std::string formatCronField(std::uint64_t bits, int low, int high) {
             expected |= std::uint64_t{1} << v;
             last = v;
         }
-        if (expected == bits && step > 1 && last + step > high && count >= 3) {
-            if (first == low) return "*/" + std::to_string(step);
-            return std::to_string(first) + "-" + std::to_string(high) + "/" + std::to_string(step);
+        // Short lists read better spelled out ("1,3,5" rather than "1-6/2").
+        if (expected == bits && step > 1 && last + step > high) {
+            if (first == low && count >= 3) return "*/" + std::to_string(step);
+            if (count >= 4) return std::to_string(first) + "-" + std::to_string(high) + "/" + std::to_string(step);
         }
     }
     std::string out;
@@ -272,10 +273,14 @@ CompiledSchedule compileSchedule(const ScheduleSpec& spec) {
             out.description = intervalPhrase(n);
             if (spec.startLocal)
                 out.description += ", counted from " + formatLocalMinute(*spec.startLocal);
-            else if (divisibleDay && n < 1440)
-                out.description += ", aligned to local midnight";
-            else
+            else if (n == 1440)
+                out.description += " at 00:00";
+            else if (n > 1440)
                 out.description += " at 00:00, counted from 1970-01-01";
+            else if (!divisibleDay)
+                out.description += ", counted from 1970-01-01 00:00";
+            else if (60 % n != 0)
+                out.description += ", aligned to local midnight";
             if (!divisibleDay && n < 1440)
                 out.notes.emplace_back(plural(n, "minute") +
                                        " does not divide a day, so run times shift from day to day");

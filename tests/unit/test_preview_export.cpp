@@ -1,0 +1,199 @@
+#include <catch2/catch.hpp>
+
+#include "chief/cron_exporter.h"
+#include "chief/report_json.h"
+#include "chief/schedule_preview.h"
+#include "chief/time_format.h"
+#include "config_fixture.h"
+
+using namespace chief;
+using namespace chief::testing;
+
+namespace {
+
+Config configOf(const std::string& yaml) {
+    const LoadResult result = loadYaml(yaml);
+    INFO((result.diagnostics.empty() ? std::string() : formatDiagnostic(result.diagnostics.front())));
+    REQUIRE(result.ok());
+    return *result.config;
+}
+
+SysSeconds at(const char* iso) {
+    auto parsed = parseDateTime(iso);
+    REQUIRE(parsed);
+    REQUIRE(parsed.value().offset);
+    return SysSeconds{parsed.value().local.time_since_epoch() - *parsed.value().offset};
+}
+
+std::vector<std::string> isoRuns(const JobPreview& preview) {
+    std::vector<std::string> out;
+    for (const FireTime& f : preview.nextRuns) out.push_back(formatIsoInZone(f.instant, *preview.job->schedule.schedule.zone));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("preview flags a run skipped by spring-forward", "[preview]") {
+    const Config config = configOf(jobWithSchedule("      frequency: daily\n      time: \"02:30\"\n      timezone: America/New_York\n"));
+    const JobPreview p = previewJob(config.jobs[0], at("2027-03-12T12:00Z"), 3);
+    CHECK(isoRuns(p) == std::vector<std::string>{"2027-03-13T02:30:00-05:00", "2027-03-15T02:30:00-04:00",
+                                                 "2027-03-16T02:30:00-04:00"});
+    REQUIRE(p.notes.size() == 1);
+    CHECK(p.notes[0].kind == PreviewNote::Kind::DstSkipped);
+    CHECK(p.notes[0].message ==
+          "2027-03-14 02:30 does not exist in America/New_York (clocks jump from 02:00 to 03:00): that run is skipped");
+}
+
+TEST_CASE("preview flags an ambiguous time that runs once", "[preview]") {
+    const Config config = configOf(jobWithSchedule("      frequency: daily\n      time: \"02:30\"\n      timezone: Europe/Berlin\n"));
+    const JobPreview p = previewJob(config.jobs[0], at("2026-10-24T12:00Z"), 2);
+    CHECK(isoRuns(p) == std::vector<std::string>{"2026-10-25T02:30:00+02:00", "2026-10-26T02:30:00+01:00"});
+    REQUIRE(p.nextRuns.size() == 2);
+    CHECK(p.nextRuns[0].ambiguous);
+    REQUIRE(p.notes.size() == 1);
+    CHECK(p.notes[0].kind == PreviewNote::Kind::DstAmbiguous);
+    CHECK(p.notes[0].message ==
+          "2026-10-25 02:30 occurs twice in Europe/Berlin (clocks go back from 03:00 to 02:00): runs once, at its first "
+          "occurrence (CEST, +02:00)");
+}
+
+TEST_CASE("preview groups the DST effects of a frequent schedule into one note per change", "[preview]") {
+    const Config config = configOf(jobWithSchedule("      frequency: interval\n      every: 15m\n      timezone: America/New_York\n"));
+    const JobPreview spring = previewJob(config.jobs[0], at("2027-03-14T06:50Z"), 2);  // 01:50 EST
+    CHECK(isoRuns(spring) == std::vector<std::string>{"2027-03-14T03:00:00-04:00", "2027-03-14T03:15:00-04:00"});
+    REQUIRE(spring.notes.size() == 1);
+    CHECK(spring.notes[0].message ==
+          "2027-03-14 02:00–02:45 do not exist in America/New_York (clocks jump from 02:00 to 03:00): 4 runs are skipped");
+    const JobPreview fall = previewJob(config.jobs[0], at("2026-11-01T04:50Z"), 6);  // 00:50 EDT
+    CHECK(isoRuns(fall) == std::vector<std::string>{"2026-11-01T01:00:00-04:00", "2026-11-01T01:15:00-04:00",
+                                                    "2026-11-01T01:30:00-04:00", "2026-11-01T01:45:00-04:00",
+                                                    "2026-11-01T02:00:00-05:00", "2026-11-01T02:15:00-05:00"});
+    REQUIRE(fall.notes.size() == 1);
+    CHECK(fall.notes[0].message ==
+          "2026-11-01 01:00–01:45 occur twice in America/New_York (clocks go back from 02:00 to 01:00): each runs once, "
+          "at its first occurrence (EDT, -04:00)");
+}
+
+TEST_CASE("preview says when a schedule has ended", "[preview]") {
+    const Config config = configOf(
+        jobWithSchedule("      frequency: daily\n      time: \"06:00\"\n      end: \"2026-01-02\"\n      timezone: UTC\n"));
+    const JobPreview p = previewJob(config.jobs[0], at("2026-01-01T00:00Z"), 5);
+    CHECK(isoRuns(p) == std::vector<std::string>{"2026-01-01T06:00:00+00:00", "2026-01-02T06:00:00+00:00"});
+    REQUIRE(p.notes.size() == 1);
+    CHECK(p.notes[0].kind == PreviewNote::Kind::Ended);
+    CHECK(p.notes[0].message == "no further runs: the schedule ends at 2026-01-02T23:59:59+00:00");
+}
+
+TEST_CASE("preview JSON carries the documented fields", "[preview][json]") {
+    const Config config = configOf(jobWithSchedule(
+        "      frequency: monthly\n      ordinal: last\n      day: friday\n      time: \"18:00\"\n      exclude: [2026-12-25]\n"));
+    const JobPreview p = previewJob(config.jobs[0], at("2026-12-01T00:00Z"), 2);
+    const nlohmann::json j = jobPreviewJson(p);
+    CHECK(j["name"] == "job");
+    CHECK(j["enabled"] == true);
+    CHECK(j["mode"] == "hybrid");
+    CHECK(j["cron"] == "0 18 * * 5");
+    CHECK(j["timezone"] == "UTC");
+    CHECK(j["description"] == "on the last Friday of every month at 18:00");
+    CHECK(j["next_runs"] == nlohmann::json::array({"2027-01-29T18:00:00+00:00", "2027-02-26T18:00:00+00:00"}));
+    CHECK(j["exclude"] == nlohmann::json::array({"2026-12-25"}));
+    CHECK(j["notes"].is_array());
+    CHECK(j["scripts"][0]["resolved_path"] == "/etc/chief/run.sh");
+}
+
+TEST_CASE("validate JSON lists errors with positions and jobs with modes", "[json]") {
+    const LoadResult bad = loadYaml(jobWithSchedule("      frequency: daily\n      time: \"25:00\"\n"));
+    const nlohmann::json j = validateReportJson(bad);
+    CHECK(j["valid"] == false);
+    REQUIRE(j["errors"].size() == 1);
+    CHECK(j["errors"][0]["file"] == kConfigPath);
+    CHECK(j["errors"][0]["line"] == 5);
+    CHECK(j["errors"][0]["column"] == 13);
+    CHECK(j["errors"][0]["path"] == "jobs[0].schedule.time");
+    CHECK(j["jobs"].empty());
+    const LoadResult good = loadYaml(jobWithSchedule("      frequency: interval\n      every: 90m\n"));
+    const nlohmann::json g = validateReportJson(good);
+    CHECK(g["valid"] == true);
+    CHECK(g["jobs"][0] == nlohmann::json({{"name", "job"},
+                                          {"enabled", true},
+                                          {"mode", "runtime_only"},
+                                          {"cron", nullptr},
+                                          {"timezone", "UTC"},
+                                          {"description", "every 90 minutes, aligned to local midnight"}}));
+}
+
+TEST_CASE("export-cron writes CRON_TZ, guarded one-shot commands and comments", "[export]") {
+    const std::string yaml = R"(
+jobs:
+  - name: ga-daily
+    schedule: {frequency: daily, time: "06:00", timezone: America/New_York}
+    scripts: [{path: run.sh}]
+  - name: month-end
+    schedule: {frequency: monthly, ordinal: last, day: friday, time: "18:00"}
+    scripts: [{path: run.sh}]
+  - name: rolling
+    schedule: {frequency: interval, every: 90m}
+    scripts: [{path: run.sh}]
+  - name: off
+    enabled: false
+    schedule: {frequency: daily, time: "07:00"}
+    scripts: [{path: run.sh}]
+)";
+    Config config = configOf(yaml);
+    config.sourcePath = "/etc/chief/my 100% config.yaml";
+    CronExportOptions options;
+    options.now = at("2026-06-01T00:00Z");
+    const std::string text = exportCron(config, {}, options);
+    const std::string expected = R"(# Chief jobs exported from /etc/chief/my 100% config.yaml at 2026-06-01T00:00:00Z.
+# Each line runs one job once through chiefd's one-shot mode; --respect-schedule makes chiefd
+# re-check the schedule, which hybrid lines rely on. CRON_TZ sets the zone of the lines after it
+# (cronie); a cron without CRON_TZ support reads every line in the system's zone.
+
+# ga-daily: every day at 06:00 [pure_cron]
+CRON_TZ=America/New_York
+0 6 * * * chiefd --once --config '/etc/chief/my 100\% config.yaml' --job ga-daily --respect-schedule
+
+# month-end: on the last Friday of every month at 18:00 [hybrid]
+# hybrid: cron fires at a superset; the guard runs it only on the last Friday of the month.
+CRON_TZ=UTC
+0 18 * * 5 chiefd --once --config '/etc/chief/my 100\% config.yaml' --job month-end --respect-schedule
+
+# rolling: every 90 minutes, aligned to local midnight [runtime_only]
+# runtime_only: no single cron line fires on this schedule; run it under chiefd.
+
+# off: every day at 07:00 [pure_cron]
+# disabled in the config; uncomment to run it anyway:
+# CRON_TZ=UTC
+# 0 7 * * * chiefd --once --config '/etc/chief/my 100\% config.yaml' --job off --respect-schedule
+)";
+    CHECK(text == expected);
+}
+
+TEST_CASE("export-cron comments where cron's DST handling differs", "[export]") {
+    const std::string yaml = R"(
+jobs:
+  - name: fixed
+    schedule: {frequency: daily, time: "02:30", timezone: America/New_York}
+    scripts: [{path: run.sh}]
+  - name: frequent
+    schedule: {frequency: interval, every: 30m, timezone: America/New_York}
+    scripts: [{path: run.sh}]
+  - name: safe
+    schedule: {frequency: daily, time: "12:00", timezone: America/New_York}
+    scripts: [{path: run.sh}]
+  - name: kolkata
+    schedule: {frequency: interval, every: 30m, timezone: Asia/Kolkata}
+    scripts: [{path: run.sh}]
+)";
+    const Config config = configOf(yaml);
+    const SysSeconds from = at("2026-06-01T00:00Z");
+    const SysSeconds to = from + date::days{366};
+    CHECK(cronDstDifferences(config.jobs[0], from, to) ==
+          std::vector<std::string>{"DST: on 2027-03-14 America/New_York skips 02:00-03:00; Chief skips this job's run at "
+                                   "02:30, while cron (cronie, Vixie) runs it right after the jump"});
+    CHECK(cronDstDifferences(config.jobs[1], from, to) ==
+          std::vector<std::string>{"DST: on 2026-11-01 America/New_York repeats 01:00-02:00; Chief runs each of this "
+                                   "job's 2 runs from 01:00 once, while cron runs them again in the repeated hour"});
+    CHECK(cronDstDifferences(config.jobs[2], from, to).empty());
+    CHECK(cronDstDifferences(config.jobs[3], from, to).empty());
+}
