@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -62,6 +63,65 @@ SourcePosition positionOf(const YAML::Mark& mark) {
 
 SourcePosition positionOf(const YAML::Node& node) { return positionOf(node.Mark()); }
 
+// The position of a list item. yaml-cpp marks an empty item (a "-" with nothing after it) where
+// the next token starts, which is the next item or even past the end of the file, so for those
+// walk back over blanks and comments to the item's own "-".
+SourcePosition itemPosition(const YAML::Node& item, std::string_view source) {
+    const YAML::Mark mark = item.Mark();
+    if (!item.IsNull() || mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) > source.size())
+        return positionOf(item);
+    std::size_t end = static_cast<std::size_t>(mark.pos);
+    while (true) {
+        const std::size_t newline = end == 0 ? std::string_view::npos : source.rfind('\n', end - 1);
+        const std::size_t lineStart = newline == std::string_view::npos ? 0 : newline + 1;
+        std::string_view line = source.substr(lineStart, end - lineStart);
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+                line = line.substr(0, i);
+                break;
+            }
+        }
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+        if (!line.empty()) {
+            if (line.back() != '-') return positionOf(item);
+            const auto lineNumber = std::count(source.begin(), source.begin() + static_cast<std::ptrdiff_t>(lineStart), '\n');
+            return {static_cast<int>(lineNumber) + 1, static_cast<int>(line.size())};
+        }
+        if (lineStart == 0) return positionOf(item);
+        end = lineStart - 1;
+    }
+}
+
+// Where the second document of a stream starts: its "---" line, or the first content after a
+// "..." that ended the first document. Line 0 when there is no such line.
+SourcePosition secondDocumentStart(std::string_view source) {
+    enum class State { BeforeFirst, InFirst, AfterFirst } state = State::BeforeFirst;
+    int lineNumber = 0;
+    std::size_t start = 0;
+    while (start < source.size()) {
+        ++lineNumber;
+        const std::size_t newline = source.find('\n', start);
+        std::string_view line = source.substr(start, newline == std::string_view::npos ? std::string_view::npos : newline - start);
+        start = newline == std::string_view::npos ? source.size() : newline + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        const auto isMarker = [&](std::string_view marker) {
+            return line.starts_with(marker) && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+        };
+        const std::size_t first = line.find_first_not_of(" \t");
+        const bool content = first != std::string_view::npos && line[first] != '#' && !(first == 0 && line[0] == '%');
+        if (isMarker("---")) {
+            if (state != State::BeforeFirst) return {lineNumber, 1};
+            state = State::InFirst;
+        } else if (isMarker("...")) {
+            if (state == State::InFirst) state = State::AfterFirst;
+        } else if (content) {
+            if (state == State::AfterFirst) return {lineNumber, 1};
+            state = State::InFirst;
+        }
+    }
+    return {};
+}
+
 std::string describeNode(const YAML::Node& node) {
     switch (node.Type()) {
         case YAML::NodeType::Map: return "a mapping";
@@ -89,7 +149,8 @@ public:
                   const std::map<std::string_view, std::string>& misplacedHints = {})
         : path_(std::move(path)), position_(positionOf(node)) {
         std::set<std::string> explicitKeys;
-        collect(sink, node, explicitKeys, /*fromMerge=*/false);
+        std::vector<YAML::Node> visited;
+        collect(sink, node, explicitKeys, visited, /*fromMerge=*/false);
         for (const Entry& entry : entries_) {
             if (contains(allowed, entry.key)) continue;
             std::string message = "unknown key " + inQuotes(entry.key);
@@ -115,7 +176,12 @@ public:
     }
 
 private:
-    void collect(DiagnosticSink& sink, const YAML::Node& node, std::set<std::string>& seen, bool fromMerge) {
+    // `visited` holds every mapping already read, so a mapping that merges itself (through an
+    // alias of an enclosing anchor) or one merged many times over is read only once.
+    void collect(DiagnosticSink& sink, const YAML::Node& node, std::set<std::string>& seen,
+                 std::vector<YAML::Node>& visited, bool fromMerge) {
+        if (std::any_of(visited.begin(), visited.end(), [&](const YAML::Node& v) { return v.is(node); })) return;
+        visited.push_back(node);
         std::vector<YAML::Node> merges;
         for (auto it = node.begin(); it != node.end(); ++it) {
             const YAML::Node key = it->first;
@@ -146,11 +212,11 @@ private:
         // Explicit keys win over merged ones, whatever their order in the file.
         for (const YAML::Node& merge : merges) {
             if (merge.IsMap()) {
-                collect(sink, merge, seen, true);
+                collect(sink, merge, seen, visited, true);
             } else if (merge.IsSequence()) {
                 for (const YAML::Node& item : merge) {
                     if (item.IsMap())
-                        collect(sink, item, seen, true);
+                        collect(sink, item, seen, visited, true);
                     else
                         sink.error(positionOf(item), path_, "a merge key (<<) takes mappings only");
                 }
@@ -168,12 +234,16 @@ private:
 // Reads one chief.yaml document into a Config, reporting every problem it finds.
 class ConfigReader {
 public:
-    ConfigReader(const LoadContext& context, DiagnosticSink& sink)
-        : context_(context), sink_(sink), configDir_(fs::path(context.sourcePath).parent_path().lexically_normal()) {}
+    ConfigReader(const LoadContext& context, std::string_view source, DiagnosticSink& sink)
+        : context_(context),
+          source_(source),
+          sink_(sink),
+          configDir_(fs::path(context.sourcePath).parent_path().lexically_normal()) {}
 
     std::optional<Config> read(const YAML::Node& root) {
         if (!root.IsMap()) {
-            sink_.error(positionOf(root).line ? positionOf(root) : SourcePosition{1, 1}, "",
+            // An empty file has nothing to point at; its null root is marked wherever parsing stopped.
+            sink_.error(!root.IsNull() && positionOf(root).line ? positionOf(root) : SourcePosition{1, 1}, "",
                         root.IsNull() ? "the config is empty: expected a mapping with a \"jobs\" list"
                                       : "the config must be a mapping with a \"jobs\" list, not " + describeNode(root));
             return std::nullopt;
@@ -185,7 +255,7 @@ public:
                            {"schedule", "job keys belong under an item of \"jobs\""},
                            {"scripts", "job keys belong under an item of \"jobs\""}});
         if (const Entry* version = top.find("version")) {
-            if (auto v = readInt(*version, "version", 1)) {
+            if (auto v = readInt(*version, "version", std::numeric_limits<long long>::min())) {
                 if (*v != 1)
                     error(*version, "version", "unsupported version " + std::to_string(*v) + " (this Chief reads version 1)");
                 config.version = static_cast<int>(*v);
@@ -209,10 +279,18 @@ private:
 
     // A plain (unquoted) scalar, or nullopt after reporting what was found instead.
     std::optional<std::string> plainScalar(const Entry& entry, const std::string& path, const char* expected) {
-        if (entry.value.IsScalar() && entry.value.Tag() == "?") return entry.value.Scalar();
+        // "?" is an untagged plain scalar; an explicit core tag such as !!int or !!bool asks
+        // for the same reading, while !!str (like quotes) asks for text.
+        const std::string& tag = entry.value.Tag();
+        const bool coreTag = tag.starts_with("tag:yaml.org,2002:") && tag != "tag:yaml.org,2002:str";
+        if (entry.value.IsScalar() && (tag == "?" || coreTag)) return entry.value.Scalar();
         std::string found = describeNode(entry.value);
         std::string message = "expected " + std::string(expected) + ", got " + found;
-        if (entry.value.IsScalar()) message += " (remove the quotes)";
+        if (entry.value.IsScalar()) {
+            const std::string_view core = "tag:yaml.org,2002:";
+            const std::string shown = tag.starts_with(core) ? "!!" + tag.substr(core.size()) : tag;
+            message += tag == "!" ? " (remove the quotes)" : " (remove the tag " + shown + ")";
+        }
         error(entry, path, message);
         return std::nullopt;
     }
@@ -281,7 +359,7 @@ private:
         std::size_t index = 0;
         for (const YAML::Node& item : entry.value) {
             if (!item.IsScalar()) {
-                sink_.error(positionOf(item), path + "[" + std::to_string(index) + "]",
+                sink_.error(itemPosition(item, source_), path + "[" + std::to_string(index) + "]",
                             "expected a text value, got " + describeNode(item));
                 ok = false;
             } else {
@@ -410,10 +488,14 @@ private:
             if (auto v = readBool(*e, "monitor.enabled")) monitor.enabled = *v;
         if (const Entry* e = map->find("endpoint")) {
             if (auto v = readString(*e, "monitor.endpoint")) {
-                const bool http = v->starts_with("http://") && v->size() > 7;
-                const bool https = v->starts_with("https://") && v->size() > 8;
-                if (!http && !https)
+                const std::size_t schemeLength = v->starts_with("http://") ? 7 : v->starts_with("https://") ? 8 : 0;
+                const std::size_t hostEnd = std::min(v->find_first_of("/?#", schemeLength), v->size());
+                const std::string host = schemeLength ? v->substr(schemeLength, hostEnd - schemeLength) : "";
+                if (schemeLength == 0)
                     error(*e, "monitor.endpoint", "endpoint " + inQuotes(*v) + " must start with http:// or https://");
+                else if (host.empty() || host.front() == ':' || host.front() == '@')
+                    error(*e, "monitor.endpoint",
+                          "endpoint " + inQuotes(*v) + " has no host (for example http://127.0.0.1:7410)");
                 else
                     monitor.endpoint = *v;
             }
@@ -456,7 +538,7 @@ private:
         for (const YAML::Node& node : jobs->value) {
             const std::string path = "jobs[" + std::to_string(index++) + "]";
             if (!node.IsMap()) {
-                sink_.error(positionOf(node), path, "expected a job (a mapping with name, schedule and scripts), got " + describeNode(node));
+                sink_.error(itemPosition(node, source_), path, "expected a job (a mapping with name, schedule and scripts), got " + describeNode(node));
                 continue;
             }
             if (std::optional<Job> job = readJob(node, path, config)) config.jobs.push_back(std::move(*job));
@@ -469,8 +551,9 @@ private:
             for (std::string_view k : kScheduleKeys)
                 if (k != "timezone") h.emplace(k, "it belongs under \"schedule\"");
             for (std::string_view k : {"path", "args", "timeout", "interpreter"}) h.emplace(k, "it belongs under an item of \"scripts\"");
-            for (std::string_view k : {"check", "grace_seconds", "alert_on_failure", "alert_on_miss"})
-                h.emplace(k, "it belongs under \"monitor\"");
+            h.emplace("check", "it belongs under \"monitor\"");
+            for (std::string_view k : {"grace_seconds", "alert_on_failure", "alert_on_miss"})
+                h.emplace(k, "it belongs under \"monitor.check\"");
             return h;
         }();
         const std::size_t errorsBefore = errorCount();
@@ -584,7 +667,7 @@ private:
         for (const YAML::Node& node : entry.value) {
             const std::string sp = path + "[" + std::to_string(index++) + "]";
             if (!node.IsMap()) {
-                sink_.error(positionOf(node), sp, "expected a script (a mapping with \"path\"), got " + describeNode(node));
+                sink_.error(itemPosition(node, source_), sp, "expected a script (a mapping with \"path\"), got " + describeNode(node));
                 continue;
             }
             MappingReader map(sink_, node, sp, kScriptKeys);
@@ -597,10 +680,17 @@ private:
             const Entry* interpreter = map.find("interpreter");
             if (interpreter) {
                 if (auto words = readWords(*interpreter, sp + ".interpreter")) {
-                    if (words->empty())
+                    if (words->empty()) {
                         error(*interpreter, sp + ".interpreter", "must name a program, such as python3");
-                    else
+                    } else {
                         script.interpreter = std::move(*words);
+                        const std::string& program = script.interpreter.front();
+                        if (!programExists(program))
+                            error(*interpreter, sp + ".interpreter",
+                                  "interpreter " + inQuotes(program) +
+                                      (program.find('/') != std::string::npos ? " does not exist or is not executable"
+                                                                              : " was not found in PATH"));
+                    }
                 }
             }
             const Entry* pathEntry = map.find("path");
@@ -627,11 +717,7 @@ private:
                                                          : "script file " + shown + " does not exist");
             return;
         }
-        if (explicitInterpreter) {
-            if (!script.interpreter.empty() && !programExists(script.interpreter.front()))
-                error(pathEntry, path + ".interpreter", "interpreter " + inQuotes(script.interpreter.front()) + " was not found");
-            return;
-        }
+        if (explicitInterpreter) return;  // checked where "interpreter" is read
         if (files.isExecutable(script.resolvedPath)) return;
         const std::string extension = fs::path(script.resolvedPath).extension().string();
         if (extension == ".py")
@@ -788,21 +874,33 @@ private:
             }
             return days.value();
         }
-        auto items = readScalarList(entry, path);
-        if (!items) return std::nullopt;
-        if (items->empty()) {
+        if (!entry.value.IsSequence()) {
+            error(entry, path, "expected a weekday or a list of weekdays, got " + describeNode(entry.value));
+            return std::nullopt;
+        }
+        if (entry.value.size() == 0) {
             error(entry, path, "the list of days is empty");
             return std::nullopt;
         }
         std::uint8_t bits = 0;
-        for (const std::string& item : *items) {
-            auto days = parseWeekdays(item);
+        bool ok = true;
+        std::size_t index = 0;
+        for (const YAML::Node& item : entry.value) {
+            const std::string itemPath = path + "[" + std::to_string(index++) + "]";
+            if (!item.IsScalar()) {
+                sink_.error(itemPosition(item, source_), itemPath, "expected a weekday, got " + describeNode(item));
+                ok = false;
+                continue;
+            }
+            auto days = parseWeekdays(item.Scalar());
             if (!days) {
-                error(entry, path, days.error());
-                return std::nullopt;
+                sink_.error(itemPosition(item, source_), itemPath, days.error());
+                ok = false;
+                continue;
             }
             bits |= days.value();
         }
+        if (!ok) return std::nullopt;
         return bits;
     }
 
@@ -835,7 +933,9 @@ private:
                 else
                     error(*ordinal, path + ".ordinal", o.error());
             }
-            if (auto text = readString(*day, path + ".day")) {
+            if (day->value.IsSequence()) {
+                error(*day, path + ".day", "with \"ordinal\", \"day\" must be a single weekday such as friday");
+            } else if (auto text = readString(*day, path + ".day")) {
                 auto wd = parseWeekdayName(*text);
                 if (wd)
                     spec.weekdays = static_cast<std::uint8_t>(1U << wd.value());
@@ -938,8 +1038,12 @@ private:
             for (int d = 1; d <= kMaxDays[m]; ++d)
                 if (spec.dayOfMonthField.bits >> d & 1U) possible = true;
         }
-        if (!possible && errorCount() == errorsBefore)
-            sink_.error(map.position(), path, "this schedule can never fire: none of the selected months has any of the selected days");
+        if (!possible && errorCount() == errorsBefore) {
+            // Only a restricted day_of_month can rule out every month, so point at it.
+            const Entry* dom = map.find("day_of_month");
+            sink_.error(dom ? dom->valuePosition : map.position(), dom ? path + ".day_of_month" : path,
+                        "this schedule can never fire: none of the selected months has any of the selected days");
+        }
     }
 
     void readBounds(const MappingReader& map, const std::string& path, ScheduleSpec& spec) {
@@ -990,7 +1094,7 @@ private:
                         spec.exclude.push_back(day.value());
                     } else {
                         const YAML::Node node = e->value.IsSequence() ? e->value[index] : e->value;
-                        SourcePosition where = positionOf(node);
+                        SourcePosition where = itemPosition(node, source_);
                         if (where.line == 0) where = e->valuePosition;
                         sink_.error(where, path + ".exclude" + (e->value.IsSequence() ? "[" + std::to_string(index) + "]" : ""),
                                     "invalid date " + inQuotes(item) + ": " + day.error());
@@ -1009,6 +1113,7 @@ private:
     }
 
     const LoadContext& context_;
+    std::string_view source_;
     DiagnosticSink& sink_;
     fs::path configDir_;
     ZoneHandle defaultZone_;
@@ -1035,11 +1140,14 @@ LoadResult loadConfig(std::string_view yamlText, const LoadContext& context) {
         return result;
     }
     if (documents.size() > 1) {
-        sink.error(positionOf(documents[1]).line ? positionOf(documents[1]) : SourcePosition{1, 1}, "",
+        SourcePosition where = secondDocumentStart(yamlText);
+        if (where.line == 0) where = positionOf(documents[1]);
+        if (where.line == 0) where = {1, 1};
+        sink.error(where, "",
                    "expected one YAML document, found " + std::to_string(documents.size()));
     } else {
         const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
-        ConfigReader reader(context, sink);
+        ConfigReader reader(context, yamlText, sink);
         result.config = reader.read(root);
     }
     result.diagnostics = sink.take();

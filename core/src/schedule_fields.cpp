@@ -128,10 +128,15 @@ Result<int> parseWeekdayName(std::string_view text) {
 
 Result<std::uint8_t> parseWeekdays(std::string_view text) {
     std::uint8_t bits = 0;
-    const std::string lowered = lowerTrim(text);
-    if (lowered.empty()) return makeError("day is empty: expected a weekday such as monday");
-    for (std::string_view part : splitOn(lowered, ',')) {
+    if (lowerTrim(text).empty()) return makeError("day is empty: expected a weekday such as monday");
+    // Split the text as written (not lowered) so an error quotes the user's own spelling.
+    for (std::string_view part : splitOn(text, ',')) {
+        while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.remove_prefix(1);
+        while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.remove_suffix(1);
+        if (part.empty()) return makeError("day \"" + std::string(text) + "\" has an empty list item");
         const std::size_t dash = part.find('-');
+        if (dash != std::string_view::npos && (lowerTrim(part.substr(0, dash)).empty() || lowerTrim(part.substr(dash + 1)).empty()))
+            return makeError("invalid day range \"" + std::string(part) + "\": expected two weekdays such as monday-friday");
         if (dash == std::string_view::npos) {
             auto wd = parseWeekdayName(part);
             if (!wd) return makeError(wd.error());
@@ -238,6 +243,9 @@ Result<std::uint64_t> parseCronField(std::string_view text, CronFieldKind kind) 
             auto first = parseFieldValue(base.substr(0, dash), kind);
             if (!first) return makeError(first.error());
             from = first.value();
+            // 7 is Sunday too; read as 0 it starts ranges and steps ("7-2", "7/2") at Sunday
+            // instead of past the end of the week.
+            if (kind == CronFieldKind::DayOfWeek && from == 7) from = 0;
             if (dash == std::string_view::npos) {
                 // "5/15" means from 5 to the end of the range in steps of 15, as in cronie.
                 to = slash == std::string_view::npos ? from : (kind == CronFieldKind::DayOfWeek ? 6 : range.high);

@@ -19,6 +19,8 @@ public:
 
     void set(const std::string& path, Kind kind) { kinds_[path] = kind; }
     void addProgram(const std::string& name, const std::string& path) { programs_[name] = path; }
+    // Takes a program (python3 and sh are there by default) off the fake PATH.
+    void removeProgram(const std::string& name) { programs_.erase(name); }
     // When true (the default), unknown paths ending in '/' or without an extension are
     // directories and everything else an executable file.
     void setDefaultExists(bool exists) { defaultExists_ = exists; }
