@@ -64,17 +64,22 @@ int preview(const CommandLine& command, const OfflineInput& input, std::ostream&
         if (!zone) zone = ZoneRules::locate("UTC");
         from = resolveDateTime(parsed.value(), *zone.value());
     }
-    std::vector<JobPreview> previews;
-    for (const Job* job : jobs.value()) previews.push_back(previewJob(*job, from, command.count));
+    // One job at a time, so 10,000 jobs never sit in memory as previews or JSON at once.
     if (command.json) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const JobPreview& p : previews) list.push_back(jobPreviewJson(p));
-        nlohmann::json doc = {{"config", config.sourcePath}, {"from", formatIsoUtc(from)}, {"jobs", list}};
-        out << doc.dump(2) << '\n';
+        out << "{\n  \"config\": " << nlohmann::json(config.sourcePath).dump() << ",\n  \"from\": "
+            << nlohmann::json(formatIsoUtc(from)).dump() << ",\n  \"jobs\": [";
+        bool first = true;
+        for (const Job* job : jobs.value()) {
+            out << (first ? "\n" : ",\n") << jobPreviewJson(previewJob(*job, from, command.count)).dump(2);
+            first = false;
+        }
+        out << (first ? "]\n}\n" : "\n  ]\n}\n");
     } else {
-        for (std::size_t i = 0; i < previews.size(); ++i) {
-            if (i > 0) out << '\n';
-            printJobPreview(previews[i], out);
+        bool first = true;
+        for (const Job* job : jobs.value()) {
+            if (!first) out << '\n';
+            printJobPreview(previewJob(*job, from, command.count), out);
+            first = false;
         }
     }
     return kExitOk;

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata
-  libyaml-cpp-dev libsystemd-dev libboost-dev libhowardhinnant-date-dev
+  libyaml-dev libsystemd-dev libboost-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev nlohmann-json3-dev libsqlite3-dev
   catch2 libbenchmark-dev
 )

@@ -1,7 +1,5 @@
 #include "chief/config_loader.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -15,6 +13,7 @@
 #include "chief/schedule_fields.h"
 #include "chief/shell_words.h"
 #include "chief/time_format.h"
+#include "chief/yaml_tree.h"
 
 namespace chief {
 
@@ -56,79 +55,14 @@ bool contains(const Keys& keys, std::string_view key) { return std::find(keys.be
 
 std::string inQuotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
-SourcePosition positionOf(const YAML::Mark& mark) {
-    if (mark.is_null() || mark.line < 0) return {};
-    return {mark.line + 1, mark.column + 1};
-}
+SourcePosition positionOf(const YamlNode& node) { return node.position(); }
 
-SourcePosition positionOf(const YAML::Node& node) { return positionOf(node.Mark()); }
-
-// The position of a list item. yaml-cpp marks an empty item (a "-" with nothing after it) where
-// the next token starts, which is the next item or even past the end of the file, so for those
-// walk back over blanks and comments to the item's own "-".
-SourcePosition itemPosition(const YAML::Node& item, std::string_view source) {
-    const YAML::Mark mark = item.Mark();
-    if (!item.IsNull() || mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) > source.size())
-        return positionOf(item);
-    std::size_t end = static_cast<std::size_t>(mark.pos);
-    while (true) {
-        const std::size_t newline = end == 0 ? std::string_view::npos : source.rfind('\n', end - 1);
-        const std::size_t lineStart = newline == std::string_view::npos ? 0 : newline + 1;
-        std::string_view line = source.substr(lineStart, end - lineStart);
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
-                line = line.substr(0, i);
-                break;
-            }
-        }
-        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
-        if (!line.empty()) {
-            if (line.back() != '-') return positionOf(item);
-            const auto lineNumber = std::count(source.begin(), source.begin() + static_cast<std::ptrdiff_t>(lineStart), '\n');
-            return {static_cast<int>(lineNumber) + 1, static_cast<int>(line.size())};
-        }
-        if (lineStart == 0) return positionOf(item);
-        end = lineStart - 1;
-    }
-}
-
-// Where the second document of a stream starts: its "---" line, or the first content after a
-// "..." that ended the first document. Line 0 when there is no such line.
-SourcePosition secondDocumentStart(std::string_view source) {
-    enum class State { BeforeFirst, InFirst, AfterFirst } state = State::BeforeFirst;
-    int lineNumber = 0;
-    std::size_t start = 0;
-    while (start < source.size()) {
-        ++lineNumber;
-        const std::size_t newline = source.find('\n', start);
-        std::string_view line = source.substr(start, newline == std::string_view::npos ? std::string_view::npos : newline - start);
-        start = newline == std::string_view::npos ? source.size() : newline + 1;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        const auto isMarker = [&](std::string_view marker) {
-            return line.starts_with(marker) && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
-        };
-        const std::size_t first = line.find_first_not_of(" \t");
-        const bool content = first != std::string_view::npos && line[first] != '#' && !(first == 0 && line[0] == '%');
-        if (isMarker("---")) {
-            if (state != State::BeforeFirst) return {lineNumber, 1};
-            state = State::InFirst;
-        } else if (isMarker("...")) {
-            if (state == State::InFirst) state = State::AfterFirst;
-        } else if (content) {
-            if (state == State::AfterFirst) return {lineNumber, 1};
-            state = State::InFirst;
-        }
-    }
-    return {};
-}
-
-std::string describeNode(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Map: return "a mapping";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Null: return "nothing";
-        case YAML::NodeType::Scalar: return node.Tag() == "!" ? "the string " + inQuotes(node.Scalar()) : inQuotes(node.Scalar());
-        case YAML::NodeType::Undefined: return "nothing";
+std::string describeNode(const YamlNode& node) {
+    switch (node.kind()) {
+        case YamlNode::Kind::Mapping: return "a mapping";
+        case YamlNode::Kind::Sequence: return "a list";
+        case YamlNode::Kind::Null: return "nothing";
+        case YamlNode::Kind::Scalar: return node.isQuoted() ? "the string " + inQuotes(node.text()) : inQuotes(node.text());
     }
     return "something else";
 }
@@ -136,7 +70,7 @@ std::string describeNode(const YAML::Node& node) {
 // One key/value pair of a mapping, with where each was written.
 struct Entry {
     std::string key;
-    YAML::Node value;
+    YamlNode value;
     SourcePosition keyPosition;
     SourcePosition valuePosition;  // falls back to the key's when the value has no mark
 };
@@ -145,11 +79,11 @@ struct Entry {
 // (with a suggestion), and hands out entries by name.
 class MappingReader {
 public:
-    MappingReader(DiagnosticSink& sink, const YAML::Node& node, std::string path, const Keys& allowed,
+    MappingReader(DiagnosticSink& sink, const YamlNode& node, std::string path, const Keys& allowed,
                   const std::map<std::string_view, std::string>& misplacedHints = {})
         : path_(std::move(path)), position_(positionOf(node)) {
         std::set<std::string> explicitKeys;
-        std::vector<YAML::Node> visited;
+        std::vector<YamlNode> visited;
         collect(sink, node, explicitKeys, visited, /*fromMerge=*/false);
         for (const Entry& entry : entries_) {
             if (contains(allowed, entry.key)) continue;
@@ -178,20 +112,21 @@ public:
 private:
     // `visited` holds every mapping already read, so a mapping that merges itself (through an
     // alias of an enclosing anchor) or one merged many times over is read only once.
-    void collect(DiagnosticSink& sink, const YAML::Node& node, std::set<std::string>& seen,
-                 std::vector<YAML::Node>& visited, bool fromMerge) {
-        if (std::any_of(visited.begin(), visited.end(), [&](const YAML::Node& v) { return v.is(node); })) return;
+    void collect(DiagnosticSink& sink, const YamlNode& node, std::set<std::string>& seen,
+                 std::vector<YamlNode>& visited, bool fromMerge) {
+        if (std::any_of(visited.begin(), visited.end(), [&](const YamlNode& v) { return v.sameAs(node); })) return;
         visited.push_back(node);
-        std::vector<YAML::Node> merges;
-        for (auto it = node.begin(); it != node.end(); ++it) {
-            const YAML::Node key = it->first;
-            if (!key.IsScalar()) {
+        std::vector<YamlNode> merges;
+        for (std::size_t i = 0; i < node.size(); ++i) {
+            const YamlNode key = node.key(i);
+            const YamlNode value = node.value(i);
+            if (!key.isScalar()) {
                 sink.error(positionOf(key), path_, "keys must be plain names, not " + describeNode(key));
                 continue;
             }
-            const std::string name = key.Scalar();
-            if (name == "<<" && key.Tag() == "?") {
-                merges.push_back(it->second);
+            const std::string& name = key.text();
+            if (name == "<<" && key.isPlain()) {
+                merges.push_back(value);
                 continue;
             }
             if (seen.count(name)) {
@@ -205,17 +140,18 @@ private:
             }
             seen.insert(name);
             const SourcePosition keyPos = positionOf(key);
-            SourcePosition valuePos = positionOf(it->second);
-            if (valuePos.line == 0 || it->second.IsNull()) valuePos = keyPos;
-            entries_.push_back({name, it->second, keyPos, valuePos});
+            SourcePosition valuePos = positionOf(value);
+            if (valuePos.line == 0 || value.isNull()) valuePos = keyPos;
+            entries_.push_back({name, value, keyPos, valuePos});
         }
         // Explicit keys win over merged ones, whatever their order in the file.
-        for (const YAML::Node& merge : merges) {
-            if (merge.IsMap()) {
+        for (const YamlNode& merge : merges) {
+            if (merge.isMapping()) {
                 collect(sink, merge, seen, visited, true);
-            } else if (merge.IsSequence()) {
-                for (const YAML::Node& item : merge) {
-                    if (item.IsMap())
+            } else if (merge.isSequence()) {
+                for (std::size_t i = 0; i < merge.size(); ++i) {
+                    const YamlNode item = merge.item(i);
+                    if (item.isMapping())
                         collect(sink, item, seen, visited, true);
                     else
                         sink.error(positionOf(item), path_, "a merge key (<<) takes mappings only");
@@ -234,17 +170,16 @@ private:
 // Reads one chief.yaml document into a Config, reporting every problem it finds.
 class ConfigReader {
 public:
-    ConfigReader(const LoadContext& context, std::string_view source, DiagnosticSink& sink)
+    ConfigReader(const LoadContext& context, DiagnosticSink& sink)
         : context_(context),
-          source_(source),
           sink_(sink),
           configDir_(fs::path(context.sourcePath).parent_path().lexically_normal()) {}
 
-    std::optional<Config> read(const YAML::Node& root) {
-        if (!root.IsMap()) {
+    std::optional<Config> read(const YamlNode& root) {
+        if (!root.isMapping()) {
             // An empty file has nothing to point at; its null root is marked wherever parsing stopped.
-            sink_.error(!root.IsNull() && positionOf(root).line ? positionOf(root) : SourcePosition{1, 1}, "",
-                        root.IsNull() ? "the config is empty: expected a mapping with a \"jobs\" list"
+            sink_.error(!root.isNull() && positionOf(root).line ? positionOf(root) : SourcePosition{1, 1}, "",
+                        root.isNull() ? "the config is empty: expected a mapping with a \"jobs\" list"
                                       : "the config must be a mapping with a \"jobs\" list, not " + describeNode(root));
             return std::nullopt;
         }
@@ -279,17 +214,17 @@ private:
 
     // A plain (unquoted) scalar, or nullopt after reporting what was found instead.
     std::optional<std::string> plainScalar(const Entry& entry, const std::string& path, const char* expected) {
-        // "?" is an untagged plain scalar; an explicit core tag such as !!int or !!bool asks
-        // for the same reading, while !!str (like quotes) asks for text.
-        const std::string& tag = entry.value.Tag();
-        const bool coreTag = tag.starts_with("tag:yaml.org,2002:") && tag != "tag:yaml.org,2002:str";
-        if (entry.value.IsScalar() && (tag == "?" || coreTag)) return entry.value.Scalar();
+        // An explicit core tag such as !!int or !!bool asks for the same reading as a plain
+        // scalar, while !!str (like quotes) asks for text.
+        const std::string& tag = entry.value.tag();
+        const std::string_view core = "tag:yaml.org,2002:";
+        const bool coreTag = tag.starts_with(core) && tag != "tag:yaml.org,2002:str";
+        if (entry.value.isScalar() && (entry.value.isPlain() || coreTag)) return entry.value.text();
         std::string found = describeNode(entry.value);
         std::string message = "expected " + std::string(expected) + ", got " + found;
-        if (entry.value.IsScalar()) {
-            const std::string_view core = "tag:yaml.org,2002:";
+        if (entry.value.isScalar()) {
             const std::string shown = tag.starts_with(core) ? "!!" + tag.substr(core.size()) : tag;
-            message += tag == "!" ? " (remove the quotes)" : " (remove the tag " + shown + ")";
+            message += tag.empty() ? " (remove the quotes)" : " (remove the tag " + shown + ")";
         }
         error(entry, path, message);
         return std::nullopt;
@@ -336,34 +271,34 @@ private:
 
     // Any scalar, quoted or not, as text.
     std::optional<std::string> readString(const Entry& entry, const std::string& path, bool allowEmpty = true) {
-        if (!entry.value.IsScalar()) {
+        if (!entry.value.isScalar()) {
             error(entry, path, "expected a text value, got " + describeNode(entry.value));
             return std::nullopt;
         }
-        if (!allowEmpty && entry.value.Scalar().empty()) {
+        if (!allowEmpty && entry.value.text().empty()) {
             error(entry, path, "must not be empty");
             return std::nullopt;
         }
-        return entry.value.Scalar();
+        return entry.value.text();
     }
 
     // A list of scalars, or a single scalar handled by `fromScalar` (e.g. shell words).
     std::optional<std::vector<std::string>> readScalarList(const Entry& entry, const std::string& path) {
         std::vector<std::string> items;
-        if (entry.value.IsNull()) return items;
-        if (!entry.value.IsSequence()) {
+        if (entry.value.isNull()) return items;
+        if (!entry.value.isSequence()) {
             error(entry, path, "expected a list, got " + describeNode(entry.value));
             return std::nullopt;
         }
         bool ok = true;
         std::size_t index = 0;
-        for (const YAML::Node& item : entry.value) {
-            if (!item.IsScalar()) {
-                sink_.error(itemPosition(item, source_), path + "[" + std::to_string(index) + "]",
+        for (const YamlNode& item : entry.value.items()) {
+            if (!item.isScalar()) {
+                sink_.error(positionOf(item), path + "[" + std::to_string(index) + "]",
                             "expected a text value, got " + describeNode(item));
                 ok = false;
             } else {
-                items.push_back(item.Scalar());
+                items.push_back(item.text());
             }
             ++index;
         }
@@ -372,8 +307,8 @@ private:
     }
 
     std::optional<std::vector<std::string>> readWords(const Entry& entry, const std::string& path) {
-        if (entry.value.IsScalar()) {
-            auto words = splitShellWords(entry.value.Scalar());
+        if (entry.value.isScalar()) {
+            auto words = splitShellWords(entry.value.text());
             if (!words) {
                 error(entry, path, words.error());
                 return std::nullopt;
@@ -385,7 +320,7 @@ private:
 
     std::optional<MappingReader> readMapping(const Entry& entry, const std::string& path, const Keys& allowed,
                                              const std::map<std::string_view, std::string>& hints = {}) {
-        if (!entry.value.IsMap()) {
+        if (!entry.value.isMapping()) {
             error(entry, path, "expected a mapping of keys, got " + describeNode(entry.value));
             return std::nullopt;
         }
@@ -526,7 +461,7 @@ private:
             sink_.error(top.position(), "jobs", "\"jobs\" is required: a non-empty list of job definitions");
             return;
         }
-        if (!jobs->value.IsSequence()) {
+        if (!jobs->value.isSequence()) {
             error(*jobs, "jobs", "expected a list of jobs, got " + describeNode(jobs->value));
             return;
         }
@@ -535,17 +470,17 @@ private:
             return;
         }
         std::size_t index = 0;
-        for (const YAML::Node& node : jobs->value) {
+        for (const YamlNode& node : jobs->value.items()) {
             const std::string path = "jobs[" + std::to_string(index++) + "]";
-            if (!node.IsMap()) {
-                sink_.error(itemPosition(node, source_), path, "expected a job (a mapping with name, schedule and scripts), got " + describeNode(node));
+            if (!node.isMapping()) {
+                sink_.error(positionOf(node), path, "expected a job (a mapping with name, schedule and scripts), got " + describeNode(node));
                 continue;
             }
             if (std::optional<Job> job = readJob(node, path, config)) config.jobs.push_back(std::move(*job));
         }
     }
 
-    std::optional<Job> readJob(const YAML::Node& node, const std::string& path, const Config& config) {
+    std::optional<Job> readJob(const YamlNode& node, const std::string& path, const Config& config) {
         static const std::map<std::string_view, std::string> hints = [] {
             std::map<std::string_view, std::string> h;
             for (std::string_view k : kScheduleKeys)
@@ -655,7 +590,7 @@ private:
     }
 
     void readScripts(const Entry& entry, const std::string& path, Job& job, bool workingDirOk) {
-        if (!entry.value.IsSequence()) {
+        if (!entry.value.isSequence()) {
             error(entry, path, "expected a list of scripts, got " + describeNode(entry.value));
             return;
         }
@@ -664,10 +599,10 @@ private:
             return;
         }
         std::size_t index = 0;
-        for (const YAML::Node& node : entry.value) {
+        for (const YamlNode& node : entry.value.items()) {
             const std::string sp = path + "[" + std::to_string(index++) + "]";
-            if (!node.IsMap()) {
-                sink_.error(itemPosition(node, source_), sp, "expected a script (a mapping with \"path\"), got " + describeNode(node));
+            if (!node.isMapping()) {
+                sink_.error(positionOf(node), sp, "expected a script (a mapping with \"path\"), got " + describeNode(node));
                 continue;
             }
             MappingReader map(sink_, node, sp, kScriptKeys);
@@ -854,11 +789,11 @@ private:
             sink_.error(map.position(), path + ".time", inQuotes(freqName) + " requires \"time\" (HH:MM, 24-hour)");
             return;
         }
-        if (!e->value.IsScalar()) {
+        if (!e->value.isScalar()) {
             error(*e, path + ".time", "expected a time as \"HH:MM\", got " + describeNode(e->value));
             return;
         }
-        auto time = parseTimeOfDay(e->value.Scalar());
+        auto time = parseTimeOfDay(e->value.text());
         if (time)
             spec.time = time.value();
         else
@@ -866,15 +801,15 @@ private:
     }
 
     std::optional<std::uint8_t> readWeekdayList(const Entry& entry, const std::string& path) {
-        if (entry.value.IsScalar()) {
-            auto days = parseWeekdays(entry.value.Scalar());
+        if (entry.value.isScalar()) {
+            auto days = parseWeekdays(entry.value.text());
             if (!days) {
                 error(entry, path, days.error());
                 return std::nullopt;
             }
             return days.value();
         }
-        if (!entry.value.IsSequence()) {
+        if (!entry.value.isSequence()) {
             error(entry, path, "expected a weekday or a list of weekdays, got " + describeNode(entry.value));
             return std::nullopt;
         }
@@ -885,16 +820,16 @@ private:
         std::uint8_t bits = 0;
         bool ok = true;
         std::size_t index = 0;
-        for (const YAML::Node& item : entry.value) {
+        for (const YamlNode& item : entry.value.items()) {
             const std::string itemPath = path + "[" + std::to_string(index++) + "]";
-            if (!item.IsScalar()) {
-                sink_.error(itemPosition(item, source_), itemPath, "expected a weekday, got " + describeNode(item));
+            if (!item.isScalar()) {
+                sink_.error(positionOf(item), itemPath, "expected a weekday, got " + describeNode(item));
                 ok = false;
                 continue;
             }
-            auto days = parseWeekdays(item.Scalar());
+            auto days = parseWeekdays(item.text());
             if (!days) {
-                sink_.error(itemPosition(item, source_), itemPath, days.error());
+                sink_.error(positionOf(item), itemPath, days.error());
                 ok = false;
                 continue;
             }
@@ -933,7 +868,7 @@ private:
                 else
                     error(*ordinal, path + ".ordinal", o.error());
             }
-            if (day->value.IsSequence()) {
+            if (day->value.isSequence()) {
                 error(*day, path + ".day", "with \"ordinal\", \"day\" must be a single weekday such as friday");
             } else if (auto text = readString(*day, path + ".day")) {
                 auto wd = parseWeekdayName(*text);
@@ -1006,8 +941,8 @@ private:
             any = true;
             const std::string fp = path + "." + slot.key;
             std::string text;
-            if (e->value.IsScalar()) {
-                text = e->value.Scalar();
+            if (e->value.isScalar()) {
+                text = e->value.text();
             } else if (auto items = readScalarList(*e, fp)) {
                 if (items->empty()) {
                     error(*e, fp, std::string(slot.key) + " list is empty");
@@ -1082,8 +1017,8 @@ private:
                       formatIsoInZone(*spec.end, zone) + ")");
         if (const Entry* e = map.find("exclude")) {
             std::optional<std::vector<std::string>> items;
-            if (e->value.IsScalar())
-                items = std::vector<std::string>{e->value.Scalar()};
+            if (e->value.isScalar())
+                items = std::vector<std::string>{e->value.text()};
             else
                 items = readScalarList(*e, path + ".exclude");
             if (items) {
@@ -1093,10 +1028,10 @@ private:
                     if (day) {
                         spec.exclude.push_back(day.value());
                     } else {
-                        const YAML::Node node = e->value.IsSequence() ? e->value[index] : e->value;
-                        SourcePosition where = itemPosition(node, source_);
+                        const YamlNode node = e->value.isSequence() ? e->value.item(index) : e->value;
+                        SourcePosition where = positionOf(node);
                         if (where.line == 0) where = e->valuePosition;
-                        sink_.error(where, path + ".exclude" + (e->value.IsSequence() ? "[" + std::to_string(index) + "]" : ""),
+                        sink_.error(where, path + ".exclude" + (e->value.isSequence() ? "[" + std::to_string(index) + "]" : ""),
                                     "invalid date " + inQuotes(item) + ": " + day.error());
                     }
                     ++index;
@@ -1113,7 +1048,6 @@ private:
     }
 
     const LoadContext& context_;
-    std::string_view source_;
     DiagnosticSink& sink_;
     fs::path configDir_;
     ZoneHandle defaultZone_;
@@ -1129,26 +1063,16 @@ private:
 LoadResult loadConfig(std::string_view yamlText, const LoadContext& context) {
     DiagnosticSink sink(context.sourcePath);
     LoadResult result;
-    std::vector<YAML::Node> documents;
-    try {
-        documents = YAML::LoadAll(std::string(yamlText));
-    } catch (const YAML::Exception& e) {
-        // yaml-cpp's message already carries the position; keep only its text.
-        sink.error(positionOf(e.mark).line ? positionOf(e.mark) : SourcePosition{1, 1}, "",
-                   "YAML syntax error: " + e.msg);
-        result.diagnostics = sink.take();
-        return result;
-    }
-    if (documents.size() > 1) {
-        SourcePosition where = secondDocumentStart(yamlText);
-        if (where.line == 0) where = positionOf(documents[1]);
-        if (where.line == 0) where = {1, 1};
-        sink.error(where, "",
-                   "expected one YAML document, found " + std::to_string(documents.size()));
+    auto [tree, syntaxError] = YamlTree::parse(yamlText);
+    if (!tree) {
+        // Reader errors (bad bytes) have no line; point at the start of the file.
+        sink.error(syntaxError->position.line ? syntaxError->position : SourcePosition{1, 1}, "",
+                   "YAML syntax error: " + syntaxError->message);
+    } else if (tree->documentCount() > 1) {
+        sink.error(tree->documentPosition(1), "", "expected one YAML document, found " + std::to_string(tree->documentCount()));
     } else {
-        const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
-        ConfigReader reader(context, yamlText, sink);
-        result.config = reader.read(root);
+        ConfigReader reader(context, sink);
+        result.config = reader.read(tree->documentCount() == 1 ? tree->document(0) : YamlNode());
     }
     result.diagnostics = sink.take();
     std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {

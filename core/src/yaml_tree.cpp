@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <memory>
 #include <unordered_map>
 
@@ -22,6 +23,8 @@ SourcePosition positionOf(const yaml_mark_t& mark) {
 
 YamlNode::Kind YamlNode::kind() const { return tree_ ? tree_->nodes_[index_].kind : Kind::Null; }
 bool YamlNode::isPlain() const { return tree_ && tree_->nodes_[index_].plain; }
+bool YamlNode::isQuoted() const { return tree_ && tree_->nodes_[index_].quoted; }
+const std::string& YamlNode::tag() const { return tree_ ? tree_->nodes_[index_].tag : kEmpty; }
 const std::string& YamlNode::text() const { return tree_ ? tree_->nodes_[index_].text : kEmpty; }
 SourcePosition YamlNode::position() const {
     if (!tree_) return {};
@@ -36,6 +39,12 @@ std::size_t YamlNode::size() const {
     return 0;
 }
 YamlNode YamlNode::item(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[i]); }
+std::vector<YamlNode> YamlNode::items() const {
+    std::vector<YamlNode> out;
+    if (kind() == Kind::Sequence)
+        for (std::uint32_t child : tree_->nodes_[index_].children) out.push_back(YamlNode(tree_, child));
+    return out;
+}
 YamlNode YamlNode::key(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[2 * i]); }
 YamlNode YamlNode::value(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[2 * i + 1]); }
 
@@ -44,6 +53,7 @@ YamlNode YamlNode::value(std::size_t i) const { return YamlNode(tree_, tree_->no
 class YamlTreeBuilder {
 public:
     std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> build(std::string_view text) {
+        text_ = text;
         yaml_parser_t parser;
         if (!yaml_parser_initialize(&parser)) return fail({}, "out of memory starting the YAML parser");
         std::unique_ptr<yaml_parser_t, decltype(&yaml_parser_delete)> guard(&parser, yaml_parser_delete);
@@ -84,14 +94,28 @@ private:
 
     std::optional<YamlSyntaxError> handle(const yaml_event_t& event) {
         switch (event.type) {
-            case YAML_DOCUMENT_START_EVENT: anchors_.clear(); return std::nullopt;
+            case YAML_DOCUMENT_START_EVENT:
+                anchors_.clear();
+                documentStart_ = event.data.document_start.implicit ? SourcePosition{} : positionOf(event.start_mark);
+                return std::nullopt;
             case YAML_SCALAR_EVENT: {
                 const auto& s = event.data.scalar;
                 std::string value(reinterpret_cast<const char*>(s.value), s.length);
-                const bool plain = s.plain_implicit && s.style == YAML_PLAIN_SCALAR_STYLE;
-                const bool null = plain && isNullText(value);
-                const std::uint32_t index = add(null ? YamlNode::Kind::Null : YamlNode::Kind::Scalar, plain, event.start_mark);
-                if (!null) tree_.nodes_[index].text = std::move(value);
+                const std::string tag = s.tag ? reinterpret_cast<const char*>(s.tag) : "";
+                const bool plain = tag.empty() && s.style == YAML_PLAIN_SCALAR_STYLE;
+                const bool null = (plain && isNullText(value)) || tag == "tag:yaml.org,2002:null";
+                yaml_mark_t mark = event.start_mark;
+                // libyaml places the empty value of a bare "-" just after the dash; point at the dash.
+                if (null && value.empty() && mark.index > 0 && mark.index <= text_.size() && text_[mark.index - 1] == '-' &&
+                    mark.column > 0) {
+                    --mark.column;
+                    --mark.index;
+                }
+                const std::uint32_t index = add(null ? YamlNode::Kind::Null : YamlNode::Kind::Scalar, plain, mark);
+                YamlTree::Node& node = tree_.nodes_[index];
+                node.quoted = tag.empty() && s.style != YAML_PLAIN_SCALAR_STYLE;
+                node.tag = tag;
+                if (!null) node.text = std::move(value);
                 attach(index);
                 return finish(index, s.anchor);
             }
@@ -110,9 +134,13 @@ private:
             case YAML_ALIAS_EVENT: {
                 const std::string name(reinterpret_cast<const char*>(event.data.alias.anchor));
                 const auto it = anchors_.find(name);
-                if (it == anchors_.end())
+                if (it == anchors_.end()) {
+                    const bool enclosing = std::any_of(stack_.begin(), stack_.end(), [&](const Open& o) { return o.anchor == name; });
                     return YamlSyntaxError{positionOf(event.start_mark),
-                                           "alias *" + name + " refers to no complete anchored node (&" + name + ")"};
+                                           enclosing ? "alias *" + name + " refers to the node it is part of (&" + name +
+                                                           "); recursive structures are not allowed"
+                                                     : "alias *" + name + " has no anchor &" + name + " before it"};
+                }
                 attach(it->second);
                 return std::nullopt;
             }
@@ -149,7 +177,10 @@ private:
 
     void attach(std::uint32_t index) {
         if (stack_.empty()) {
-            tree_.documents_.push_back(index);
+            const YamlTree::Node& node = tree_.nodes_[index];
+            // An implicit document starts at its content (libyaml marks it where scanning stopped).
+            const SourcePosition start = documentStart_.line ? documentStart_ : SourcePosition{node.line, node.column};
+            tree_.documents_.push_back({index, start});
             return;
         }
         tree_.nodes_[stack_.back().index].children.push_back(index);
@@ -159,7 +190,9 @@ private:
         std::uint32_t index;
         std::string anchor;
     };
+    std::string_view text_;
     YamlTree tree_;
+    SourcePosition documentStart_;
     std::vector<Open> stack_;
     std::unordered_map<std::string, std::uint32_t> anchors_;
 };

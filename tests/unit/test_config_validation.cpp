@@ -87,17 +87,17 @@ TEST_CASE("malformed YAML reports the parser's position and message", "[validati
     SECTION("unterminated flow sequence") {
         const auto r = loadYaml("jobs: [\n");
         CHECK_FALSE(r.ok());
-        CHECK(diagsOf(r) == std::vector<Diag>{E(2, 1, "", "YAML syntax error: end of sequence flow not found")});
+        CHECK(diagsOf(r) == std::vector<Diag>{E(2, 1, "", "YAML syntax error: did not find expected node content (while parsing a flow node)")});
     }
     SECTION("alias of an undefined anchor") {
         const auto r = loadYaml("jobs:\n  - name: a\n    <<: *nope\n");
         CHECK_FALSE(r.ok());
-        CHECK(diagsOf(r) == std::vector<Diag>{E(3, 9, "", "YAML syntax error: the referenced anchor is not defined")});
+        CHECK(diagsOf(r) == std::vector<Diag>{E(3, 9, "", "YAML syntax error: alias *nope has no anchor &nope before it")});
     }
     SECTION("unterminated flow mapping inside a list") {
         const auto r = loadYaml("jobs: [\n  {name: a,\n");
         CHECK_FALSE(r.ok());
-        CHECK(diagsOf(r) == std::vector<Diag>{E(3, 1, "", "YAML syntax error: end of map flow not found")});
+        CHECK(diagsOf(r) == std::vector<Diag>{E(3, 1, "", "YAML syntax error: did not find expected node content (while parsing a flow node)")});
     }
 }
 
@@ -136,9 +136,9 @@ TEST_CASE("only one YAML document is allowed, reported at the second one's start
         const auto r = loadYaml("---\n" + kValidJobs + "---\njobs: []\n---\njobs: []\n");
         CHECK(diagsOf(r) == std::vector<Diag>{E(6, 1, "", "expected one YAML document, found 3")});
     }
-    SECTION("a document after an end marker") {
+    SECTION("content after an end marker needs its own start marker (YAML 1.1)") {
         const auto r = loadYaml(kValidJobs + "...\n# next\njobs: []\n");
-        CHECK(diagsOf(r) == std::vector<Diag>{E(7, 1, "", "expected one YAML document, found 2")});
+        CHECK(diagsOf(r) == std::vector<Diag>{E(7, 1, "", "YAML syntax error: did not find expected <document start>")});
     }
 }
 
@@ -1387,14 +1387,9 @@ jobs:
     name: merged-schedules
     schedule:
       <<: [*early, {time: "07:00", weekdays_only: true}]
-  - &self
-    <<: *self
-    name: self-merge
-    schedule: {frequency: daily, time: "06:00"}
-    scripts: [{path: run.sh}]
 )"));
     const auto& jobs = r.config->jobs;
-    REQUIRE(jobs.size() == 4);
+    REQUIRE(jobs.size() == 3);
     CHECK(jobs[0].overlap == OverlapPolicy::Queue);
     CHECK(jobs[1].name == "derived");
     CHECK(jobs[1].overlap == OverlapPolicy::Parallel);
@@ -1403,7 +1398,17 @@ jobs:
     CHECK(jobs[1].scripts[0].resolvedPath == "/etc/chief/run.sh");
     // In a list of merged mappings the first one wins, but every key is taken.
     CHECK(jobs[2].schedule.cron == "0 5 * * 1-5");
-    CHECK(jobs[3].name == "self-merge");
+}
+
+TEST_CASE("a mapping that merges itself is refused, not followed forever", "[validation]") {
+    const auto r = loadYaml(yaml(R"(
+jobs:
+  - &self
+    <<: *self
+    name: self-merge
+)"));
+    CHECK(diagsOf(r) == std::vector<Diag>{E(3, 9, "", "YAML syntax error: alias *self refers to the node it is part of "
+                                                      "(&self); recursive structures are not allowed")});
 }
 
 TEST_CASE("a merge key that is not a mapping is rejected", "[validation]") {

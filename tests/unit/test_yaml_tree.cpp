@@ -70,7 +70,7 @@ TEST_CASE("yaml tree: an alias to an unfinished ancestor is refused", "[yaml]") 
     auto [tree, error] = YamlTree::parse("a: &x [1, *x]\n");
     REQUIRE_FALSE(tree);
     REQUIRE(error);
-    CHECK(error->message == "alias *x refers to no complete anchored node (&x)");
+    CHECK(error->message == "alias *x refers to the node it is part of (&x); recursive structures are not allowed");
     CHECK(error->position.line == 1);
     CHECK(error->position.column == 11);
 }
@@ -78,6 +78,7 @@ TEST_CASE("yaml tree: an alias to an unfinished ancestor is refused", "[yaml]") 
 TEST_CASE("yaml tree: undefined alias is an error with its position", "[yaml]") {
     auto [tree, error] = YamlTree::parse("a: 1\nb: *nope\n");
     REQUIRE(error);
+    CHECK(error->message == "alias *nope has no anchor &nope before it");
     CHECK(error->position.line == 2);
     CHECK(error->position.column == 4);
 }

@@ -27,11 +27,18 @@ public:
     bool isMapping() const { return kind() == Kind::Mapping; }
     // Written without quotes and without a tag, so "true" and 5 may be read as bool and int.
     bool isPlain() const;
+    // Written in quotes (or as a block scalar), without a tag: always text.
+    bool isQuoted() const;
+    // The explicit tag, expanded ("tag:yaml.org,2002:int" for !!int); empty when none was written.
+    const std::string& tag() const;
+    // Whether both handles name the same node (aliases share nodes).
+    bool sameAs(const YamlNode& other) const { return tree_ == other.tree_ && index_ == other.index_; }
     const std::string& text() const;  // scalar text ("" for other kinds)
     SourcePosition position() const;  // 1-based line and column of the node's first character
 
     std::size_t size() const;                    // sequence items or mapping entries
     YamlNode item(std::size_t index) const;      // sequence item
+    std::vector<YamlNode> items() const;         // every sequence item, in order
     YamlNode key(std::size_t index) const;       // mapping key
     YamlNode value(std::size_t index) const;     // mapping value
 
@@ -56,7 +63,9 @@ public:
     static std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> parse(std::string_view text);
 
     std::size_t documentCount() const { return documents_.size(); }
-    YamlNode document(std::size_t index) const { return YamlNode(this, documents_[index]); }
+    YamlNode document(std::size_t index) const { return YamlNode(this, documents_[index].root); }
+    // Where document `index` starts: its "---" marker, or its first content when it has none.
+    SourcePosition documentPosition(std::size_t index) const { return documents_[index].start; }
 
     YamlTree(YamlTree&&) noexcept = default;
     YamlTree& operator=(YamlTree&&) noexcept = default;
@@ -71,13 +80,19 @@ private:
     struct Node {
         YamlNode::Kind kind = YamlNode::Kind::Null;
         bool plain = false;
+        bool quoted = false;
         std::int32_t line = 0;
         std::int32_t column = 0;
         std::string text;
+        std::string tag;
         std::vector<std::uint32_t> children;  // sequence: items; mapping: key, value, key, value...
     };
+    struct Document {
+        std::uint32_t root = 0;
+        SourcePosition start;
+    };
     std::vector<Node> nodes_;
-    std::vector<std::uint32_t> documents_;
+    std::vector<Document> documents_;
 };
 
 }  // namespace chief
