@@ -51,6 +51,11 @@ unsigned matchingDay(const CalendarRule& rule, const std::vector<LocalDays>& exc
         const bool ok = d >= from && (rule.daysOfMonth >> d & 1U) && !isExcluded(excluded, LocalDays{y / m / d});
         return ok ? d : 0;
     }
+    if (rule.weekdays == 0x7F && excluded.empty()) {
+        // Only the day-of-month bits matter: jump straight to the next one.
+        const int d = nextBit(rule.daysOfMonth, static_cast<int>(from));
+        return d >= 0 && static_cast<unsigned>(d) <= last ? static_cast<unsigned>(d) : 0;
+    }
     unsigned wd = date::weekday{LocalDays{y / m / from}}.c_encoding();
     for (unsigned d = from; d <= last; ++d, wd = (wd + 1) % 7) {
         if ((rule.daysOfMonth >> d & 1U) && (rule.weekdays >> wd & 1U) && !isExcluded(excluded, LocalDays{y / m / d}))
