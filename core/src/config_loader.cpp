@@ -24,11 +24,13 @@ namespace fs = std::filesystem;
 using Keys = std::vector<std::string_view>;
 
 const Keys kTopKeys = {"version", "defaults", "monitor", "jobs"};
-const Keys kDefaultsKeys = {"working_dir", "stop_on_failure", "overlap", "timezone"};
+const Keys kDefaultsKeys = {"working_dir", "stop_on_failure",    "overlap",
+                            "timezone",    "max_parallel_jobs", "kill_grace_seconds", "environment"};
 const Keys kMonitorKeys = {"enabled", "endpoint", "api_key", "timeout_ms", "heartbeat_seconds", "buffer"};
 const Keys kBufferKeys = {"max_events", "flush_interval_ms", "spool_file"};
-const Keys kJobKeys = {"name",     "enabled",  "working_dir", "stop_on_failure", "overlap",
-                       "timezone", "schedule", "scripts",     "monitor"};
+const Keys kJobKeys = {"name",     "description", "enabled", "working_dir", "stop_on_failure",
+                       "overlap",  "timezone",    "schedule", "scripts",     "monitor",
+                       "environment", "user",     "group",    "kill_grace_seconds"};
 const Keys kJobMonitorKeys = {"enabled", "check"};
 const Keys kCheckKeys = {"enabled", "grace_seconds", "alert_on_failure", "alert_on_miss"};
 const Keys kScheduleKeys = {"frequency", "time",  "weekdays_only", "day",         "day_of_month", "ordinal",
@@ -327,6 +329,50 @@ private:
         return MappingReader(sink_, entry.value, path, allowed, hints);
     }
 
+    // A mapping of environment variable names to text values, in file order.
+    std::optional<std::vector<std::pair<std::string, std::string>>> readEnvironment(const Entry& entry,
+                                                                                   const std::string& path) {
+        std::vector<std::pair<std::string, std::string>> out;
+        if (entry.value.isNull()) return out;
+        if (!entry.value.isMapping()) {
+            error(entry, path, "expected a mapping of variable names to values, got " + describeNode(entry.value));
+            return std::nullopt;
+        }
+        bool ok = true;
+        for (std::size_t i = 0; i < entry.value.size(); ++i) {
+            const YamlNode key = entry.value.key(i);
+            const YamlNode value = entry.value.value(i);
+            const std::string name = key.text();
+            const std::string itemPath = path + "." + name;
+            const bool validName = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
+                                   std::all_of(name.begin(), name.end(), [](char c) {
+                                       return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                                   });
+            if (!key.isScalar() || !validName) {
+                sink_.error(positionOf(key), itemPath,
+                            "invalid environment variable name " + inQuotes(name) +
+                                ": use letters, digits and '_', not starting with a digit");
+                ok = false;
+                continue;
+            }
+            if (name.starts_with("CHIEF_")) {
+                sink_.error(positionOf(key), itemPath, inQuotes(name) + " is set by chiefd for every run and cannot be overridden");
+                ok = false;
+                continue;
+            }
+            if (value.isNull()) {
+                out.emplace_back(name, "");
+            } else if (value.isScalar()) {
+                out.emplace_back(name, value.text());
+            } else {
+                sink_.error(positionOf(value), itemPath, "expected a text value, got " + describeNode(value));
+                ok = false;
+            }
+        }
+        if (!ok) return std::nullopt;
+        return out;
+    }
+
     std::optional<OverlapPolicy> readOverlap(const Entry& entry, const std::string& path) {
         auto text = readString(entry, path);
         if (!text) return std::nullopt;
@@ -405,6 +451,13 @@ private:
                     else
                         defaultZoneBroken_ = true;
                 }
+                if (const Entry* e = map->find("max_parallel_jobs"))
+                    if (auto v = readInt(*e, "defaults.max_parallel_jobs", 1)) defaults.maxParallelJobs = static_cast<int>(*v);
+                if (const Entry* e = map->find("kill_grace_seconds"))
+                    if (auto v = readInt(*e, "defaults.kill_grace_seconds", 0, "must be 0 or more"))
+                        defaults.killGraceSeconds = static_cast<int>(*v);
+                if (const Entry* e = map->find("environment"))
+                    if (auto env = readEnvironment(*e, "defaults.environment")) defaults.environment = std::move(*env);
             }
         }
         if (!defaultZone_ && !defaultZoneBroken_) {
@@ -499,6 +552,8 @@ private:
         job.stopOnFailure = config.defaults.stopOnFailure;
         job.overlap = config.defaults.overlap;
         job.workingDir = config.defaults.workingDir;
+        job.killGraceSeconds = config.defaults.killGraceSeconds;
+        job.environment = config.defaults.environment;
         bool workingDirOk = !defaultWorkingDirBroken_;
 
         if (const Entry* e = map.find("name")) {
@@ -516,10 +571,42 @@ private:
         } else {
             sink_.error(map.position(), path + ".name", "\"name\" is required");
         }
+        if (const Entry* e = map.find("description"))
+            if (auto v = readString(*e, path + ".description")) job.description = *v;
         if (const Entry* e = map.find("enabled"))
             if (auto v = readBool(*e, path + ".enabled")) job.enabled = *v;
         if (const Entry* e = map.find("stop_on_failure"))
             if (auto v = readBool(*e, path + ".stop_on_failure")) job.stopOnFailure = *v;
+        if (const Entry* e = map.find("kill_grace_seconds"))
+            if (auto v = readInt(*e, path + ".kill_grace_seconds", 0, "must be 0 or more"))
+                job.killGraceSeconds = static_cast<int>(*v);
+        if (const Entry* e = map.find("environment")) {
+            if (auto env = readEnvironment(*e, path + ".environment")) {
+                // Job values override defaults of the same name; order: defaults first, then the job's.
+                for (auto& [name, value] : *env) {
+                    auto same = std::find_if(job.environment.begin(), job.environment.end(),
+                                             [&](const auto& kv) { return kv.first == name; });
+                    if (same != job.environment.end())
+                        same->second = value;
+                    else
+                        job.environment.emplace_back(name, value);
+                }
+            }
+        }
+        if (const Entry* e = map.find("user")) {
+            if (auto v = readString(*e, path + ".user", false)) {
+                if (!context_.files->userExists(*v))
+                    error(*e, path + ".user", "user " + inQuotes(*v) + " does not exist on this host");
+                job.user = *v;
+            }
+        }
+        if (const Entry* e = map.find("group")) {
+            if (auto v = readString(*e, path + ".group", false)) {
+                if (!context_.files->groupExists(*v))
+                    error(*e, path + ".group", "group " + inQuotes(*v) + " does not exist on this host");
+                job.group = *v;
+            }
+        }
         if (const Entry* e = map.find("overlap"))
             if (auto v = readOverlap(*e, path + ".overlap")) job.overlap = *v;
         if (const Entry* e = map.find("working_dir")) {
@@ -643,7 +730,7 @@ private:
     }
 
     void checkRunnable(const Entry& pathEntry, const std::string& path, Script& script, bool explicitInterpreter) {
-        const FileProbe& files = *context_.files;
+        const HostProbe& files = *context_.files;
         const std::string shown = inQuotes(script.path) +
                                   (script.resolvedPath != script.path ? " (resolved to " + script.resolvedPath + ")" : "");
         if (!files.isRegularFile(script.resolvedPath)) {

@@ -8,10 +8,10 @@
 #include "chief/config_loader.h"
 #include "chief/cron_exporter.h"
 #include "chief/schedule_preview.h"
-#include "fake_file_probe.h"
+#include "fake_host_probe.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const chief::testing::FakeFileProbe files;
+    const chief::testing::FakeHostProbe files;
     chief::LoadContext context;
     context.sourcePath = "/etc/chief/chief.yaml";
     context.files = &files;

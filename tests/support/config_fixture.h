@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "chief/config_loader.h"
-#include "fake_file_probe.h"
+#include "fake_host_probe.h"
 
 namespace chief::testing {
 
@@ -14,7 +14,7 @@ inline constexpr const char* kConfigPath = "/etc/chief/chief.yaml";
 
 // Loads `yaml` as if it were /etc/chief/chief.yaml; scripts exist and are executable unless
 // `files` says otherwise.
-inline LoadResult loadYaml(const std::string& yaml, const FakeFileProbe& files = FakeFileProbe(),
+inline LoadResult loadYaml(const std::string& yaml, const FakeHostProbe& files = FakeHostProbe(),
                            const std::string& systemTimezone = "UTC") {
     LoadContext context;
     context.sourcePath = kConfigPath;

@@ -58,7 +58,7 @@ const std::string kValidJobs = kJobHead + kJobTail;
 // Lines 1-5: a job with a valid schedule; tests append its scripts from line 6.
 const std::string kScriptsHead = "jobs:\n  - name: job\n    schedule:\n      frequency: daily\n      time: \"06:00\"\n";
 
-LoadResult loadOk(const std::string& text, const FakeFileProbe& files = FakeFileProbe(),
+LoadResult loadOk(const std::string& text, const FakeHostProbe& files = FakeHostProbe(),
                   const std::string& systemTimezone = "UTC") {
     LoadResult result = loadYaml(text, files, systemTimezone);
     for (const Diagnostic& d : result.diagnostics) UNSCOPED_INFO(formatDiagnostic(d));
@@ -510,16 +510,16 @@ TEST_CASE("defaults are validated", "[validation]") {
         CHECK(diagsOf(r) == std::vector<Diag>{E(2, 13, "defaults.timezone", "must not be empty")});
     }
     SECTION("working_dir missing, absolute") {
-        FakeFileProbe files;
-        files.set("/srv/missing", FakeFileProbe::Kind::Missing);
+        FakeHostProbe files;
+        files.set("/srv/missing", FakeHostProbe::Kind::Missing);
         const auto r = loadYaml("defaults:\n  working_dir: /srv/missing\n" + kValidJobs, files);
         // Scripts under a missing directory are not reported on top.
         CHECK(diagsOf(r) == std::vector<Diag>{E(2, 16, "defaults.working_dir",
                                                 "working directory \"/srv/missing\" does not exist or is not a directory")});
     }
     SECTION("working_dir missing, relative to the config's folder") {
-        FakeFileProbe files;
-        files.set("/etc/chief/data", FakeFileProbe::Kind::Missing);
+        FakeHostProbe files;
+        files.set("/etc/chief/data", FakeHostProbe::Kind::Missing);
         const auto r = loadYaml("defaults:\n  working_dir: data/\n" + kValidJobs, files);
         CHECK(diagsOf(r) ==
               std::vector<Diag>{E(2, 16, "defaults.working_dir",
@@ -527,8 +527,8 @@ TEST_CASE("defaults are validated", "[validation]") {
                                   "directory")});
     }
     SECTION("working_dir is a file") {
-        FakeFileProbe files;
-        files.set("/srv/app/config", FakeFileProbe::Kind::File);
+        FakeHostProbe files;
+        files.set("/srv/app/config", FakeHostProbe::Kind::File);
         const auto r = loadYaml(kJobHead + "    working_dir: /srv/app/config\n" + kJobTail, files);
         CHECK(diagsOf(r) == std::vector<Diag>{E(3, 18, "jobs[0].working_dir",
                                                 "working directory \"/srv/app/config\" does not exist or is not a "
@@ -1047,15 +1047,15 @@ TEST_CASE("scripts must be a non-empty list of runnable scripts", "[validation]"
         CHECK(diagsOf(r) == std::vector<Diag>{E(7, 15, "jobs[0].scripts[0].path", "must not be empty")});
     }
     SECTION("file missing, relative") {
-        FakeFileProbe files;
-        files.set("/etc/chief/run.sh", FakeFileProbe::Kind::Missing);
+        FakeHostProbe files;
+        files.set("/etc/chief/run.sh", FakeHostProbe::Kind::Missing);
         const auto r = loadYaml(kScriptsHead + "    scripts:\n      - path: run.sh\n", files);
         CHECK(diagsOf(r) == std::vector<Diag>{E(7, 15, "jobs[0].scripts[0].path",
                                                 "script file \"run.sh\" (resolved to /etc/chief/run.sh) does not exist")});
     }
     SECTION("file missing, absolute") {
-        FakeFileProbe files;
-        files.set("/opt/jobs/run.sh", FakeFileProbe::Kind::Missing);
+        FakeHostProbe files;
+        files.set("/opt/jobs/run.sh", FakeHostProbe::Kind::Missing);
         const auto r = loadYaml(kScriptsHead + "    scripts:\n      - path: /opt/jobs/run.sh\n", files);
         CHECK(diagsOf(r) ==
               std::vector<Diag>{E(7, 15, "jobs[0].scripts[0].path", "script file \"/opt/jobs/run.sh\" does not exist")});
@@ -1066,8 +1066,8 @@ TEST_CASE("scripts must be a non-empty list of runnable scripts", "[validation]"
                                                 "script \"bin\" (resolved to /etc/chief/bin) is a directory, not a file")});
     }
     SECTION("not executable, unknown extension") {
-        FakeFileProbe files;
-        files.set("/etc/chief/tool.rb", FakeFileProbe::Kind::File);
+        FakeHostProbe files;
+        files.set("/etc/chief/tool.rb", FakeHostProbe::Kind::File);
         const auto r = loadYaml(kScriptsHead + "    scripts:\n      - path: tool.rb\n", files);
         CHECK(diagsOf(r) == std::vector<Diag>{E(7, 15, "jobs[0].scripts[0].path",
                                                 "script \"tool.rb\" (resolved to /etc/chief/tool.rb) is not executable and "
@@ -1075,8 +1075,8 @@ TEST_CASE("scripts must be a non-empty list of runnable scripts", "[validation]"
                                                 "\"interpreter\"")});
     }
     SECTION(".py needs python3 when not executable") {
-        FakeFileProbe files;
-        files.set("/etc/chief/etl.py", FakeFileProbe::Kind::File);
+        FakeHostProbe files;
+        files.set("/etc/chief/etl.py", FakeHostProbe::Kind::File);
         const std::string text = kScriptsHead + "    scripts:\n      - path: etl.py\n";
         CHECK(loadOk(text, files).config->jobs[0].scripts[0].interpreter == std::vector<std::string>{"python3"});
         files.removeProgram("python3");
@@ -1086,8 +1086,8 @@ TEST_CASE("scripts must be a non-empty list of runnable scripts", "[validation]"
                                                 "was not found in PATH")});
     }
     SECTION(".sh needs sh when not executable") {
-        FakeFileProbe files;
-        files.set("/etc/chief/run.sh", FakeFileProbe::Kind::File);
+        FakeHostProbe files;
+        files.set("/etc/chief/run.sh", FakeHostProbe::Kind::File);
         files.removeProgram("sh");
         const auto r = loadYaml(kScriptsHead + "    scripts:\n      - path: run.sh\n", files);
         CHECK(diagsOf(r) == std::vector<Diag>{E(7, 15, "jobs[0].scripts[0].path",
@@ -1095,7 +1095,7 @@ TEST_CASE("scripts must be a non-empty list of runnable scripts", "[validation]"
                                                 "not found in PATH")});
     }
     SECTION("an executable script needs no interpreter") {
-        FakeFileProbe files;
+        FakeHostProbe files;
         files.removeProgram("python3");
         const auto r = loadOk(kScriptsHead + "    scripts:\n      - path: etl.py\n", files);
         CHECK(r.config->jobs[0].scripts[0].interpreter.empty());
@@ -1106,9 +1106,9 @@ TEST_CASE("scripts must be a non-empty list of runnable scripts", "[validation]"
                                                 "interpreter \"python9\" was not found in PATH")});
     }
     SECTION("explicit interpreter by path, and alongside a missing script") {
-        FakeFileProbe files;
-        files.set("/etc/chief/etl.py", FakeFileProbe::Kind::Missing);
-        files.set("/opt/py/bin/python", FakeFileProbe::Kind::File);
+        FakeHostProbe files;
+        files.set("/etc/chief/etl.py", FakeHostProbe::Kind::Missing);
+        files.set("/opt/py/bin/python", FakeHostProbe::Kind::File);
         const auto r = loadYaml(kScriptsHead + "    scripts:\n      - path: etl.py\n        interpreter: /opt/py/bin/python\n",
                                 files);
         CHECK(diagsOf(r) ==
@@ -1118,8 +1118,8 @@ TEST_CASE("scripts must be a non-empty list of runnable scripts", "[validation]"
                     "interpreter \"/opt/py/bin/python\" does not exist or is not executable")});
     }
     SECTION("explicit interpreter found") {
-        FakeFileProbe files;
-        files.set("/etc/chief/tool.rb", FakeFileProbe::Kind::File);
+        FakeHostProbe files;
+        files.set("/etc/chief/tool.rb", FakeHostProbe::Kind::File);
         files.addProgram("ruby", "/usr/bin/ruby");
         const auto r = loadOk(kScriptsHead + "    scripts:\n      - path: tool.rb\n        interpreter: [ruby, -w]\n", files);
         CHECK(r.config->jobs[0].scripts[0].interpreter == std::vector<std::string>{"ruby", "-w"});
@@ -1168,8 +1168,8 @@ TEST_CASE("scripts must be a non-empty list of runnable scripts", "[validation]"
 // ---- all at once ---------------------------------------------------------------------------
 
 TEST_CASE("All errors are reported at once, sorted by line", "[validation]") {
-    FakeFileProbe files;
-    files.set("/etc/chief/missing.sh", FakeFileProbe::Kind::Missing);
+    FakeHostProbe files;
+    files.set("/etc/chief/missing.sh", FakeHostProbe::Kind::Missing);
     const auto r = loadYaml(yaml(R"(
 jobs:
   - name: bad name
@@ -1286,7 +1286,7 @@ jobs:
 }
 
 TEST_CASE("without defaults, jobs use the config's folder, the system zone and built-in values", "[validation]") {
-    const auto r = loadOk(kValidJobs, FakeFileProbe(), "Asia/Tokyo");
+    const auto r = loadOk(kValidJobs, FakeHostProbe(), "Asia/Tokyo");
     const Config& config = *r.config;
     CHECK(config.sourcePath == kConfigPath);
     CHECK(config.defaults.workingDir == "/etc/chief");

@@ -149,7 +149,7 @@ jobs:
     CHECK(result.config->jobs[0].timezone == "Asia/Kolkata");
     CHECK(result.config->jobs[1].timezone == "America/New_York");
     CHECK(result.config->jobs[2].timezone == "Europe/Berlin");
-    const LoadResult system = loadYaml(jobWithSchedule("      frequency: daily\n      time: \"06:00\"\n"), FakeFileProbe(),
+    const LoadResult system = loadYaml(jobWithSchedule("      frequency: daily\n      time: \"06:00\"\n"), FakeHostProbe(),
                                        "Australia/Sydney");
     REQUIRE(system.ok());
     CHECK(system.config->jobs[0].timezone == "Australia/Sydney");

@@ -8,14 +8,14 @@
 
 #include "chief/config_model.h"
 #include "chief/diagnostic.h"
-#include "chief/file_probe.h"
+#include "chief/host_probe.h"
 
 namespace chief {
 
 // What the loader needs from outside: where the file lives and how to inspect paths.
 struct LoadContext {
     std::string sourcePath;    // absolute path of the config, used in messages and to resolve paths
-    const FileProbe* files = nullptr;
+    const HostProbe* files = nullptr;
     std::string systemTimezone = "UTC";  // used when neither schedule nor defaults name a zone
 };
 

@@ -56,9 +56,13 @@ struct Script {
     SourcePosition position;
 };
 
+// Environment variables a job adds to chiefd's own, in file order.
+using EnvironmentList = std::vector<std::pair<std::string, std::string>>;
+
 // One job with every inherited value filled in.
 struct Job {
     std::string name;
+    std::string description;
     bool enabled = true;
     std::string workingDir;  // absolute
     bool stopOnFailure = true;
@@ -67,6 +71,10 @@ struct Job {
     CompiledSchedule schedule;
     std::vector<Script> scripts;
     JobMonitor monitor;
+    EnvironmentList environment;  // defaults.environment, then the job's own (overriding)
+    std::string user;             // run scripts as this user (chiefd must be root); empty = chiefd's
+    std::string group;            // and this group; empty = the user's primary group
+    int killGraceSeconds = 10;    // SIGTERM to SIGKILL on timeout or stop
     SourcePosition position;
 };
 
@@ -76,6 +84,9 @@ struct Defaults {
     bool stopOnFailure = true;
     OverlapPolicy overlap = OverlapPolicy::Skip;
     std::string timezone;    // effective default zone (explicit, else the system's)
+    int maxParallelJobs = 1; // how many different jobs may run at once (the guide's behaviour: 1)
+    int killGraceSeconds = 10;
+    EnvironmentList environment;
 };
 
 // A whole chief.yaml.

@@ -18,7 +18,7 @@ namespace {
 constexpr std::uintmax_t kMaxConfigBytes = 64ULL * 1024 * 1024;
 }  // namespace
 
-LoadResult loadConfigFile(const std::string& path, const FileProbe& files, const std::string& systemTimezone) {
+LoadResult loadConfigFile(const std::string& path, const HostProbe& files, const std::string& systemTimezone) {
     std::error_code ec;
     std::filesystem::path absolute = std::filesystem::absolute(path, ec);
     if (ec) absolute = path;

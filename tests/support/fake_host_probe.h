@@ -1,21 +1,21 @@
 #pragma once
-// FakeFileProbe: an in-memory FileProbe for loader tests.
+// FakeHostProbe: an in-memory HostProbe for loader tests.
 
 #include <map>
 #include <set>
 #include <string>
 
-#include "chief/file_probe.h"
+#include "chief/host_probe.h"
 
 namespace chief::testing {
 
 // Paths default to "exists, regular, executable" unless a test says otherwise, so configs in
 // tests need no real files; directories are listed explicitly or any path under "/" counts.
-class FakeFileProbe final : public FileProbe {
+class FakeHostProbe final : public HostProbe {
 public:
     enum class Kind { Missing, Directory, File, ExecutableFile };
 
-    FakeFileProbe() = default;
+    FakeHostProbe() = default;
 
     void set(const std::string& path, Kind kind) { kinds_[path] = kind; }
     void addProgram(const std::string& name, const std::string& path) { programs_[name] = path; }
@@ -31,6 +31,11 @@ public:
         return k == Kind::File || k == Kind::ExecutableFile;
     }
     bool isExecutable(const std::string& path) const override { return kindOf(path) == Kind::ExecutableFile; }
+    bool userExists(const std::string& name) const override { return users_.count(name) > 0; }
+    bool groupExists(const std::string& name) const override { return groups_.count(name) > 0; }
+    void addUser(const std::string& name) { users_.insert(name); }
+    void addGroup(const std::string& name) { groups_.insert(name); }
+
     std::optional<std::string> findProgram(const std::string& name) const override {
         if (auto it = programs_.find(name); it != programs_.end()) return it->second;
         return std::nullopt;
@@ -48,6 +53,8 @@ private:
     std::map<std::string, Kind> kinds_;
     std::map<std::string, std::string> programs_ = {{"python3", "/usr/bin/python3"}, {"sh", "/bin/sh"}};
     bool defaultExists_ = true;
+    std::set<std::string> users_ = {"root", "nobody", "chief"};
+    std::set<std::string> groups_ = {"root", "nogroup", "chief"};
 };
 
 }  // namespace chief::testing

@@ -1,20 +1,23 @@
 #pragma once
-// FileProbe: the loader's read-only view of the file system, replaceable by a fake in tests.
+// HostProbe: the loader's read-only view of the host (files, programs, accounts), faked in tests.
 
 #include <optional>
 #include <string>
 
 namespace chief {
 
-// Answers the questions config validation asks about paths.
-class FileProbe {
+// Answers the questions config validation asks about the host.
+class HostProbe {
 public:
-    virtual ~FileProbe() = default;
+    virtual ~HostProbe() = default;
     virtual bool isDirectory(const std::string& path) const = 0;
     virtual bool isRegularFile(const std::string& path) const = 0;
     virtual bool isExecutable(const std::string& path) const = 0;
     // Resolves a program name the way execvp would (PATH search); nullopt if not found.
     virtual std::optional<std::string> findProgram(const std::string& name) const = 0;
+    // Whether a user / group name (or numeric id) exists in the host's account database.
+    virtual bool userExists(const std::string& name) const = 0;
+    virtual bool groupExists(const std::string& name) const = 0;
 };
 
 }  // namespace chief
