@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata
   libyaml-dev libsystemd-dev libboost-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev nlohmann-json3-dev libsqlite3-dev
+  libboost-filesystem-dev
   catch2 libbenchmark-dev
 )
 if [[ "${1:-}" == "--with-fuzz" ]]; then
