@@ -1,0 +1,43 @@
+#pragma once
+// RunHistoryStore: the last runs of each job, kept in the state directory so `status` and
+// `history` survive restarts. One small JSON file per job, replaced atomically.
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chief/run_event.h"
+
+namespace chief::daemon {
+
+// Bounded, crash-safe run history. Writes go to "<dir>/runs/<job>.json.tmp", are fsync'ed and
+// renamed over "<dir>/runs/<job>.json", so a crash leaves the old or the new file, never a
+// torn one. A file that cannot be parsed is set aside as "<job>.json.corrupt" and logged once.
+class RunHistoryStore {
+public:
+    // `directory` is chiefd's state directory; nothing is written when it is empty.
+    RunHistoryStore(std::string directory, std::size_t perJob = 50);
+
+    // Reads every job's file; returns one message per file that could not be used.
+    std::vector<std::string> load();
+
+    // Adds a finished run and persists that job's file; returns an error message on failure.
+    std::optional<std::string> record(const RunRecord& run);
+
+    // Newest first.
+    std::vector<RunRecord> history(const std::string& job, std::size_t limit = 0) const;
+    std::optional<RunRecord> last(const std::string& job) const;
+    const std::string& directory() const { return directory_; }
+
+private:
+    std::string directory_;
+    std::size_t perJob_;
+    std::map<std::string, std::deque<RunRecord>> runs_;  // oldest first
+};
+
+// JSON form of a run record (also what `chiefctl history --json` prints).
+std::string runRecordJson(const RunRecord& run);
+
+}  // namespace chief::daemon
