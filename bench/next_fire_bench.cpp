@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "chief/config_loader.h"
-#include "fake_file_probe.h"
+#include "fake_host_probe.h"
 
 namespace {
 
 chief::Schedule compile(const std::string& scheduleYaml) {
-    const chief::testing::FakeFileProbe files;
+    const chief::testing::FakeHostProbe files;
     chief::LoadContext context;
     context.sourcePath = "/etc/chief/chief.yaml";
     context.files = &files;

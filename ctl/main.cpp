@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "chief/system/config_source.h"
-#include "chief/system/posix_file_probe.h"
+#include "chief/system/posix_host_probe.h"
 #include "command_line.h"
 #include "exit_codes.h"
 #include "offline_verbs.h"
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
         return ctl::kExitOk;
     }
     const char* path = std::getenv("PATH");
-    const system::PosixFileProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");
+    const system::PosixHostProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");
     const std::string zone = system::detectSystemTimezone();
     const LoadResult loaded = system::loadConfigFile(command.value().configPath, files, zone);
     const auto now = date::floor<Seconds>(std::chrono::system_clock::now());
