@@ -17,6 +17,14 @@ void setVariable(std::vector<std::string>& env, const std::string& name, const s
         env.push_back(prefix + value);
 }
 
+bool isServiceManagerVariable(const std::string& name) {
+    static const char* const kNames[] = {"NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC", "LISTEN_FDS",
+                                         "LISTEN_PID",    "LISTEN_FDNAMES", "JOURNAL_STREAM", "INVOCATION_ID"};
+    for (const char* n : kNames)
+        if (name == n) return true;
+    return false;
+}
+
 }  // namespace
 
 std::vector<std::string> buildScriptEnvironment(const std::vector<std::string>& base, const Job& job,
@@ -26,8 +34,10 @@ std::vector<std::string> buildScriptEnvironment(const std::vector<std::string>& 
     for (const std::string& entry : base) {
         const auto eq = entry.find('=');
         if (eq == std::string::npos || eq == 0) continue;
-        // CHIEF_* come only from chiefd, never leak in from its own environment.
-        if (entry.starts_with("CHIEF_")) continue;
+        // CHIEF_* come only from chiefd, never leak in from its own environment; systemd's
+        // per-service variables describe chiefd's sockets, not the script's (a script that saw
+        // NOTIFY_SOCKET could tell systemd chiefd was stopping).
+        if (entry.starts_with("CHIEF_") || isServiceManagerVariable(entry.substr(0, eq))) continue;
         setVariable(env, entry.substr(0, eq), entry.substr(eq + 1));
     }
     for (const auto& [name, value] : job.environment) setVariable(env, name, value);

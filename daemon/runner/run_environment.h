@@ -10,7 +10,8 @@
 
 namespace chief::daemon {
 
-// "NAME=value" entries: `base` (chiefd's environ), then the job's variables, then
+// "NAME=value" entries: `base` (chiefd's environ, minus CHIEF_* and systemd's per-service
+// variables such as NOTIFY_SOCKET and JOURNAL_STREAM), then the job's variables, then
 // CHIEF_MONITOR_ENDPOINT / CHIEF_MONITOR_API_KEY (when the job's monitor is enabled),
 // CHIEF_RUN_ID, CHIEF_JOB_NAME, CHIEF_SCRIPT_PATH, CHIEF_SCHEDULED_FOR. Later entries replace
 // earlier ones of the same name; a name appears once.

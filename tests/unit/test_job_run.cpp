@@ -69,7 +69,8 @@ struct Harness {
     NullOutputs outputs;
     FakeAccounts accounts;
     FakeHostProbe programs;
-    RunServices services{clock, bus, launcher, outputs, accounts, programs, {"PATH=/usr/bin:/bin", "HOME=/root", "CHIEF_RUN_ID=leaked"}};
+    RunServices services{clock, bus, launcher, outputs, accounts, programs, {"PATH=/usr/bin:/bin", "HOME=/root", "CHIEF_RUN_ID=leaked",
+                                                                               "NOTIFY_SOCKET=/run/systemd/notify", "JOURNAL_STREAM=8:1234"}};
     std::shared_ptr<const Config> config;
     std::vector<std::string> events;
     std::optional<RunRecord> done;

@@ -1,0 +1,88 @@
+#include "app/daemon_options.h"
+
+#include "chief/key_suggester.h"
+
+namespace chief::daemon {
+
+std::string daemonHelpText() {
+    return R"(Usage: chiefd [--config PATH] [--log-target auto|journal|console] [--state-dir DIR]
+       chiefd --once [--config PATH] [--job NAME] [--respect-schedule]
+
+Runs the Chief scheduler: fires each enabled job of chief.yaml on its schedule and runs its
+scripts. Meant to run under systemd (Type=notify); SIGHUP reloads the config, SIGTERM stops.
+
+Options:
+  --config PATH            Config file (default: /etc/chief/chief.yaml).
+  --log-target TARGET      auto (default: the journal when stderr is connected to it),
+                           journal, or console (stderr).
+  --state-dir DIR          Where run history is kept (default: $STATE_DIRECTORY, which
+                           systemd sets from StateDirectory=, else /var/lib/chief).
+  --once                   Run enabled jobs once, in YAML order, and exit (what exported
+                           cron lines call). Exit status 1 if any run failed.
+  --job NAME               With --once: only this job.
+  --respect-schedule       With --once: only jobs whose schedule fires at the current
+                           minute (hybrid schedules' runtime guard).
+  -h, --help               Show this help.
+  --version                Show the version.
+
+Exit status:
+  0  stopped cleanly (SIGTERM/SIGINT), or --once: every run succeeded or nothing was due
+  1  the config is invalid, or --once: a run failed
+  2  usage error (unknown option, unknown job)
+)";
+}
+
+Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
+    static const std::vector<std::string_view> kFlags = {"--config", "--log-target", "--state-dir", "--once",
+                                                         "--job",    "--respect-schedule", "--help", "--version"};
+    DaemonOptions options;
+    bool once = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string arg = args[i];
+        std::optional<std::string> inlineValue;
+        if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+            inlineValue = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        }
+        auto value = [&]() -> Result<std::string> {
+            if (inlineValue) return *inlineValue;
+            if (i + 1 >= args.size()) return makeError(arg + " needs a value");
+            return args[++i];
+        };
+        if (arg == "-h" || arg == "--help") {
+            options.mode = DaemonOptions::Mode::Help;
+            return options;
+        }
+        if (arg == "--version") {
+            options.mode = DaemonOptions::Mode::Version;
+            return options;
+        }
+        if (arg == "--once") {
+            once = true;
+        } else if (arg == "--respect-schedule") {
+            options.respectSchedule = true;
+        } else if (arg == "--config" || arg == "--log-target" || arg == "--state-dir" || arg == "--job") {
+            auto v = value();
+            if (!v) return makeError(v.error());
+            if (v.value().empty()) return makeError(arg + " needs a non-empty value");
+            if (arg == "--config") options.configPath = v.value();
+            if (arg == "--log-target") {
+                if (v.value() != "auto" && v.value() != "journal" && v.value() != "console")
+                    return makeError("--log-target must be auto, journal or console, got '" + v.value() + "'");
+                options.logTarget = v.value();
+            }
+            if (arg == "--state-dir") options.stateDirectory = v.value();
+            if (arg == "--job") options.job = v.value();
+        } else {
+            std::string message = "unknown option '" + arg + "'";
+            if (auto s = suggestClosest(arg, kFlags)) message += " (did you mean '" + *s + "'?)";
+            return makeError(message);
+        }
+    }
+    if (!once && options.job) return makeError("--job only applies with --once");
+    if (!once && options.respectSchedule) return makeError("--respect-schedule only applies with --once");
+    options.mode = once ? DaemonOptions::Mode::Once : DaemonOptions::Mode::Daemon;
+    return options;
+}
+
+}  // namespace chief::daemon

@@ -1,0 +1,25 @@
+#pragma once
+// DaemonOptions: chiefd's command line.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chief/result.h"
+
+namespace chief::daemon {
+
+struct DaemonOptions {
+    enum class Mode { Daemon, Once, Help, Version };
+    Mode mode = Mode::Daemon;
+    std::string configPath = "/etc/chief/chief.yaml";
+    std::string logTarget = "auto";              // auto | journal | console
+    std::optional<std::string> stateDirectory;   // default: $STATE_DIRECTORY, else /var/lib/chief
+    std::optional<std::string> job;              // --once --job NAME
+    bool respectSchedule = false;                // --once --respect-schedule
+};
+
+Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args);
+std::string daemonHelpText();
+
+}  // namespace chief::daemon

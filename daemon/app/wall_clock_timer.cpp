@@ -1,0 +1,63 @@
+#include "app/wall_clock_timer.h"
+
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+
+namespace chief::daemon {
+
+namespace {
+
+int createTimerFd() {
+    const int fd = ::timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(std::string("timerfd_create failed: ") + std::strerror(errno));
+    return fd;
+}
+
+}  // namespace
+
+WallClockTimer::WallClockTimer(boost::asio::io_context& io, Handler handler)
+    : fd_(io, createTimerFd()), handler_(std::move(handler)) {
+    arm(std::nullopt);
+    waitReadable();
+}
+
+WallClockTimer::~WallClockTimer() = default;
+
+void WallClockTimer::arm(std::optional<SysSeconds> at) {
+    itimerspec spec{};
+    if (at) {
+        // A zero it_value disarms, so an instant at the epoch (never in practice) becomes 1 ns.
+        spec.it_value.tv_sec = static_cast<time_t>(at->time_since_epoch().count());
+        if (spec.it_value.tv_sec <= 0) spec.it_value.tv_nsec = 1;
+    } else {
+        // Disarmed timers do not report clock changes, so park it far in the future instead.
+        spec.it_value.tv_sec = static_cast<time_t>(INT32_MAX);
+    }
+    if (::timerfd_settime(fd_.native_handle(), TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec, nullptr) != 0)
+        throw std::runtime_error(std::string("timerfd_settime failed: ") + std::strerror(errno));
+}
+
+void WallClockTimer::waitReadable() {
+    fd_.async_wait(boost::asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
+        if (ec) return;  // cancelled: the timer is being destroyed
+        std::uint64_t expirations = 0;
+        const ssize_t n = ::read(fd_.native_handle(), &expirations, sizeof expirations);
+        Wake wake = Wake::Due;
+        if (n < 0) {
+            if (errno == EAGAIN) {
+                waitReadable();
+                return;
+            }
+            wake = Wake::ClockChanged;  // ECANCELED: the clock was set; the caller re-arms
+        }
+        handler_(wake);
+        waitReadable();
+    });
+}
+
+}  // namespace chief::daemon

@@ -1,0 +1,53 @@
+#pragma once
+// MessageIds: chiefd's stable journal MESSAGE_IDs, one per kind of event worth finding with
+// `journalctl MESSAGE_ID=...`. Generated once with /proc/sys/kernel/random/uuid and frozen:
+// they are a public interface (docs/journal.md), so never change or reuse one; add new ones.
+
+#include <array>
+#include <string_view>
+
+namespace chief::daemon {
+
+// MESSAGE_ID values: 32 lowercase hex digits, the form journalctl prints and matches.
+namespace message_id {
+inline constexpr std::string_view kDaemonStarted = "41f56807a937478c9f7761165687207c";
+inline constexpr std::string_view kDaemonStopping = "cdec199a9bd648c8b3c491bb69b6fe12";
+inline constexpr std::string_view kConfigReloaded = "925cc33763224463bde6a9aabd05d3dd";
+inline constexpr std::string_view kReloadRefused = "f0edb8c513dc4ec2b3dd0130c40c5308";
+inline constexpr std::string_view kJobStarted = "375760f833c34a8585a990957ce5fe02";
+inline constexpr std::string_view kJobSucceeded = "d5d5ad63663e44779f8e089927929a21";
+inline constexpr std::string_view kJobFailed = "037cc608d8e940608fbcc61a67c4e79b";
+inline constexpr std::string_view kJobCancelled = "ee6130d205f64fdc9556c7cd6b1a0e05";
+inline constexpr std::string_view kJobSkipped = "904373bf94af4c22881206c605ebc2b4";
+inline constexpr std::string_view kJobQueued = "d649558668cf44f891b09e1687fce9b4";
+inline constexpr std::string_view kJobMissed = "0216f21eebdf4ef8b6fe7f4ab3b9424d";
+inline constexpr std::string_view kScriptStarted = "8c83551a931e4233872985805fcab280";
+inline constexpr std::string_view kScriptFinished = "9ccaee49291c42daaf9ee4c7e6afbc3c";
+inline constexpr std::string_view kScriptTimedOut = "01058a6c39bf49859e8dec383d26e6cc";
+}  // namespace message_id
+
+// One row of the MESSAGE_ID table: for the docs and the uniqueness test.
+struct MessageIdInfo {
+    std::string_view name;  // short kebab-case name, as in docs/journal.md
+    std::string_view id;
+};
+
+// Every MESSAGE_ID chiefd uses, in docs/journal.md's order.
+inline constexpr std::array<MessageIdInfo, 14> kMessageIds{{
+    {"daemon-started", message_id::kDaemonStarted},
+    {"daemon-stopping", message_id::kDaemonStopping},
+    {"config-reloaded", message_id::kConfigReloaded},
+    {"reload-refused", message_id::kReloadRefused},
+    {"job-started", message_id::kJobStarted},
+    {"job-succeeded", message_id::kJobSucceeded},
+    {"job-failed", message_id::kJobFailed},
+    {"job-cancelled", message_id::kJobCancelled},
+    {"job-skipped", message_id::kJobSkipped},
+    {"job-queued", message_id::kJobQueued},
+    {"job-missed", message_id::kJobMissed},
+    {"script-started", message_id::kScriptStarted},
+    {"script-finished", message_id::kScriptFinished},
+    {"script-timed-out", message_id::kScriptTimedOut},
+}};
+
+}  // namespace chief::daemon
