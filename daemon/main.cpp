@@ -1,7 +1,97 @@
-// chiefd: composition root (placeholder until the daemon is wired).
+// chiefd: parse the command line, wire the real adapters, run the event loop.
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cstdlib>
 #include <iostream>
 
-int main() {
-    std::cerr << "chiefd: not implemented yet\n";
-    return 1;
+#include "app/daemon.h"
+#include "app/daemon_options.h"
+#include "app/host_adapters.h"
+#include "app/once_mode.h"
+#include "chief/system/config_source.h"
+#include "chief/system/posix_host_probe.h"
+#include "logging/console_logger.h"
+#include "logging/fallback_journal_writer.h"
+#include "logging/journal_logger.h"
+#include "logging/log_target.h"
+#include "logging/sd_journal_writer.h"
+
+extern char** environ;
+
+namespace {
+
+std::vector<std::string> processEnvironment() {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    return env;
+}
+
+// StateDirectory= may list several paths (colon-separated); chiefd uses the first.
+std::string stateDirectory(const chief::daemon::DaemonOptions& options) {
+    if (options.stateDirectory) return *options.stateDirectory;
+    if (const char* fromSystemd = std::getenv("STATE_DIRECTORY"); fromSystemd && *fromSystemd) {
+        const std::string all = fromSystemd;
+        return all.substr(0, all.find(':'));
+    }
+    return "/var/lib/chief";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace chief;
+    using namespace chief::daemon;
+    auto parsed = parseDaemonOptions(std::vector<std::string>(argv + 1, argv + argc));
+    if (!parsed) {
+        std::cerr << "chiefd: " << parsed.error() << "\nTry 'chiefd --help' for more information.\n";
+        return 2;
+    }
+    const DaemonOptions& options = parsed.value();
+    if (options.mode == DaemonOptions::Mode::Help) {
+        std::cout << daemonHelpText();
+        return 0;
+    }
+    if (options.mode == DaemonOptions::Mode::Version) {
+        std::cout << "chiefd " CHIEF_VERSION "\n";
+        return 0;
+    }
+    ::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error return, not a reason to die
+
+    const auto target = resolveLogTargetForThisProcess(LogTarget::parse(options.logTarget).value());
+    SdJournalWriter journalSocket;
+    FallbackJournalWriter journalWriter(journalSocket, std::cerr);
+    JournalLogger journalLogger(journalWriter);
+    ConsoleLogger consoleLogger(std::cerr);
+    const bool toJournal = target == LogTarget::Kind::Journal;
+    Logger& logger = toJournal ? static_cast<Logger&>(journalLogger) : consoleLogger;
+    if (toJournal && !journalSocketPresent())
+        std::cerr << "chiefd: --log-target=journal, but /run/systemd/journal/socket does not exist: log entries will be "
+                     "lost; use --log-target=console\n";
+
+    boost::asio::io_context io;
+    SystemClock clock;
+    RunEventBus events;
+    ProcessLauncher launcher(io);
+    PosixAccountResolver accounts;
+    ScriptOutputSinks outputs(toJournal ? &journalWriter : nullptr, std::cerr);
+    const char* path = std::getenv("PATH");
+    const system::PosixHostProbe host(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    RunServices services{clock, events, launcher, outputs, accounts, host, processEnvironment()};
+    const std::string zone = system::detectSystemTimezone();
+    ConfigReader readConfig = [&host, zone](const std::string& file) { return system::loadConfigFile(file, host, zone); };
+
+    if (options.mode == DaemonOptions::Mode::Once) {
+        RunEventJournal journal(logger);
+        journal.subscribeTo(events);
+        return runOnce(io, options, readConfig(options.configPath), logger, services);
+    }
+
+    SystemdNotifier notifier;
+    Daemon daemon(DaemonParts{io, clock, logger, notifier, services, events, readConfig, options.configPath,
+                              stateDirectory(options)});
+    if (!daemon.start()) return 1;
+    io.run();
+    return 0;
 }

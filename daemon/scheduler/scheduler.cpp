@@ -60,7 +60,7 @@ void Scheduler::load(std::shared_ptr<const Config> config, SysMillis now) {
         }
         slot.next = next;
         if (next) due_.insert({*next, i});
-        if (!unchanged) events_.publish(NextScheduled{job.name, next});
+        if (!unchanged && job.enabled) events_.publish(NextScheduled{job.name, next});
         if (!job.enabled && slot.waiting) dropWaiting(slot, "the job was disabled by a reload");
     }
     for (auto it = slots_.begin(); it != slots_.end();) {

@@ -1,0 +1,205 @@
+#include "app/daemon.h"
+
+#include <signal.h>
+
+#include <algorithm>
+
+#include "chief/time_format.h"
+#include "logging/message_ids.h"
+
+namespace chief::daemon {
+
+namespace {
+
+// Longest a stop waits for scripts beyond their own kill grace before chiefd exits anyway.
+constexpr std::chrono::seconds kShutdownSlack{5};
+
+}  // namespace
+
+Daemon::Daemon(DaemonParts parts)
+    : parts_(std::move(parts)),
+      journal_(parts_.logger),
+      history_(parts_.stateDirectory),
+      runner_(parts_.io, parts_.runServices, [this](const RunRecord& record) { onRunEnded(record); }),
+      scheduler_(runner_, parts_.events, ids_),
+      timer_(parts_.io, [this](WallClockTimer::Wake wake) { onTimer(wake); }),
+      signals_(parts_.io),
+      watchdogTimer_(parts_.io),
+      shutdownDeadline_(parts_.io) {
+    journal_.subscribeTo(parts_.events);
+    parts_.events.subscribe([this](const RunEvent& event) {
+        if (const auto* finished = std::get_if<RunFinished>(&event)) {
+            auto error = history_.record(finished->record);
+            // Said once when saving starts failing and once when it works again, not per run.
+            if (error && !historyFailing_)
+                parts_.logger.log(LogLevel::Warning,
+                                  "cannot save run history: " + *error + "; keeping it in memory only, ignoring",
+                                  {{"CHIEF_JOB", finished->record.job}});
+            if (!error && historyFailing_) parts_.logger.log(LogLevel::Notice, "saving run history works again");
+            historyFailing_ = error.has_value();
+        }
+    });
+}
+
+Daemon::~Daemon() = default;
+
+void Daemon::logDiagnostics(const std::vector<Diagnostic>& diagnostics, LogLevel level) {
+    for (const Diagnostic& d : diagnostics)
+        parts_.logger.log(d.severity == Severity::Error ? level : LogLevel::Warning, formatDiagnostic(d),
+                          {{"CHIEF_CONFIG", d.file}});
+}
+
+bool Daemon::start() {
+    for (const std::string& problem : history_.load()) parts_.logger.log(LogLevel::Warning, problem);
+    LoadResult loaded = parts_.readConfig(parts_.configPath);
+    logDiagnostics(loaded.diagnostics, LogLevel::Error);
+    if (!loaded.ok()) {
+        parts_.logger.log(LogLevel::Error, "config " + parts_.configPath + " is invalid; not starting",
+                          {{"CHIEF_CONFIG", parts_.configPath}});
+        return false;
+    }
+    installConfig(std::make_shared<const Config>(std::move(*loaded.config)));
+    waitForSignals();
+    scheduleWatchdog();
+    parts_.logger.log(LogLevel::Info,
+                      "chiefd started with " + std::to_string(config_->jobs.size()) + " jobs from " + config_->sourcePath,
+                      {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kDaemonStarted);
+    parts_.notifier.ready(statusLine());
+    return true;
+}
+
+void Daemon::installConfig(std::shared_ptr<const Config> config) {
+    config_ = std::move(config);
+    scheduler_.load(config_, parts_.clock.now());
+    armTimer();
+}
+
+std::vector<Diagnostic> Daemon::reload() {
+    if (stopping_) return {};
+    parts_.notifier.reloading();
+    LoadResult loaded = parts_.readConfig(parts_.configPath);
+    if (!loaded.ok()) {
+        logDiagnostics(loaded.diagnostics, LogLevel::Error);
+        const auto errors = std::count_if(loaded.diagnostics.begin(), loaded.diagnostics.end(),
+                                          [](const Diagnostic& d) { return d.severity == Severity::Error; });
+        parts_.logger.log(LogLevel::Error,
+                          "reload refused: " + parts_.configPath + " has " + std::to_string(errors) +
+                              (errors == 1 ? " error" : " errors") + "; still running the previous config",
+                          {{"CHIEF_CONFIG", parts_.configPath}}, message_id::kReloadRefused);
+        parts_.notifier.ready(statusLine());
+        return loaded.diagnostics;
+    }
+    logDiagnostics(loaded.diagnostics, LogLevel::Warning);
+    installConfig(std::make_shared<const Config>(std::move(*loaded.config)));
+    parts_.logger.log(LogLevel::Info, "config reloaded: " + std::to_string(config_->jobs.size()) + " jobs",
+                      {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kConfigReloaded);
+    parts_.notifier.ready(statusLine());
+    return {};
+}
+
+void Daemon::armTimer() { timer_.arm(stopping_ ? std::nullopt : scheduler_.nextWakeup()); }
+
+void Daemon::onTimer(WallClockTimer::Wake wake) {
+    if (stopping_) return;
+    const SysMillis now = parts_.clock.now();
+    if (wake == WallClockTimer::Wake::ClockChanged) {
+        parts_.logger.log(LogLevel::Notice, "the wall clock was set to " + formatIsoUtc(date::floor<Seconds>(now)) +
+                                                "; re-arming timers");
+        scheduler_.clockChanged(now);
+    }
+    scheduler_.wake(now);
+    armTimer();
+    parts_.notifier.status(statusLine());
+}
+
+void Daemon::onRunEnded(const RunRecord& record) {
+    scheduler_.runFinished(record.id, parts_.clock.now());
+    if (stopping_) {
+        if (runner_.activeCount() == 0) parts_.io.stop();
+        return;
+    }
+    armTimer();
+    parts_.notifier.status(statusLine());
+}
+
+void Daemon::waitForSignals() {
+    signals_.add(SIGHUP);
+    signals_.add(SIGTERM);
+    signals_.add(SIGINT);
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        if (signal == SIGHUP) {
+            parts_.logger.log(LogLevel::Info, "SIGHUP: reloading " + parts_.configPath);
+            reload();
+        } else {
+            parts_.logger.log(LogLevel::Info, std::string(signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopping");
+            shutdown();
+        }
+        if (!stopping_ || runner_.activeCount() > 0) waitForSignals();
+    });
+}
+
+void Daemon::scheduleWatchdog() {
+    const auto interval = parts_.notifier.watchdogInterval();
+    if (!interval) return;
+    // Twice per interval, as sd_watchdog_enabled(3) recommends.
+    watchdogTimer_.expires_after(*interval / 2);
+    watchdogTimer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        parts_.notifier.watchdog();
+        scheduleWatchdog();
+    });
+}
+
+void Daemon::shutdown() {
+    if (stopping_) return;
+    stopping_ = true;
+    parts_.notifier.stopping();
+    const std::size_t running = runner_.activeCount();
+    parts_.logger.log(LogLevel::Info,
+                      "chiefd stopping" + (running ? ": stopping " + std::to_string(running) + " running runs" : std::string()),
+                      {}, message_id::kDaemonStopping);
+    scheduler_.stopDispatching(parts_.clock.now());
+    timer_.arm(std::nullopt);
+    watchdogTimer_.cancel();
+    if (running == 0) {
+        parts_.io.stop();
+        return;
+    }
+    runner_.cancelAll();
+    int grace = 0;
+    for (const JobRun* run : runner_.active()) grace = std::max(grace, run->ticket().job->killGraceSeconds);
+    shutdownDeadline_.expires_after(std::chrono::seconds{grace} + kShutdownSlack);
+    shutdownDeadline_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        parts_.logger.log(LogLevel::Warning, std::to_string(runner_.activeCount()) +
+                                                 " runs did not end in time; exiting anyway");
+        parts_.io.stop();
+    });
+}
+
+std::vector<JobView> Daemon::jobs() const {
+    std::vector<JobView> out;
+    if (!config_) return out;
+    for (const Job& job : config_->jobs) {
+        JobView view;
+        view.job = &job;
+        view.status = scheduler_.status(job.name).value_or(JobStatus{job.name, job.enabled, {}, 0, false});
+        view.lastRun = history_.last(job.name);
+        out.push_back(std::move(view));
+    }
+    return out;
+}
+
+std::string Daemon::statusLine() const {
+    if (!config_) return "no config";
+    const auto enabled = std::count_if(config_->jobs.begin(), config_->jobs.end(), [](const Job& j) { return j.enabled; });
+    std::string line = std::to_string(config_->jobs.size()) + " jobs (" + std::to_string(enabled) + " enabled)";
+    const std::size_t running = scheduler_.activeRunCount();
+    if (running) line += ", " + std::to_string(running) + " running";
+    if (scheduler_.waitingCount()) line += ", " + std::to_string(scheduler_.waitingCount()) + " waiting";
+    if (auto next = scheduler_.nextWakeup()) line += "; next run at " + formatIsoUtc(*next);
+    return line;
+}
+
+}  // namespace chief::daemon

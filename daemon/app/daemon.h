@@ -1,0 +1,98 @@
+#pragma once
+// Daemon: chiefd's controller. Owns the scheduler, the runner and the run history; reacts to
+// the wall-clock timer, signals (SIGHUP reload, SIGTERM/SIGINT stop) and the watchdog; keeps
+// systemd informed (READY, RELOADING, STATUS, WATCHDOG, STOPPING).
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/service_notifier.h"
+#include "app/wall_clock_timer.h"
+#include "chief/config_loader.h"
+#include "logging/logger.h"
+#include "logging/run_event_journal.h"
+#include "runner/job_runner.h"
+#include "runner/run_history_store.h"
+#include "scheduler/scheduler.h"
+
+namespace chief::daemon {
+
+// Reads and validates the config file; the daemon calls it at start and on every reload.
+using ConfigReader = std::function<LoadResult(const std::string& path)>;
+
+// What the daemon is built from; main() wires real ones, tests may wire fakes.
+struct DaemonParts {
+    boost::asio::io_context& io;
+    const Clock& clock;
+    Logger& logger;
+    ServiceNotifier& notifier;
+    RunServices& runServices;  // its `events` must be `events` below
+    RunEventBus& events;
+    ConfigReader readConfig;
+    std::string configPath;
+    std::string stateDirectory;
+};
+
+// A snapshot of one job for status displays (chiefctl status, the D-Bus job objects).
+struct JobView {
+    const Job* job = nullptr;
+    JobStatus status;
+    std::optional<RunRecord> lastRun;
+};
+
+class Daemon {
+public:
+    explicit Daemon(DaemonParts parts);
+    ~Daemon();
+
+    // Loads the config, arms timers and sends READY=1. Returns false (after logging every
+    // problem) if the config is invalid; the caller then exits with status 1.
+    bool start();
+
+    // Reloads the config; an invalid file is refused and the old config keeps running.
+    // Returns the diagnostics (empty when the reload succeeded).
+    std::vector<Diagnostic> reload();
+
+    // Stops dispatching, stops running scripts (SIGTERM, SIGKILL after each job's grace) and
+    // stops the io_context once every run has ended.
+    void shutdown();
+    bool stopping() const { return stopping_; }
+
+    Scheduler& scheduler() { return scheduler_; }
+    JobRunner& runner() { return runner_; }
+    const RunHistoryStore& history() const { return history_; }
+    std::shared_ptr<const Config> config() const { return config_; }
+    std::vector<JobView> jobs() const;
+
+private:
+    void installConfig(std::shared_ptr<const Config> config);
+    void armTimer();
+    void onTimer(WallClockTimer::Wake wake);
+    void onRunEnded(const RunRecord& record);
+    void waitForSignals();
+    void scheduleWatchdog();
+    std::string statusLine() const;
+    void logDiagnostics(const std::vector<Diagnostic>& diagnostics, LogLevel level);
+
+    DaemonParts parts_;
+    RunEventJournal journal_;
+    RunIdSource ids_;
+    RunHistoryStore history_;
+    JobRunner runner_;
+    Scheduler scheduler_;
+    WallClockTimer timer_;
+    boost::asio::signal_set signals_;
+    boost::asio::steady_timer watchdogTimer_;
+    boost::asio::steady_timer shutdownDeadline_;
+    std::shared_ptr<const Config> config_;
+    bool stopping_ = false;
+    bool historyFailing_ = false;
+};
+
+}  // namespace chief::daemon

@@ -1,0 +1,60 @@
+#include "app/once_mode.h"
+
+#include <memory>
+
+#include "chief/time_format.h"
+#include "scheduler/run_id_source.h"
+
+namespace chief::daemon {
+
+int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, Logger& logger,
+            RunServices& services) {
+    for (const Diagnostic& d : loaded.diagnostics)
+        logger.log(d.severity == Severity::Error ? LogLevel::Error : LogLevel::Warning, formatDiagnostic(d));
+    if (!loaded.ok()) {
+        logger.log(LogLevel::Error, "config " + options.configPath + " is invalid; nothing was run");
+        return 1;
+    }
+    const auto config = std::make_shared<const Config>(*loaded.config);
+    std::vector<const Job*> jobs;
+    if (options.job) {
+        const Job* job = config->findJob(*options.job);
+        if (!job) {
+            logger.log(LogLevel::Error, "no job named \"" + *options.job + "\" in " + config->sourcePath);
+            return 2;
+        }
+        if (!job->enabled) {
+            logger.log(LogLevel::Error, "job \"" + job->name + "\" is disabled in " + config->sourcePath + "; not running it");
+            return 2;
+        }
+        jobs.push_back(job);
+    } else {
+        for (const Job& job : config->jobs)
+            if (job.enabled) jobs.push_back(&job);
+    }
+
+    RunIdSource ids;
+    bool anyFailed = false;
+    for (const Job* job : jobs) {
+        const SysMillis now = services.clock.now();
+        const SysSeconds minute = date::floor<Minutes>(now);
+        if (options.respectSchedule && !firesAtMinute(job->schedule.schedule, date::floor<Seconds>(now))) {
+            logger.log(LogLevel::Info, job->name + ": not due at " + formatIsoUtc(minute) + " (--respect-schedule); skipped",
+                       {{"CHIEF_JOB", job->name}});
+            continue;
+        }
+        const SysSeconds scheduledFor = options.respectSchedule ? minute : date::floor<Seconds>(now);
+        const RunId id = ids.next(now);
+        services.events.publish(RunStarted{id, job->name, scheduledFor, TriggerKind::Once, now});
+        std::optional<RunRecord> result;
+        JobRun run(RunTicket{id, config, job, scheduledFor, TriggerKind::Once}, services,
+                   [&result](const RunRecord& record) { result = record; });
+        run.start();
+        while (!result && io.run_one() > 0) {
+        }
+        if (!result || result->result != RunResult::Succeeded) anyFailed = true;
+    }
+    return anyFailed ? 1 : 0;
+}
+
+}  // namespace chief::daemon
