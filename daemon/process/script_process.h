@@ -35,21 +35,26 @@ struct ScriptExit {
         Exited,       // exited on its own: exitCode
         Signaled,     // a signal ended it that chiefd did not send: signal
         TimedOut,     // the timeout expired and chiefd ended the group: signal is what finally ended it
-        Stopped,      // stop() was called: signal is what finally ended it
+                      // (0, with exitCode set, if the script caught SIGTERM and exited)
+        Stopped,      // stop() was called: signal is what finally ended it (likewise)
         SpawnFailed,  // never ran: error
     };
     Kind kind = Kind::Exited;
     int exitCode = -1;
     int signal = 0;
     std::string error;
-    pid_t pid = 0;
-    std::chrono::milliseconds duration{0};
+    pid_t pid = 0;                          // also the process group id; 0 for SpawnFailed
+    std::chrono::milliseconds duration{0};  // from start() to the main process's exit (steady clock)
     int leftoverProcesses = 0;  // processes still in the group after the script ended, which were killed
 };
 
 // A running script. Start with ScriptProcess::start; `onExit` runs exactly once on the
 // io_context's thread, after the script and every process left in its group are gone and its
 // output has been delivered. Destroying the object before then kills the group (SIGKILL).
+// Everything happens on the io_context's one thread: call start() and stop() from it (or before
+// it runs), and destroy every ScriptProcess before the io_context. A failed spawn is reported
+// through onExit (SpawnFailed) too, never from inside start(). Processes that leave the group
+// (setsid) are not followed; their copies of stdout/stderr do not delay onExit.
 class ScriptProcess {
 public:
     using ExitHandler = std::function<void(const ScriptExit&)>;

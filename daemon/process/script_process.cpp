@@ -1,0 +1,439 @@
+#include "script_process.h"
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cerrno>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "child_spawner.h"
+#include "output_line_splitter.h"
+#include "process_group.h"
+
+// Supervision in outline:
+//  - Exit of the main process is seen through a pidfd watched by the io_context, then waitid()
+//    on that one pid: no SIGCHLD handler and no waitpid(-1), so other children of chiefd (other
+//    scripts, other components) are never reaped or signalled by mistake.
+//  - The main process is left a zombie until the rest of its group is gone. Its pid is then
+//    still taken, so the group id cannot be reused by an unrelated group while we signal it.
+//  - Whether the group still has members is read from /proc (there is no event for it): once
+//    when the main process exits, then polled (5 ms backing off to 100 ms) only while some remain.
+//  - Output is read with async_read_some, one buffer per completion, so a flood is paced by the
+//    io_context and never held: the kernel pipe buffer fills and the writer blocks. Once the
+//    group is gone the pipes are drained without waiting for EOF, which a process that escaped
+//    the group (setsid) could hold off for ever.
+
+namespace chief::daemon {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr std::size_t kReadChunk = 64 * 1024;  // the default pipe capacity: one read empties it
+// What is read from a pipe after the group is gone: what was left in it, unless something
+// outside the group is still writing, in which case we stop there.
+constexpr std::size_t kDrainLimit = 1024 * 1024;
+constexpr auto kFirstGroupPoll = 5ms;
+constexpr auto kMaxGroupPoll = 100ms;
+
+// glibc 2.36's <sys/pidfd.h> declares pidfd_open without C linkage, so C++ cannot link against
+// it; the raw system call is the same thing. The descriptor is close-on-exec by definition.
+int openPidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0U)); }
+
+// One output pipe of the script and the splitter it feeds.
+struct OutputReader {
+    OutputReader(boost::asio::io_context& io, OutputStream stream, OutputSink& sink)
+        : pipe(io), splitter(stream, sink), buffer(kReadChunk) {}
+
+    boost::asio::posix::stream_descriptor pipe;
+    OutputLineSplitter splitter;
+    std::vector<char> buffer;
+    bool reading = false;
+};
+
+// The shared state behind a ScriptProcess. Handlers hold it by shared_ptr, so it outlives the
+// ScriptProcess handle until the last of them has run; after abandon() they do nothing.
+class ScriptRun : public std::enable_shared_from_this<ScriptRun> {
+public:
+    ScriptRun(boost::asio::io_context& io, const ScriptLaunch& launch, OutputSink& sink,
+              ScriptProcess::ExitHandler onExit)
+        : io_(io),
+          timeout_(launch.timeout),
+          killGrace_(launch.killGrace),
+          onExit_(std::move(onExit)),
+          pidfd_(io),
+          timeoutTimer_(io),
+          graceTimer_(io),
+          pollTimer_(io),
+          stdout_(io, OutputStream::Stdout, sink),
+          stderr_(io, OutputStream::Stderr, sink) {}
+
+    ScriptRun(const ScriptRun&) = delete;
+    ScriptRun& operator=(const ScriptRun&) = delete;
+
+    // Only reached without a reap if the io_context was destroyed with our handlers pending;
+    // abandon() has sent SIGKILL by then, so this wait is short.
+    ~ScriptRun() {
+        if (pid_ > 0 && !mainReaped_) {
+            signalGroup(SIGKILL);
+            while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+            }
+        }
+    }
+
+    void begin(const ScriptLaunch& launch) {
+        startTime_ = Clock::now();
+        auto spawned = spawnChild(io_, launch);
+        if (!spawned) {
+            failSpawn(spawned.error());
+            return;
+        }
+        pid_ = spawned.value().pid;
+        boost::system::error_code watchError;
+        const int pidfd = openPidfd(pid_);
+        if (pidfd < 0) {
+            watchError.assign(errno, boost::system::system_category());
+        } else {
+            pidfd_.assign(pidfd, watchError);
+            if (watchError) ::close(pidfd);
+        }
+        if (watchError) {
+            // Without a watch there is no way to learn of its exit: undo the start.
+            signalGroup(SIGKILL);
+            while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+            }
+            mainReaped_ = true;
+            pid_ = 0;
+            failSpawn("cannot watch the process (pidfd): " + watchError.message());
+            return;
+        }
+        stdout_.pipe = std::move(spawned.value().stdoutPipe);
+        stderr_.pipe = std::move(spawned.value().stderrPipe);
+        phase_ = Phase::Running;
+
+        watchMainExit();
+        readMore(stdout_);
+        readMore(stderr_);
+        timeoutTimer_.expires_after(timeout_);
+        timeoutTimer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec) self->onTimeout();
+        });
+    }
+
+    pid_t pid() const { return pid_; }
+
+    void stop() {
+        if (abandoned_ || phase_ != Phase::Running || ending_ != Ending::None || mainHasExited()) return;
+        ending_ = Ending::Stopped;
+        terminateGroup();
+    }
+
+    // The ScriptProcess handle is gone: kill everything, reap, and never call back.
+    void abandon() {
+        abandoned_ = true;
+        onExit_ = nullptr;
+        if (phase_ == Phase::Starting || phase_ == Phase::Done) return;
+        boost::system::error_code ignored;
+        timeoutTimer_.cancel();
+        graceTimer_.cancel();
+        pollTimer_.cancel();
+        stdout_.pipe.close(ignored);
+        stderr_.pipe.close(ignored);
+        if (!mainReaped_) {
+            signalGroup(SIGKILL);
+            // SIGKILL takes effect asynchronously. If the process is not a zombie yet, the pidfd
+            // wait still pending (or re-armed below) reaps it without blocking the loop.
+            if (!tryReap() && !waitingForMain_) watchMainExit();
+        }
+    }
+
+private:
+    enum class Phase {
+        Starting,  // not spawned, or the spawn failed
+        Running,   // the main process runs
+        Cleaning,  // it has exited; the rest of its group is being ended
+        Draining,  // the group is gone; reading what is left in the pipes
+        Done,      // onExit delivered (or due, for a failed spawn)
+    };
+    enum class Ending { None, TimedOut, Stopped };
+
+    void failSpawn(std::string error) {
+        phase_ = Phase::Done;
+        exit_.kind = ScriptExit::Kind::SpawnFailed;
+        exit_.error = std::move(error);
+        exit_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - startTime_);
+        // onExit runs from the io_context, never from inside start().
+        boost::asio::post(io_, [self = shared_from_this()] { self->deliverExit(); });
+    }
+
+    // Never with pid_ 0: kill(0, sig) would signal chiefd's own process group.
+    void signalGroup(int sig) const {
+        if (pid_ > 0) ::kill(-pid_, sig);
+    }
+
+    bool mainHasExited() const {
+        siginfo_t info{};
+        return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+               info.si_pid == pid_;
+    }
+
+    bool tryReap() {
+        int status = 0;
+        pid_t reaped = 0;
+        do {
+            reaped = ::waitpid(pid_, &status, WNOHANG);
+        } while (reaped < 0 && errno == EINTR);
+        if (reaped == 0) return false;
+        mainReaped_ = true;  // reaped, or not our child any more (ECHILD): either way not ours to wait for
+        boost::system::error_code ignored;
+        pidfd_.close(ignored);
+        return true;
+    }
+
+    void watchMainExit() {
+        waitingForMain_ = true;
+        pidfd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                          [self = shared_from_this()](const boost::system::error_code& ec) {
+                              self->waitingForMain_ = false;
+                              if (ec) return;
+                              if (self->abandoned_) {
+                                  if (!self->mainReaped_ && !self->tryReap()) self->watchMainExit();
+                                  return;
+                              }
+                              self->onPidfdReadable();
+                          });
+    }
+
+    void onPidfdReadable() {
+        siginfo_t info{};
+        int rc = 0;
+        do {
+            rc = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
+        } while (rc < 0 && errno == EINTR);
+        if (rc == 0 && info.si_pid == 0) {  // not exited after all; a pidfd only turns readable on exit
+            watchMainExit();
+            return;
+        }
+        mainEnd_ = Clock::now();
+        if (rc < 0) {
+            // ECHILD: something else in chiefd reaped our child (a waitpid(-1) somewhere).
+            mainReaped_ = true;
+            exit_.error = "the exit status was collected elsewhere in chiefd";
+        } else if (info.si_code == CLD_EXITED) {
+            exit_.exitCode = info.si_status;
+        } else {
+            exit_.signal = info.si_status;  // CLD_KILLED or CLD_DUMPED
+        }
+        boost::system::error_code ignored;
+        pidfd_.close(ignored);
+        timeoutTimer_.cancel();
+        phase_ = Phase::Cleaning;
+        checkGroup();
+    }
+
+    void onTimeout() {
+        if (abandoned_ || phase_ != Phase::Running || ending_ != Ending::None || mainHasExited()) return;
+        ending_ = Ending::TimedOut;
+        terminateGroup();
+    }
+
+    // SIGTERM now (with SIGCONT, so stopped members can act on it), SIGKILL after the grace.
+    void terminateGroup() {
+        signalGroup(SIGTERM);
+        signalGroup(SIGCONT);
+        termSent_ = true;
+        graceTimer_.expires_after(killGrace_);
+        graceTimer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec || self->abandoned_) return;
+            if (self->phase_ != Phase::Running && self->phase_ != Phase::Cleaning) return;
+            self->signalGroup(SIGKILL);
+            self->killSentAt_ = Clock::now();
+        });
+    }
+
+    void checkGroup() {
+        const auto members = liveProcessesInGroup(pid_);
+        if (!members) {
+            // Without /proc the group cannot be seen; end it unseen rather than leave it.
+            signalGroup(SIGKILL);
+            groupGone();
+            return;
+        }
+        for (const pid_t member : *members) {
+            if (member != pid_) leftovers_.insert(member);
+        }
+        if (std::none_of(members->begin(), members->end(), [this](pid_t p) { return p != pid_; })) {
+            groupGone();
+            return;
+        }
+        if (!termSent_) {
+            terminateGroup();
+        } else if (killSentAt_) {
+            // Again, for anything forked since the last SIGKILL went out.
+            signalGroup(SIGKILL);
+            // A process that survives SIGKILL this long is stuck in the kernel (uninterruptible
+            // I/O); waiting longer would hold the job for ever, so it is counted and left.
+            if (Clock::now() - *killSentAt_ >= killGrace_) {
+                groupGone();
+                return;
+            }
+        }
+        pollTimer_.expires_after(pollDelay_);
+        pollDelay_ = std::min<Clock::duration>(pollDelay_ * 2, kMaxGroupPoll);
+        pollTimer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec && !self->abandoned_ && self->phase_ == Phase::Cleaning) self->checkGroup();
+        });
+    }
+
+    void groupGone() {
+        if (!mainReaped_) {
+            while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {  // a zombie: returns at once
+            }
+            mainReaped_ = true;
+        }
+        graceTimer_.cancel();
+        pollTimer_.cancel();
+        exit_.leftoverProcesses = static_cast<int>(leftovers_.size());
+        phase_ = Phase::Draining;
+        for (OutputReader* reader : {&stdout_, &stderr_}) {
+            if (!reader->pipe.is_open()) continue;
+            if (reader->reading) {
+                // Its handler delivers what was read, then drains (see onRead).
+                reader->pipe.cancel();
+            } else {
+                drain(*reader);
+            }
+        }
+        finishIfDrained();
+    }
+
+    void readMore(OutputReader& reader) {
+        reader.reading = true;
+        reader.pipe.async_read_some(boost::asio::buffer(reader.buffer),
+                                    [self = shared_from_this(), &reader](const boost::system::error_code& ec,
+                                                                         std::size_t n) { self->onRead(reader, ec, n); });
+    }
+
+    void onRead(OutputReader& reader, const boost::system::error_code& ec, std::size_t n) {
+        reader.reading = false;
+        if (abandoned_) return;
+        if (n > 0) reader.splitter.feed(std::string_view(reader.buffer.data(), n));
+        if (ec && ec != boost::asio::error::operation_aborted) {
+            closeReader(reader);  // EOF, or an error that ends this stream either way
+        } else if (phase_ == Phase::Draining) {
+            drain(reader);
+        } else {
+            readMore(reader);
+        }
+        finishIfDrained();
+    }
+
+    // Reads what the pipe holds now, without waiting for an EOF that may never come.
+    void drain(OutputReader& reader) {
+        boost::system::error_code ec;
+        reader.pipe.non_blocking(true, ec);
+        std::size_t total = 0;
+        while (!ec && total < kDrainLimit) {
+            const std::size_t n = reader.pipe.read_some(boost::asio::buffer(reader.buffer), ec);
+            reader.splitter.feed(std::string_view(reader.buffer.data(), n));
+            total += n;
+        }
+        closeReader(reader);
+    }
+
+    void closeReader(OutputReader& reader) {
+        reader.splitter.finish();
+        boost::system::error_code ignored;
+        reader.pipe.close(ignored);
+    }
+
+    void finishIfDrained() {
+        if (phase_ != Phase::Draining || stdout_.pipe.is_open() || stderr_.pipe.is_open()) return;
+        phase_ = Phase::Done;
+        if (ending_ == Ending::TimedOut) {
+            exit_.kind = ScriptExit::Kind::TimedOut;
+        } else if (ending_ == Ending::Stopped) {
+            exit_.kind = ScriptExit::Kind::Stopped;
+        } else {
+            exit_.kind = exit_.signal != 0 ? ScriptExit::Kind::Signaled : ScriptExit::Kind::Exited;
+        }
+        exit_.pid = pid_;
+        exit_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(mainEnd_ - startTime_);
+        deliverExit();
+    }
+
+    void deliverExit() {
+        if (abandoned_ || !onExit_) return;
+        // Moved out first: the handler may destroy the ScriptProcess, which must then find no
+        // callback to clear; `this` stays alive through the handler's shared_ptr.
+        auto onExit = std::move(onExit_);
+        onExit_ = nullptr;
+        onExit(exit_);
+    }
+
+    boost::asio::io_context& io_;
+    std::chrono::milliseconds timeout_;
+    std::chrono::milliseconds killGrace_;
+    ScriptProcess::ExitHandler onExit_;
+
+    pid_t pid_ = 0;  // also the process group id
+    boost::asio::posix::stream_descriptor pidfd_;
+    boost::asio::steady_timer timeoutTimer_;
+    boost::asio::steady_timer graceTimer_;
+    boost::asio::steady_timer pollTimer_;
+    OutputReader stdout_;
+    OutputReader stderr_;
+
+    Phase phase_ = Phase::Starting;
+    Ending ending_ = Ending::None;
+    bool abandoned_ = false;
+    bool mainReaped_ = false;
+    bool waitingForMain_ = false;
+    bool termSent_ = false;
+    std::optional<Clock::time_point> killSentAt_;
+    Clock::duration pollDelay_ = kFirstGroupPoll;
+    std::set<pid_t> leftovers_;
+    Clock::time_point startTime_;
+    Clock::time_point mainEnd_;
+    ScriptExit exit_;
+};
+
+// The ScriptProcess handed to callers: ending it abandons the run.
+class ScriptProcessHandle final : public ScriptProcess {
+public:
+    explicit ScriptProcessHandle(std::shared_ptr<ScriptRun> run) : run_(std::move(run)) {}
+    ScriptProcessHandle(const ScriptProcessHandle&) = delete;
+    ScriptProcessHandle& operator=(const ScriptProcessHandle&) = delete;
+    ~ScriptProcessHandle() override { run_->abandon(); }
+
+    pid_t pid() const override { return run_->pid(); }
+    void stop() override { run_->stop(); }
+
+private:
+    std::shared_ptr<ScriptRun> run_;
+};
+
+}  // namespace
+
+std::unique_ptr<ScriptProcess> ScriptProcess::start(boost::asio::io_context& io, const ScriptLaunch& launch,
+                                                    OutputSink& output, ExitHandler onExit) {
+    auto run = std::make_shared<ScriptRun>(io, launch, output, std::move(onExit));
+    run->begin(launch);
+    return std::make_unique<ScriptProcessHandle>(std::move(run));
+}
+
+}  // namespace chief::daemon

@@ -1,0 +1,474 @@
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "process/process_group.h"
+#include "process/script_process.h"
+#include "process_test_support.h"
+
+using namespace std::chrono_literals;
+using chief::daemon::OutputSink;
+using chief::daemon::OutputStream;
+using chief::daemon::ScriptExit;
+using chief::daemon::ScriptLaunch;
+using chief::daemon::ScriptProcess;
+using chief::testing::groupIsGone;
+using chief::testing::RecordingSink;
+using chief::testing::runUntil;
+using chief::testing::TempDir;
+
+namespace {
+
+using Strings = std::vector<std::string>;
+
+// /bin/sh running `script` (written to the temp dir) with `args`, in the temp dir.
+ScriptLaunch shellLaunch(const TempDir& dir, const std::string& script, const Strings& args = {}) {
+    ScriptLaunch launch;
+    launch.argv = {"/bin/sh", dir.write("script.sh", script)};
+    launch.argv.insert(launch.argv.end(), args.begin(), args.end());
+    launch.workingDir = dir.path();
+    launch.environment = {"PATH=/usr/bin:/bin"};
+    launch.timeout = 20s;
+    launch.killGrace = 300ms;
+    return launch;
+}
+
+// What one run produced, observed from onExit.
+struct Run {
+    ScriptExit exit;
+    std::size_t linesAtExit = 0;  // lines the sink had seen when onExit ran
+    int exitCalls = 0;
+};
+
+// Starts `launch` on a fresh io_context and runs it until onExit, failing the test if the safety
+// deadline passes first. `whileRunning` may act on the process once it is started.
+Run runToExit(const ScriptLaunch& launch, RecordingSink& sink,
+              const std::function<void(boost::asio::io_context&, ScriptProcess&)>& whileRunning = {}) {
+    boost::asio::io_context io;
+    Run run;
+    bool exited = false;
+    auto process = ScriptProcess::start(io, launch, sink, [&](const ScriptExit& e) {
+        run.exit = e;
+        run.linesAtExit = sink.lines.size();
+        ++run.exitCalls;
+        exited = true;
+    });
+    CHECK_FALSE(exited);  // never from inside start()
+    if (whileRunning) whileRunning(io, *process);
+    REQUIRE(runUntil(io, [&] { return exited; }));
+    io.poll();  // anything still queued must not call onExit again
+    CHECK(run.exitCalls == 1);
+    CHECK(run.linesAtExit == sink.lines.size());
+    return run;
+}
+
+// Nothing of the group is alive: at once after onExit, which waits for that. Its zombies, if any,
+// are its reaper's (init's) to collect, which may take a moment, so that part is awaited.
+void requireGroupGone(pid_t pgid, bool aliveCheckNow = true) {
+    if (aliveCheckNow) {
+        const auto live = chief::daemon::liveProcessesInGroup(pgid);
+        REQUIRE(live);
+        CHECK(live->empty());
+    }
+    boost::asio::io_context io;
+    CHECK(runUntil(io, [pgid] { return groupIsGone(pgid); }, 10s));
+}
+
+bool noChildLeft() { return ::waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD; }
+
+}  // namespace
+
+TEST_CASE("process: exit status and output of both streams", "[process]") {
+    const int code = GENERATE(0, 3);
+    TempDir dir;
+    RecordingSink sink;
+    const auto run = runToExit(shellLaunch(dir,
+                                           "echo out1\n"
+                                           "echo err1 >&2\n"
+                                           "printf 'out2\\n'\n"
+                                           "echo err2 >&2\n"
+                                           "printf 'tail without newline'\n"
+                                           "exit " + std::to_string(code) + "\n"),
+                               sink);
+    CHECK(run.exit.kind == ScriptExit::Kind::Exited);
+    CHECK(run.exit.exitCode == code);
+    CHECK(run.exit.signal == 0);
+    CHECK(run.exit.error.empty());
+    CHECK(run.exit.pid > 0);
+    CHECK(run.exit.leftoverProcesses == 0);
+    CHECK(sink.out() == Strings{"out1", "out2", "tail without newline"});
+    CHECK(sink.err() == Strings{"err1", "err2"});
+    requireGroupGone(run.exit.pid);
+    CHECK(noChildLeft());
+}
+
+TEST_CASE("process: a signal chiefd did not send is reported as Signaled", "[process]") {
+    TempDir dir;
+    RecordingSink sink;
+    const auto run = runToExit(shellLaunch(dir, "echo before\nkill -USR1 $$\necho after\n"), sink);
+    CHECK(run.exit.kind == ScriptExit::Kind::Signaled);
+    CHECK(run.exit.signal == SIGUSR1);
+    CHECK(sink.out() == Strings{"before"});
+}
+
+TEST_CASE("process: arguments are passed verbatim, without a shell", "[process]") {
+    TempDir dir;
+    const Strings args{"two words", "'single'", "\"double\"", "", "$HOME", "ünïcødé ✓", "-n", "--", "a;b|c&&d", "*",
+                       "back\\slash"};
+    SECTION("through an interpreter") {
+        RecordingSink sink;
+        runToExit(shellLaunch(dir, "for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n", args), sink);
+        Strings expected;
+        for (const auto& a : args) expected.push_back("[" + a + "]");
+        CHECK(sink.out() == expected);
+    }
+    SECTION("to a program exec'ed directly, argv[0] included") {
+        const std::string printer = dir.write("printer", "#!/bin/sh\nprintf '%s\\n' \"$0\"\nprintf '<%s>\\n' \"$@\"\n");
+        ScriptLaunch launch = shellLaunch(dir, "");
+        launch.argv = {printer};
+        launch.argv.insert(launch.argv.end(), args.begin(), args.end());
+        RecordingSink sink;
+        runToExit(launch, sink);
+        Strings expected{printer};
+        for (const auto& a : args) expected.push_back("<" + a + ">");
+        CHECK(sink.out() == expected);
+    }
+}
+
+TEST_CASE("process: the environment is exactly the one given", "[process]") {
+    TempDir dir;
+    ScriptLaunch launch = shellLaunch(dir, "");
+    launch.argv = {"/usr/bin/env"};
+    SECTION("some variables, no PATH") {
+        launch.environment = {"CHIEF_VAR=hello world", "EMPTY=", "WITH_EQUALS=a=b=c", "UNICODE=ü✓"};
+    }
+    SECTION("nothing at all") { launch.environment = {}; }
+    RecordingSink sink;
+    const auto run = runToExit(launch, sink);
+    CHECK(run.exit.exitCode == 0);
+    CHECK(sink.out() == launch.environment);
+}
+
+TEST_CASE("process: runs in the working directory", "[process]") {
+    TempDir dir;
+    const std::string sub = dir.path() + "/sub dir";
+    REQUIRE(::mkdir(sub.c_str(), 0755) == 0);
+    ScriptLaunch launch = shellLaunch(dir, "");
+    launch.argv = {"/bin/pwd", "-P"};
+    launch.workingDir = sub;
+    RecordingSink sink;
+    runToExit(launch, sink);
+    CHECK(sink.out() == Strings{sub});
+}
+
+TEST_CASE("process: stdin is /dev/null and nothing of chiefd's leaks in", "[process]") {
+    TempDir dir;
+    // A descriptor chiefd forgot to mark close-on-exec must not reach the script.
+    const int stray = ::open("/dev/null", O_RDONLY);
+    REQUIRE(stray > 2);
+    RecordingSink sink;
+    ScriptLaunch launch = shellLaunch(dir, "");
+    launch.argv = {"/bin/sh", "-c",
+                   "if IFS= read -r line; then echo \"read:$line\"; else echo eof; fi\n"
+                   "readlink /proc/self/fd/0\n"
+                   "ls /proc/$$/fd\n"};  // the shell's descriptors, listed by another process
+    runToExit(launch, sink);
+    ::close(stray);
+    CHECK(sink.out() == Strings{"eof", "/dev/null", "0", "1", "2"});
+}
+
+TEST_CASE("process: the timeout ends the whole group, even a member ignoring SIGTERM", "[process]") {
+    TempDir dir;
+    // The grandchild ignores SIGTERM (and its exec'ed sleep inherits that), so only SIGKILL ends it.
+    const std::string grandchild = "sh -c 'trap \"\" TERM; echo ready; exec sleep 1000' &\n";
+    std::string script;
+    int expectedSignal = 0;
+    SECTION("the main process dies of SIGTERM") {
+        script = grandchild + "wait\n";
+        expectedSignal = SIGTERM;
+    }
+    SECTION("the main process ignores SIGTERM too") {
+        script = "trap '' TERM\n" + grandchild + "wait\n";
+        expectedSignal = SIGKILL;
+    }
+    ScriptLaunch launch = shellLaunch(dir, script);
+    launch.timeout = 500ms;
+    launch.killGrace = 300ms;
+    RecordingSink sink;
+    const auto run = runToExit(launch, sink);
+    CHECK(sink.out() == Strings{"ready"});  // the trap was in place before the timeout
+    CHECK(run.exit.kind == ScriptExit::Kind::TimedOut);
+    CHECK(run.exit.signal == expectedSignal);
+    CHECK(run.exit.duration >= 500ms);
+    if (expectedSignal == SIGTERM) CHECK(run.exit.leftoverProcesses == 1);
+    requireGroupGone(run.exit.pid);
+    CHECK(noChildLeft());
+}
+
+TEST_CASE("process: processes left behind by the main process are ended and counted", "[process]") {
+    TempDir dir;
+    std::string script;
+    int expectedLeftovers = 0;
+    SECTION("a background sleep") {
+        script = "sleep 1000 &\necho started\nexit 0\n";
+        expectedLeftovers = 1;
+    }
+    SECTION("two, one ignoring SIGTERM") {
+        script = "sleep 1000 &\nsh -c 'trap \"\" TERM; exec sleep 1000' &\necho started\nexit 0\n";
+        expectedLeftovers = 2;
+    }
+    RecordingSink sink;
+    const auto run = runToExit(shellLaunch(dir, script), sink);
+    CHECK(run.exit.kind == ScriptExit::Kind::Exited);
+    CHECK(run.exit.exitCode == 0);
+    CHECK(run.exit.leftoverProcesses == expectedLeftovers);
+    CHECK(sink.out() == Strings{"started"});
+    requireGroupGone(run.exit.pid);
+}
+
+TEST_CASE("process: a process that escaped the group does not hold up the end with its copy of stdout",
+          "[process]") {
+    TempDir dir;
+    RecordingSink sink;
+    // setsid leaves the group (out of this component's reach: chiefd will catch such processes as
+    // a child subreaper); it keeps the stdout pipe open, so EOF never comes while it lives.
+    const auto run = runToExit(
+        shellLaunch(dir, "setsid sh -c 'echo escaped $$; exec sleep 1000' &\nsleep 0.2\necho main done\n"), sink);
+    pid_t escaped = 0;
+    for (const auto& line : sink.out()) {
+        if (line.rfind("escaped ", 0) == 0) escaped = std::stoi(line.substr(8));
+    }
+    REQUIRE(escaped > 0);
+    CHECK(::kill(escaped, SIGKILL) == 0);  // ours to clean up: it was still running
+    CHECK(run.exit.kind == ScriptExit::Kind::Exited);
+    CHECK(run.exit.leftoverProcesses == 0);
+    CHECK(sink.out().back() == "main done");
+}
+
+TEST_CASE("process: stop() ends the group", "[process]") {
+    TempDir dir;
+    std::string script;
+    ScriptExit::Kind expectedKind = ScriptExit::Kind::Stopped;
+    int expectedSignal = 0;
+    int expectedCode = -1;
+    SECTION("SIGTERM is enough") {
+        script = "echo ready\nexec sleep 1000\n";
+        expectedSignal = SIGTERM;
+    }
+    SECTION("SIGTERM ignored: SIGKILL after the grace") {
+        script = "trap '' TERM\necho ready\nwhile :; do sleep 1; done\n";
+        expectedSignal = SIGKILL;
+    }
+    SECTION("a script that cleans up and exits on SIGTERM") {
+        script = "trap 'echo cleaning up; exit 7' TERM\necho ready\nwhile :; do sleep 0.05; done\n";
+        expectedCode = 7;
+    }
+    RecordingSink sink;
+    const auto run = runToExit(shellLaunch(dir, script), sink, [&sink](boost::asio::io_context& io, ScriptProcess& p) {
+        sink.onLineHook = [&io, &p](const chief::testing::CapturedLine& line) {
+            if (line.text == "ready") boost::asio::post(io, [&p] { p.stop(); });
+        };
+    });
+    CHECK(run.exit.kind == expectedKind);
+    CHECK(run.exit.signal == expectedSignal);
+    CHECK(run.exit.exitCode == expectedCode);
+    if (expectedCode == 7) CHECK(sink.out() == Strings{"ready", "cleaning up"});
+    requireGroupGone(run.exit.pid);
+}
+
+TEST_CASE("process: spawn failures are values with precise errors", "[process]") {
+    TempDir dir;
+    ScriptLaunch launch = shellLaunch(dir, "echo never\n");
+    std::string expected;
+    SECTION("no such program") {
+        launch.argv = {dir.path() + "/missing", "arg"};
+        expected = "cannot execute \"" + dir.path() + "/missing\": No such file or directory (ENOENT)";
+    }
+    SECTION("a file without execute permission") {
+        launch.argv = {dir.write("plain.sh", "#!/bin/sh\necho hi\n", 0644)};
+        expected = "cannot execute \"" + launch.argv[0] + "\": Permission denied (EACCES)";
+    }
+    SECTION("an executable that is neither a binary nor has a #! line") {
+        launch.argv = {dir.write("noshebang", "echo hi\n", 0755)};
+        expected = "cannot execute \"" + launch.argv[0] + "\": Exec format error (ENOEXEC)";
+    }
+    SECTION("a bad working directory") {
+        launch.workingDir = dir.path() + "/nowhere";
+        expected = "cannot change to working directory \"" + dir.path() + "/nowhere\": No such file or directory (ENOENT)";
+    }
+    SECTION("an empty argv") {
+        launch.argv.clear();
+        expected = "no program to run: argv is empty";
+    }
+    RecordingSink sink;
+    const auto run = runToExit(launch, sink);
+    CHECK(run.exit.kind == ScriptExit::Kind::SpawnFailed);
+    CHECK(run.exit.error == expected);
+    CHECK(run.exit.pid == 0);
+    CHECK(sink.lines.empty());
+    CHECK(noChildLeft());  // the failed child was reaped
+}
+
+TEST_CASE("process: a 100 KiB line arrives in 16 KiB pieces", "[process]") {
+    TempDir dir;
+    RecordingSink sink;
+    runToExit(shellLaunch(dir, "head -c 102400 /dev/zero | tr '\\0' a\necho\necho after\n"), sink);
+    REQUIRE(sink.lines.size() == 8);
+    std::string joined;
+    for (std::size_t i = 0; i < 7; ++i) {
+        INFO("piece " << i);
+        CHECK(sink.lines[i].continued == (i < 6));
+        CHECK(sink.lines[i].text.size() == (i < 6 ? 16384u : 102400u - 6 * 16384u));
+        joined += sink.lines[i].text;
+    }
+    CHECK(joined == std::string(102400, 'a'));
+    CHECK(sink.lines[7].text == "after");
+    CHECK_FALSE(sink.lines[7].continued);
+}
+
+TEST_CASE("process: a 50 MB flood is delivered in full with bounded memory", "[process]") {
+    class CountingSink : public OutputSink {
+    public:
+        void onLine(OutputStream, std::string_view line, bool continued) override {
+            bytes += line.size();
+            if (!continued) ++lines;
+            longest = std::max(longest, line.size());
+        }
+        std::size_t bytes = 0, lines = 0, longest = 0;
+    } sink;
+    constexpr std::size_t kTotal = 50u * 1024 * 1024;
+    TempDir dir;
+    ScriptLaunch launch = shellLaunch(dir, "yes " + std::string(99, 'x') + " | head -c " + std::to_string(kTotal) + "\n");
+
+    rusage before{};
+    ::getrusage(RUSAGE_SELF, &before);
+    boost::asio::io_context io;
+    std::optional<ScriptExit> exit;
+    auto process = ScriptProcess::start(io, launch, sink, [&](const ScriptExit& e) { exit = e; });
+    REQUIRE(runUntil(io, [&] { return exit.has_value(); }, 25s));
+    rusage after{};
+    ::getrusage(RUSAGE_SELF, &after);
+
+    CHECK(exit->kind == ScriptExit::Kind::Exited);
+    CHECK(exit->exitCode == 0);
+    CHECK(sink.lines == kTotal / 100);
+    CHECK(sink.bytes + sink.lines == kTotal);
+    CHECK(sink.longest == 99);
+    // Loose: holding the flood would cost 50 MB; reading it costs two 64 KiB buffers.
+    CHECK(after.ru_maxrss - before.ru_maxrss < 20 * 1024);  // KiB
+}
+
+TEST_CASE("process: 20 scripts at once in one io_context", "[process]") {
+    constexpr int kCount = 20;
+    TempDir dir;
+    const std::string script = dir.write("job.sh",
+                                         "echo \"start $1\"\n"
+                                         "echo \"to stderr $1\" >&2\n"
+                                         "sleep 0.$(( $1 % 4 ))\n"
+                                         "echo \"end $1\"\n"
+                                         "exit $1\n");
+    boost::asio::io_context io;
+    std::vector<RecordingSink> sinks(kCount);
+    std::vector<std::optional<ScriptExit>> exits(kCount);
+    std::vector<std::unique_ptr<ScriptProcess>> processes;
+    int done = 0;
+    for (int i = 0; i < kCount; ++i) {
+        ScriptLaunch launch;
+        launch.argv = {"/bin/sh", script, std::to_string(i)};
+        launch.workingDir = dir.path();
+        launch.environment = {"PATH=/usr/bin:/bin"};
+        launch.timeout = 20s;
+        processes.push_back(ScriptProcess::start(io, launch, sinks[static_cast<std::size_t>(i)],
+                                                 [&exits, &done, i](const ScriptExit& e) {
+                                                     exits[static_cast<std::size_t>(i)] = e;
+                                                     ++done;
+                                                 }));
+    }
+    REQUIRE(runUntil(io, [&] { return done == kCount; }));
+    for (std::size_t i = 0; i < kCount; ++i) {
+        INFO("script " << i);
+        REQUIRE(exits[i]);
+        CHECK(exits[i]->kind == ScriptExit::Kind::Exited);
+        CHECK(exits[i]->exitCode == static_cast<int>(i));
+        CHECK(exits[i]->pid == processes[i]->pid());
+        CHECK(sinks[i].out() == Strings{"start " + std::to_string(i), "end " + std::to_string(i)});
+        CHECK(sinks[i].err() == Strings{"to stderr " + std::to_string(i)});
+    }
+    CHECK(noChildLeft());
+}
+
+TEST_CASE("process: destroying a ScriptProcess kills and reaps its group without calling back", "[process]") {
+    TempDir dir;
+    boost::asio::io_context io;
+    RecordingSink sink;
+    bool called = false;
+    auto process = ScriptProcess::start(io, shellLaunch(dir, "sleep 1000 &\necho ready\nwait\n"), sink,
+                                        [&called](const ScriptExit&) { called = true; });
+    REQUIRE(runUntil(io, [&] { return !sink.lines.empty(); }));
+    const pid_t pid = process->pid();
+    REQUIRE(pid > 0);
+    process.reset();
+    // Reaped (not even a zombie) once the loop has run the pidfd handler.
+    CHECK(runUntil(io, [pid] { return ::kill(pid, 0) == -1 && errno == ESRCH; }, 10s));
+    io.poll();
+    CHECK_FALSE(called);
+    // Destruction sends SIGKILL and does not wait for the rest of the group to die of it.
+    requireGroupGone(pid, /*aliveCheckNow=*/false);
+    CHECK(noChildLeft());
+}
+
+TEST_CASE("process: runs as another user and group when chiefd is root", "[process]") {
+    if (::geteuid() != 0) {
+        WARN("not root: the uid/gid switch cannot be tested");
+        return;
+    }
+    const passwd* nobody = ::getpwnam("nobody");
+    REQUIRE(nobody != nullptr);
+    const uid_t uid = nobody->pw_uid;
+    const gid_t gid = nobody->pw_gid;
+    TempDir dir;
+    REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);  // mkdtemp makes it 0700
+    ScriptLaunch launch = shellLaunch(dir, "id -u\nid -g\nid -G\n");
+    launch.uid = uid;
+    launch.gid = gid;
+    launch.userName = "nobody";
+
+    SECTION("switches") {
+        RecordingSink sink;
+        const auto run = runToExit(launch, sink);
+        CHECK(run.exit.kind == ScriptExit::Kind::Exited);
+        REQUIRE(sink.out().size() == 3);
+        CHECK(sink.out()[0] == std::to_string(uid));
+        CHECK(sink.out()[1] == std::to_string(gid));
+        CHECK(sink.out()[2] == std::to_string(gid));  // nobody has no supplementary groups; root's are gone
+    }
+    SECTION("enters the working directory as that user") {
+        const std::string closed = dir.path() + "/closed";
+        REQUIRE(::mkdir(closed.c_str(), 0700) == 0);
+        launch.workingDir = closed;
+        RecordingSink sink;
+        const auto run = runToExit(launch, sink);
+        CHECK(run.exit.kind == ScriptExit::Kind::SpawnFailed);
+        CHECK(run.exit.error == "cannot change to working directory \"" + closed + "\": Permission denied (EACCES)");
+        CHECK(noChildLeft());
+    }
+    SECTION("a uid needs a gid") {
+        launch.gid.reset();
+        RecordingSink sink;
+        const auto run = runToExit(launch, sink);
+        CHECK(run.exit.kind == ScriptExit::Kind::SpawnFailed);
+        CHECK(run.exit.error == "a user to run as (uid) needs a group (gid) too");
+    }
+}
