@@ -15,6 +15,7 @@
 #include "logging/console_logger.h"
 #include "logging/fallback_journal_writer.h"
 #include "logging/journal_logger.h"
+#include "logging/level_filter_logger.h"
 #include "logging/log_target.h"
 #include "logging/sd_journal_writer.h"
 
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
     JournalLogger journalLogger(journalWriter);
     ConsoleLogger consoleLogger(std::cerr);
     const bool toJournal = target == LogTarget::Kind::Journal;
-    Logger& logger = toJournal ? static_cast<Logger&>(journalLogger) : consoleLogger;
+    LevelFilterLogger logger(toJournal ? static_cast<Logger&>(journalLogger) : consoleLogger,
+                             parseLogLevel(options.logLevel).value());
     if (toJournal && !journalSocketPresent())
         std::cerr << "chiefd: --log-target=journal, but /run/systemd/journal/socket does not exist: log entries will be "
                      "lost; use --log-target=console\n";

@@ -126,7 +126,7 @@ private:
                 sink.error(positionOf(key), path_, "keys must be plain names, not " + describeNode(key));
                 continue;
             }
-            const std::string& name = key.text();
+            const std::string name(key.text());
             if (name == "<<" && key.isPlain()) {
                 merges.push_back(value);
                 continue;
@@ -221,7 +221,7 @@ private:
         const std::string& tag = entry.value.tag();
         const std::string_view core = "tag:yaml.org,2002:";
         const bool coreTag = tag.starts_with(core) && tag != "tag:yaml.org,2002:str";
-        if (entry.value.isScalar() && (entry.value.isPlain() || coreTag)) return entry.value.text();
+        if (entry.value.isScalar() && (entry.value.isPlain() || coreTag)) return std::string(entry.value.text());
         std::string found = describeNode(entry.value);
         std::string message = "expected " + std::string(expected) + ", got " + found;
         if (entry.value.isScalar()) {
@@ -281,7 +281,7 @@ private:
             error(entry, path, "must not be empty");
             return std::nullopt;
         }
-        return entry.value.text();
+        return std::string(entry.value.text());
     }
 
     // A list of scalars, or a single scalar handled by `fromScalar` (e.g. shell words).
@@ -300,7 +300,7 @@ private:
                             "expected a text value, got " + describeNode(item));
                 ok = false;
             } else {
-                items.push_back(item.text());
+                items.emplace_back(item.text());
             }
             ++index;
         }
@@ -342,7 +342,7 @@ private:
         for (std::size_t i = 0; i < entry.value.size(); ++i) {
             const YamlNode key = entry.value.key(i);
             const YamlNode value = entry.value.value(i);
-            const std::string name = key.text();
+            const std::string name(key.text());
             const std::string itemPath = path + "." + name;
             const bool validName = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
                                    std::all_of(name.begin(), name.end(), [](char c) {
@@ -363,7 +363,7 @@ private:
             if (value.isNull()) {
                 out.emplace_back(name, "");
             } else if (value.isScalar()) {
-                out.emplace_back(name, value.text());
+                out.emplace_back(name, std::string(value.text()));
             } else {
                 sink_.error(positionOf(value), itemPath, "expected a text value, got " + describeNode(value));
                 ok = false;
@@ -523,6 +523,7 @@ private:
             return;
         }
         std::size_t index = 0;
+        config.jobs.reserve(jobs->value.size());
         for (const YamlNode& node : jobs->value.items()) {
             const std::string path = "jobs[" + std::to_string(index++) + "]";
             if (!node.isMapping()) {
@@ -1029,7 +1030,7 @@ private:
             const std::string fp = path + "." + slot.key;
             std::string text;
             if (e->value.isScalar()) {
-                text = e->value.text();
+                text = std::string(e->value.text());
             } else if (auto items = readScalarList(*e, fp)) {
                 if (items->empty()) {
                     error(*e, fp, std::string(slot.key) + " list is empty");
@@ -1105,7 +1106,7 @@ private:
         if (const Entry* e = map.find("exclude")) {
             std::optional<std::vector<std::string>> items;
             if (e->value.isScalar())
-                items = std::vector<std::string>{e->value.text()};
+                items = std::vector<std::string>{std::string(e->value.text())};
             else
                 items = readScalarList(*e, path + ".exclude");
             if (items) {

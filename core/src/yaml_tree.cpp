@@ -24,8 +24,12 @@ SourcePosition positionOf(const yaml_mark_t& mark) {
 YamlNode::Kind YamlNode::kind() const { return tree_ ? tree_->nodes_[index_].kind : Kind::Null; }
 bool YamlNode::isPlain() const { return tree_ && tree_->nodes_[index_].plain; }
 bool YamlNode::isQuoted() const { return tree_ && tree_->nodes_[index_].quoted; }
-const std::string& YamlNode::tag() const { return tree_ ? tree_->nodes_[index_].tag : kEmpty; }
-const std::string& YamlNode::text() const { return tree_ ? tree_->nodes_[index_].text : kEmpty; }
+const std::string& YamlNode::tag() const { return tree_ ? tree_->tags_[tree_->nodes_[index_].tag] : kEmpty; }
+std::string_view YamlNode::text() const {
+    if (!tree_) return {};
+    const auto& n = tree_->nodes_[index_];
+    return std::string_view(tree_->text_).substr(n.textOffset, n.textLength);
+}
 SourcePosition YamlNode::position() const {
     if (!tree_) return {};
     const auto& n = tree_->nodes_[index_];
@@ -34,19 +38,26 @@ SourcePosition YamlNode::position() const {
 std::size_t YamlNode::size() const {
     if (!tree_) return 0;
     const auto& n = tree_->nodes_[index_];
-    if (n.kind == Kind::Sequence) return n.children.size();
-    if (n.kind == Kind::Mapping) return n.children.size() / 2;
+    if (n.kind == Kind::Sequence) return n.childCount;
+    if (n.kind == Kind::Mapping) return n.childCount / 2;
     return 0;
 }
-YamlNode YamlNode::item(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[i]); }
 std::vector<YamlNode> YamlNode::items() const {
     std::vector<YamlNode> out;
-    if (kind() == Kind::Sequence)
-        for (std::uint32_t child : tree_->nodes_[index_].children) out.push_back(YamlNode(tree_, child));
+    if (kind() != Kind::Sequence) return out;
+    const auto& n = tree_->nodes_[index_];
+    for (std::uint32_t i = 0; i < n.childCount; ++i) out.push_back(YamlNode(tree_, tree_->children_[n.firstChild + i]));
     return out;
 }
-YamlNode YamlNode::key(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[2 * i]); }
-YamlNode YamlNode::value(std::size_t i) const { return YamlNode(tree_, tree_->nodes_[index_].children[2 * i + 1]); }
+YamlNode YamlNode::item(std::size_t i) const {
+    return YamlNode(tree_, tree_->children_[tree_->nodes_[index_].firstChild + i]);
+}
+YamlNode YamlNode::key(std::size_t i) const {
+    return YamlNode(tree_, tree_->children_[tree_->nodes_[index_].firstChild + 2 * i]);
+}
+YamlNode YamlNode::value(std::size_t i) const {
+    return YamlNode(tree_, tree_->children_[tree_->nodes_[index_].firstChild + 2 * i + 1]);
+}
 
 // Turns libyaml's event stream into YamlTree nodes with an explicit stack (no recursion, so
 // deeply nested input cannot overflow the C++ stack).
@@ -54,6 +65,11 @@ class YamlTreeBuilder {
 public:
     std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> build(std::string_view text) {
         text_ = text;
+        // Sized up front (about one node per 8 bytes of YAML) so the arrays are not reallocated
+        // while parsing: a reallocation briefly holds old and new arrays, doubling peak memory.
+        tree_.nodes_.reserve(text.size() / 8 + 16);
+        tree_.children_.reserve(text.size() / 8 + 16);
+        tree_.text_.reserve(text.size() / 2 + 16);
         yaml_parser_t parser;
         if (!yaml_parser_initialize(&parser)) return fail({}, "out of memory starting the YAML parser");
         std::unique_ptr<yaml_parser_t, decltype(&yaml_parser_delete)> guard(&parser, yaml_parser_delete);
@@ -114,8 +130,15 @@ private:
                 const std::uint32_t index = add(null ? YamlNode::Kind::Null : YamlNode::Kind::Scalar, plain, mark);
                 YamlTree::Node& node = tree_.nodes_[index];
                 node.quoted = tag.empty() && s.style != YAML_PLAIN_SCALAR_STYLE;
-                node.tag = tag;
-                if (!null) node.text = std::move(value);
+                if (!tag.empty()) {
+                    node.tag = static_cast<std::uint32_t>(tree_.tags_.size());
+                    tree_.tags_.push_back(tag);
+                }
+                if (!null) {
+                    node.textOffset = static_cast<std::uint32_t>(tree_.text_.size());
+                    node.textLength = static_cast<std::uint32_t>(value.size());
+                    tree_.text_ += value;
+                }
                 attach(index);
                 return finish(index, s.anchor);
             }
@@ -127,9 +150,17 @@ private:
                             event.start_mark);
             case YAML_SEQUENCE_END_EVENT:
             case YAML_MAPPING_END_EVENT: {
-                const Open top = stack_.back();
+                Open top = std::move(stack_.back());
                 stack_.pop_back();
-                return finish(top.index, top.anchor.empty() ? nullptr : reinterpret_cast<const yaml_char_t*>(top.anchor.c_str()));
+                YamlTree::Node& node = tree_.nodes_[top.index];
+                node.firstChild = static_cast<std::uint32_t>(tree_.children_.size());
+                node.childCount = static_cast<std::uint32_t>(top.children.size());
+                tree_.children_.insert(tree_.children_.end(), top.children.begin(), top.children.end());
+                const auto result =
+                    finish(top.index, top.anchor.empty() ? nullptr : reinterpret_cast<const yaml_char_t*>(top.anchor.c_str()));
+                top.children.clear();
+                spare_.push_back(std::move(top.children));  // reuse the allocation for the next container
+                return result;
             }
             case YAML_ALIAS_EVENT: {
                 const std::string name(reinterpret_cast<const char*>(event.data.alias.anchor));
@@ -164,7 +195,12 @@ private:
         if (stack_.size() >= kMaxDepth)
             return YamlSyntaxError{positionOf(mark), "nesting deeper than " + std::to_string(kMaxDepth) + " levels"};
         attach(index);
-        stack_.push_back({index, anchor ? std::string(reinterpret_cast<const char*>(anchor)) : std::string()});
+        std::vector<std::uint32_t> children;
+        if (!spare_.empty()) {
+            children = std::move(spare_.back());
+            spare_.pop_back();
+        }
+        stack_.push_back({index, anchor ? std::string(reinterpret_cast<const char*>(anchor)) : std::string(), std::move(children)});
         return std::nullopt;
     }
 
@@ -183,13 +219,15 @@ private:
             tree_.documents_.push_back({index, start});
             return;
         }
-        tree_.nodes_[stack_.back().index].children.push_back(index);
+        stack_.back().children.push_back(index);
     }
 
     struct Open {
         std::uint32_t index;
         std::string anchor;
+        std::vector<std::uint32_t> children;  // collected until the container ends
     };
+    std::vector<std::vector<std::uint32_t>> spare_;
     std::string_view text_;
     YamlTree tree_;
     SourcePosition documentStart_;

@@ -1,11 +1,13 @@
 #include "app/daemon_options.h"
 
 #include "chief/key_suggester.h"
+#include "logging/level_filter_logger.h"
 
 namespace chief::daemon {
 
 std::string daemonHelpText() {
-    return R"(Usage: chiefd [--config PATH] [--log-target auto|journal|console] [--state-dir DIR]
+    return R"(Usage: chiefd [--config PATH] [--log-target auto|journal|console] [--log-level LEVEL]
+              [--state-dir DIR]
        chiefd --once [--config PATH] [--job NAME] [--respect-schedule]
 
 Runs the Chief scheduler: fires each enabled job of chief.yaml on its schedule and runs its
@@ -15,6 +17,8 @@ Options:
   --config PATH            Config file (default: /etc/chief/chief.yaml).
   --log-target TARGET      auto (default: the journal when stderr is connected to it),
                            journal, or console (stderr).
+  --log-level LEVEL        err, warning, notice, info (default) or debug; debug adds
+                           each job's next fire time after every change.
   --state-dir DIR          Where run history is kept (default: $STATE_DIRECTORY, which
                            systemd sets from StateDirectory=, else /var/lib/chief).
   --once                   Run enabled jobs once, in YAML order, and exit (what exported
@@ -33,7 +37,7 @@ Exit status:
 }
 
 Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
-    static const std::vector<std::string_view> kFlags = {"--config", "--log-target", "--state-dir", "--once",
+    static const std::vector<std::string_view> kFlags = {"--config", "--log-target", "--log-level", "--state-dir", "--once",
                                                          "--job",    "--respect-schedule", "--help", "--version"};
     DaemonOptions options;
     bool once = false;
@@ -61,7 +65,8 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
             once = true;
         } else if (arg == "--respect-schedule") {
             options.respectSchedule = true;
-        } else if (arg == "--config" || arg == "--log-target" || arg == "--state-dir" || arg == "--job") {
+        } else if (arg == "--config" || arg == "--log-target" || arg == "--log-level" || arg == "--state-dir" ||
+                   arg == "--job") {
             auto v = value();
             if (!v) return makeError(v.error());
             if (v.value().empty()) return makeError(arg + " needs a non-empty value");
@@ -70,6 +75,10 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
                 if (v.value() != "auto" && v.value() != "journal" && v.value() != "console")
                     return makeError("--log-target must be auto, journal or console, got '" + v.value() + "'");
                 options.logTarget = v.value();
+            }
+            if (arg == "--log-level") {
+                if (auto level = parseLogLevel(v.value()); !level) return makeError(level.error());
+                options.logLevel = v.value();
             }
             if (arg == "--state-dir") options.stateDirectory = v.value();
             if (arg == "--job") options.job = v.value();

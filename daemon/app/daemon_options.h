@@ -14,6 +14,7 @@ struct DaemonOptions {
     Mode mode = Mode::Daemon;
     std::string configPath = "/etc/chief/chief.yaml";
     std::string logTarget = "auto";              // auto | journal | console
+    std::string logLevel = "info";               // err | warning | notice | info | debug
     std::optional<std::string> stateDirectory;   // default: $STATE_DIRECTORY, else /var/lib/chief
     std::optional<std::string> job;              // --once --job NAME
     bool respectSchedule = false;                // --once --respect-schedule

@@ -10,6 +10,17 @@ SysSeconds toSeconds(SysMillis t) { return date::floor<Seconds>(t); }
 
 const char* overlapWord(OverlapPolicy policy) { return overlapName(policy); }
 
+// 64-bit FNV-1a of the job's definition text: equal definitions hash equal, and a collision
+// between a job's old and new definition (1 in 2^64) would only keep its old next fire time.
+std::uint64_t definitionHash(const Job& job) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (unsigned char c : jobDefinitionKey(job)) {
+        hash ^= c;
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+}
+
 }  // namespace
 
 Scheduler::Scheduler(RunStarter& starter, const RunEventBus& events, RunIdSource& ids, std::chrono::seconds misfireGrace)
@@ -43,12 +54,12 @@ void Scheduler::load(std::shared_ptr<const Config> config, SysMillis now) {
         orderToName_.push_back(job.name);
         auto [it, inserted] = slots_.try_emplace(job.name);
         Slot& slot = it->second;
-        std::string key = jobDefinitionKey(job);
-        const bool unchanged = !inserted && slot.job && slot.definitionKey == key;
+        const std::uint64_t hash = definitionHash(job);
+        const bool unchanged = !inserted && slot.job && slot.definitionHash == hash;
         slot.name = job.name;
         slot.config = config;
         slot.job = &job;
-        slot.definitionKey = std::move(key);
+        slot.definitionHash = hash;
         slot.order = i;
         std::optional<SysSeconds> next;
         if (job.enabled) {

@@ -99,7 +99,7 @@ private:
         std::string name;
         std::shared_ptr<const Config> config;  // null once removed by a reload (kept while runs last)
         const Job* job = nullptr;
-        std::string definitionKey;
+        std::uint64_t definitionHash = 0;  // of jobDefinitionKey(); a hash keeps 10,000 jobs small
         std::size_t order = 0;
         std::optional<SysSeconds> next;
         std::optional<SysSeconds> lastFired;

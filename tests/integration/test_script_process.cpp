@@ -27,14 +27,14 @@ using chief::daemon::ScriptProcess;
 using chief::testing::groupIsGone;
 using chief::testing::RecordingSink;
 using chief::testing::runUntil;
-using chief::testing::TempDir;
+using chief::testing::ScriptTempDir;
 
 namespace {
 
 using Strings = std::vector<std::string>;
 
 // /bin/sh running `script` (written to the temp dir) with `args`, in the temp dir.
-ScriptLaunch shellLaunch(const TempDir& dir, const std::string& script, const Strings& args = {}) {
+ScriptLaunch shellLaunch(const ScriptTempDir& dir, const std::string& script, const Strings& args = {}) {
     ScriptLaunch launch;
     launch.argv = {"/bin/sh", dir.write("script.sh", script)};
     launch.argv.insert(launch.argv.end(), args.begin(), args.end());
@@ -92,7 +92,7 @@ bool noChildLeft() { return ::waitpid(-1, nullptr, WNOHANG) == -1 && errno == EC
 
 TEST_CASE("process: exit status and output of both streams", "[process]") {
     const int code = GENERATE(0, 3);
-    TempDir dir;
+    ScriptTempDir dir;
     RecordingSink sink;
     const auto run = runToExit(shellLaunch(dir,
                                            "echo out1\n"
@@ -115,7 +115,7 @@ TEST_CASE("process: exit status and output of both streams", "[process]") {
 }
 
 TEST_CASE("process: a signal chiefd did not send is reported as Signaled", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     RecordingSink sink;
     const auto run = runToExit(shellLaunch(dir, "echo before\nkill -USR1 $$\necho after\n"), sink);
     CHECK(run.exit.kind == ScriptExit::Kind::Signaled);
@@ -124,7 +124,7 @@ TEST_CASE("process: a signal chiefd did not send is reported as Signaled", "[pro
 }
 
 TEST_CASE("process: arguments are passed verbatim, without a shell", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     const Strings args{"two words", "'single'", "\"double\"", "", "$HOME", "ünïcødé ✓", "-n", "--", "a;b|c&&d", "*",
                        "back\\slash"};
     SECTION("through an interpreter") {
@@ -148,7 +148,7 @@ TEST_CASE("process: arguments are passed verbatim, without a shell", "[process]"
 }
 
 TEST_CASE("process: the environment is exactly the one given", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     ScriptLaunch launch = shellLaunch(dir, "");
     launch.argv = {"/usr/bin/env"};
     SECTION("some variables, no PATH") {
@@ -162,7 +162,7 @@ TEST_CASE("process: the environment is exactly the one given", "[process]") {
 }
 
 TEST_CASE("process: runs in the working directory", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     const std::string sub = dir.path() + "/sub dir";
     REQUIRE(::mkdir(sub.c_str(), 0755) == 0);
     ScriptLaunch launch = shellLaunch(dir, "");
@@ -174,7 +174,7 @@ TEST_CASE("process: runs in the working directory", "[process]") {
 }
 
 TEST_CASE("process: stdin is /dev/null and nothing of chiefd's leaks in", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     // A descriptor chiefd forgot to mark close-on-exec must not reach the script.
     const int stray = ::open("/dev/null", O_RDONLY);
     REQUIRE(stray > 2);
@@ -190,7 +190,7 @@ TEST_CASE("process: stdin is /dev/null and nothing of chiefd's leaks in", "[proc
 }
 
 TEST_CASE("process: the timeout ends the whole group, even a member ignoring SIGTERM", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     // The grandchild ignores SIGTERM (and its exec'ed sleep inherits that), so only SIGKILL ends it.
     const std::string grandchild = "sh -c 'trap \"\" TERM; echo ready; exec sleep 1000' &\n";
     std::string script;
@@ -218,7 +218,7 @@ TEST_CASE("process: the timeout ends the whole group, even a member ignoring SIG
 }
 
 TEST_CASE("process: processes left behind by the main process are ended and counted", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     std::string script;
     int expectedLeftovers = 0;
     SECTION("a background sleep") {
@@ -240,7 +240,7 @@ TEST_CASE("process: processes left behind by the main process are ended and coun
 
 TEST_CASE("process: a process that escaped the group does not hold up the end with its copy of stdout",
           "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     RecordingSink sink;
     // setsid leaves the group (out of this component's reach: chiefd will catch such processes as
     // a child subreaper); it keeps the stdout pipe open, so EOF never comes while it lives.
@@ -258,7 +258,7 @@ TEST_CASE("process: a process that escaped the group does not hold up the end wi
 }
 
 TEST_CASE("process: stop() ends the group", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     std::string script;
     ScriptExit::Kind expectedKind = ScriptExit::Kind::Stopped;
     int expectedSignal = 0;
@@ -289,7 +289,7 @@ TEST_CASE("process: stop() ends the group", "[process]") {
 }
 
 TEST_CASE("process: spawn failures are values with precise errors", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     ScriptLaunch launch = shellLaunch(dir, "echo never\n");
     std::string expected;
     SECTION("no such program") {
@@ -322,7 +322,7 @@ TEST_CASE("process: spawn failures are values with precise errors", "[process]")
 }
 
 TEST_CASE("process: a 100 KiB line arrives in 16 KiB pieces", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     RecordingSink sink;
     runToExit(shellLaunch(dir, "head -c 102400 /dev/zero | tr '\\0' a\necho\necho after\n"), sink);
     REQUIRE(sink.lines.size() == 8);
@@ -349,7 +349,7 @@ TEST_CASE("process: a 50 MB flood is delivered in full with bounded memory", "[p
         std::size_t bytes = 0, lines = 0, longest = 0;
     } sink;
     constexpr std::size_t kTotal = 50u * 1024 * 1024;
-    TempDir dir;
+    ScriptTempDir dir;
     ScriptLaunch launch = shellLaunch(dir, "yes " + std::string(99, 'x') + " | head -c " + std::to_string(kTotal) + "\n");
 
     rusage before{};
@@ -372,7 +372,7 @@ TEST_CASE("process: a 50 MB flood is delivered in full with bounded memory", "[p
 
 TEST_CASE("process: 20 scripts at once in one io_context", "[process]") {
     constexpr int kCount = 20;
-    TempDir dir;
+    ScriptTempDir dir;
     const std::string script = dir.write("job.sh",
                                          "echo \"start $1\"\n"
                                          "echo \"to stderr $1\" >&2\n"
@@ -410,7 +410,7 @@ TEST_CASE("process: 20 scripts at once in one io_context", "[process]") {
 }
 
 TEST_CASE("process: destroying a ScriptProcess kills and reaps its group without calling back", "[process]") {
-    TempDir dir;
+    ScriptTempDir dir;
     boost::asio::io_context io;
     RecordingSink sink;
     bool called = false;
@@ -438,7 +438,7 @@ TEST_CASE("process: runs as another user and group when chiefd is root", "[proce
     REQUIRE(nobody != nullptr);
     const uid_t uid = nobody->pw_uid;
     const gid_t gid = nobody->pw_gid;
-    TempDir dir;
+    ScriptTempDir dir;
     REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);  // mkdtemp makes it 0700
     ScriptLaunch launch = shellLaunch(dir, "id -u\nid -g\nid -G\n");
     launch.uid = uid;

@@ -22,16 +22,16 @@
 namespace chief::testing {
 
 // A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
+class ScriptTempDir {
 public:
-    TempDir() {
+    ScriptTempDir() {
         std::string pattern = (std::filesystem::temp_directory_path() / "chief-test-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         path_ = std::filesystem::canonical(pattern).string();
     }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
+    ScriptTempDir(const ScriptTempDir&) = delete;
+    ScriptTempDir& operator=(const ScriptTempDir&) = delete;
+    ~ScriptTempDir() {
         std::error_code ignored;
         std::filesystem::remove_all(path_, ignored);
     }
