@@ -79,7 +79,7 @@ std::string exportCron(const Config& config, const std::vector<const Job*>& sele
         for (const std::string& line : cronDstDifferences(*job, options.now, yearAhead)) out += "# " + line + "\n";
         const std::string command = escapePercent(options.chiefdCommand + " --once --config " + quoteShellWord(config.sourcePath) +
                                     " --job " + quoteShellWord(job->name) + " --respect-schedule");
-        if (!job->enabled) out += "# disabled in the config; uncomment to run it anyway:\n# ";
+        if (!job->enabled) out += "# disabled in the config (chiefd --once refuses disabled jobs); enable it there first:\n# ";
         out += "CRON_TZ=" + job->timezone + "\n";
         if (!job->enabled) out += "# ";
         out += s.cron + " " + command + "\n";

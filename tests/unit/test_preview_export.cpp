@@ -162,7 +162,7 @@ CRON_TZ=UTC
 # runtime_only: no single cron line fires on this schedule; run it under chiefd.
 
 # off: every day at 07:00 [pure_cron]
-# disabled in the config; uncomment to run it anyway:
+# disabled in the config (chiefd --once refuses disabled jobs); enable it there first:
 # CRON_TZ=UTC
 # 0 7 * * * chiefd --once --config '/etc/chief/my 100\% config.yaml' --job off --respect-schedule
 )";
