@@ -1,5 +1,6 @@
 // chiefd: parse the command line, wire the real adapters, run the event loop.
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -59,6 +60,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     ::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error return, not a reason to die
+    // Each running script holds about four descriptors; systemd's default soft limit (1024)
+    // would cap max_parallel_jobs at ~250. Asio uses epoll, so the hard limit is safe to use.
+    if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
 
     const auto target = resolveLogTargetForThisProcess(LogTarget::parse(options.logTarget).value());
     SdJournalWriter journalSocket;

@@ -25,18 +25,14 @@ Daemon::Daemon(DaemonParts parts)
       timer_(parts_.io, [this](WallClockTimer::Wake wake) { onTimer(wake); }),
       signals_(parts_.io),
       watchdogTimer_(parts_.io),
-      shutdownDeadline_(parts_.io) {
+      shutdownDeadline_(parts_.io),
+      statusTimer_(parts_.io),
+      historyTimer_(parts_.io) {
     journal_.subscribeTo(parts_.events);
     parts_.events.subscribe([this](const RunEvent& event) {
         if (const auto* finished = std::get_if<RunFinished>(&event)) {
-            auto error = history_.record(finished->record);
-            // Said once when saving starts failing and once when it works again, not per run.
-            if (error && !historyFailing_)
-                parts_.logger.log(LogLevel::Warning,
-                                  "cannot save run history: " + *error + "; keeping it in memory only, ignoring",
-                                  {{"CHIEF_JOB", finished->record.job}});
-            if (!error && historyFailing_) parts_.logger.log(LogLevel::Notice, "saving run history works again");
-            historyFailing_ = error.has_value();
+            history_.record(finished->record);
+            scheduleHistoryFlush();
         }
     });
 }
@@ -109,17 +105,51 @@ void Daemon::onTimer(WallClockTimer::Wake wake) {
     }
     scheduler_.wake(now);
     armTimer();
-    parts_.notifier.status(statusLine());
+    publishStatus();
 }
 
 void Daemon::onRunEnded(const RunRecord& record) {
     scheduler_.runFinished(record.id, parts_.clock.now());
     if (stopping_) {
-        if (runner_.activeCount() == 0) parts_.io.stop();
+        if (runner_.activeCount() == 0) {
+            flushHistory();
+            parts_.io.stop();
+        }
         return;
     }
     armTimer();
-    parts_.notifier.status(statusLine());
+    publishStatus();
+}
+
+void Daemon::scheduleHistoryFlush() {
+    if (historyFlushPending_) return;
+    historyFlushPending_ = true;
+    historyTimer_.expires_after(std::chrono::seconds{1});
+    historyTimer_.async_wait([this](const boost::system::error_code& ec) {
+        historyFlushPending_ = false;
+        if (!ec) flushHistory();
+    });
+}
+
+void Daemon::flushHistory() {
+    auto error = history_.flush();
+    // Said once when saving starts failing and once when it works again, not per run.
+    if (error && !historyFailing_)
+        parts_.logger.log(LogLevel::Warning, "cannot save run history: " + *error + "; keeping it in memory only, ignoring");
+    if (!error && historyFailing_) parts_.logger.log(LogLevel::Notice, "saving run history works again");
+    historyFailing_ = error.has_value();
+}
+
+// STATUS= goes out at most once a second. sd_notify blocks when the service manager's socket
+// queue is full, so a burst of 1,000 finishing runs must not become 1,000 datagrams.
+void Daemon::publishStatus() {
+    if (statusPending_ || stopping_) return;
+    statusPending_ = true;
+    statusTimer_.expires_after(std::chrono::seconds{1});
+    statusTimer_.async_wait([this](const boost::system::error_code& ec) {
+        statusPending_ = false;
+        if (!ec && !stopping_) parts_.notifier.status(statusLine());
+    });
 }
 
 void Daemon::waitForSignals() {
@@ -162,7 +192,10 @@ void Daemon::shutdown() {
     scheduler_.stopDispatching(parts_.clock.now());
     timer_.arm(std::nullopt);
     watchdogTimer_.cancel();
+    statusTimer_.cancel();
+    historyTimer_.cancel();
     if (running == 0) {
+        flushHistory();
         parts_.io.stop();
         return;
     }
@@ -174,6 +207,7 @@ void Daemon::shutdown() {
         if (ec) return;
         parts_.logger.log(LogLevel::Warning, std::to_string(runner_.activeCount()) +
                                                  " runs did not end in time; exiting anyway");
+        flushHistory();
         parts_.io.stop();
     });
 }

@@ -78,6 +78,9 @@ private:
     void waitForSignals();
     void scheduleWatchdog();
     std::string statusLine() const;
+    void publishStatus();
+    void scheduleHistoryFlush();
+    void flushHistory();
     void logDiagnostics(const std::vector<Diagnostic>& diagnostics, LogLevel level);
 
     DaemonParts parts_;
@@ -90,6 +93,10 @@ private:
     boost::asio::signal_set signals_;
     boost::asio::steady_timer watchdogTimer_;
     boost::asio::steady_timer shutdownDeadline_;
+    boost::asio::steady_timer statusTimer_;
+    boost::asio::steady_timer historyTimer_;
+    bool historyFlushPending_ = false;
+    bool statusPending_ = false;
     std::shared_ptr<const Config> config_;
     bool stopping_ = false;
     bool historyFailing_ = false;

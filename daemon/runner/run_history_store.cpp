@@ -146,18 +146,28 @@ std::vector<std::string> RunHistoryStore::load() {
     return problems;
 }
 
-std::optional<std::string> RunHistoryStore::record(const RunRecord& run) {
+void RunHistoryStore::record(const RunRecord& run) {
     auto& runs = runs_[run.job];
     runs.push_back(run);
     while (runs.size() > perJob_) runs.pop_front();
-    if (directory_.empty()) return std::nullopt;
+    if (!directory_.empty()) dirty_.insert(run.job);
+}
+
+std::optional<std::string> RunHistoryStore::flush() {
+    if (dirty_.empty()) return std::nullopt;
     const fs::path dir = fs::path(directory_) / "runs";
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return "cannot create " + dir.string() + ": " + ec.message();
-    json list = json::array();
-    for (const RunRecord& r : runs) list.push_back(toJson(r));
-    return writeAtomically((dir / (run.job + ".json")).string(), json{{"version", 1}, {"runs", list}}.dump() + "\n");
+    std::optional<std::string> firstError;
+    for (const std::string& job : dirty_) {
+        json list = json::array();
+        for (const RunRecord& r : runs_[job]) list.push_back(toJson(r));
+        auto error = writeAtomically((dir / (job + ".json")).string(), json{{"version", 1}, {"runs", list}}.dump() + "\n");
+        if (error && !firstError) firstError = std::move(error);
+    }
+    dirty_.clear();
+    return firstError;
 }
 
 std::vector<RunRecord> RunHistoryStore::history(const std::string& job, std::size_t limit) const {

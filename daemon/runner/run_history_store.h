@@ -3,6 +3,7 @@
 // `history` survive restarts. One small JSON file per job, replaced atomically.
 
 #include <deque>
+#include <set>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,8 +24,14 @@ public:
     // Reads every job's file; returns one message per file that could not be used.
     std::vector<std::string> load();
 
-    // Adds a finished run and persists that job's file; returns an error message on failure.
-    std::optional<std::string> record(const RunRecord& run);
+    // Adds a finished run in memory; its job's file is rewritten at the next flush().
+    void record(const RunRecord& run);
+
+    // Writes every job file changed since the last flush; returns the first error, if any.
+    // chiefd flushes a second after a run ends (so a burst of runs costs one write per job, not
+    // one fsync per run) and when it stops; a crash loses at most that last second.
+    std::optional<std::string> flush();
+    bool dirty() const { return !dirty_.empty(); }
 
     // Newest first.
     std::vector<RunRecord> history(const std::string& job, std::size_t limit = 0) const;
@@ -35,6 +42,7 @@ private:
     std::string directory_;
     std::size_t perJob_;
     std::map<std::string, std::deque<RunRecord>> runs_;  // oldest first
+    std::set<std::string> dirty_;
 };
 
 // JSON form of a run record (also what `chiefctl history --json` prints).

@@ -261,8 +261,11 @@ TEST_CASE("run history: bounded per job, persisted atomically, reloaded after a 
         RunHistoryStore store(dir.string(), 3);
         for (int i = 1; i <= 5; ++i) {
             run.id = "r" + std::to_string(i);
-            CHECK_FALSE(store.record(run));
+            store.record(run);
         }
+        CHECK(store.dirty());
+        CHECK_FALSE(store.flush());
+        CHECK_FALSE(store.dirty());
         CHECK(store.history("backup").size() == 3);
         CHECK(store.last("backup")->id == "r5");
     }

@@ -1,0 +1,28 @@
+// exec_stamp: the "script" of the dispatch benchmarks. It is linked statically and does almost
+// nothing, so the instant it records is as close as possible to chiefd's exec of it. Appends
+// "<scheduled-for epoch seconds> <now, ns since the epoch> <job>\n" to the file named by argv[1].
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+int main(int argc, char** argv) {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (argc < 2) return 2;
+    const char* scheduled = std::getenv("CHIEF_SCHEDULED_FOR");  // 2026-11-27T21:00:00Z
+    const char* job = std::getenv("CHIEF_JOB_NAME");
+    tm fields{};
+    long long scheduledEpoch = -1;
+    if (scheduled && strptime(scheduled, "%Y-%m-%dT%H:%M:%SZ", &fields)) scheduledEpoch = timegm(&fields);
+    char line[256];
+    const int n = std::snprintf(line, sizeof line, "%lld %lld %s\n", scheduledEpoch,
+                                static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec, job ? job : "?");
+    const int fd = open(argv[1], O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd < 0 || write(fd, line, static_cast<size_t>(n)) != n) return 1;
+    close(fd);
+    return 0;
+}
