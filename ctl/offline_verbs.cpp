@@ -66,14 +66,7 @@ int preview(const CommandLine& command, const OfflineInput& input, std::ostream&
     }
     // One job at a time, so 10,000 jobs never sit in memory as previews or JSON at once.
     if (command.json) {
-        out << "{\n  \"config\": " << nlohmann::json(config.sourcePath).dump() << ",\n  \"from\": "
-            << nlohmann::json(formatIsoUtc(from)).dump() << ",\n  \"jobs\": [";
-        bool first = true;
-        for (const Job* job : jobs.value()) {
-            out << (first ? "\n" : ",\n") << jobPreviewJson(previewJob(*job, from, command.count)).dump(2);
-            first = false;
-        }
-        out << (first ? "]\n}\n" : "\n  ]\n}\n");
+        writePreviewJson(out, config, jobs.value(), from, command.count);
     } else {
         bool first = true;
         for (const Job* job : jobs.value()) {

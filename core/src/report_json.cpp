@@ -1,5 +1,7 @@
 #include "chief/report_json.h"
 
+#include <ostream>
+
 #include "chief/time_format.h"
 
 namespace chief {
@@ -72,6 +74,18 @@ nlohmann::json jobPreviewJson(const JobPreview& preview) {
             {"scripts", scripts},
             {"next_runs", runs},
             {"notes", notes}};
+}
+
+void writePreviewJson(std::ostream& out, const Config& config, const std::vector<const Job*>& jobs, SysSeconds from,
+                      int count) {
+    out << "{\n  \"config\": " << nlohmann::json(config.sourcePath).dump() << ",\n  \"from\": "
+        << nlohmann::json(formatIsoUtc(from)).dump() << ",\n  \"jobs\": [";
+    bool first = true;
+    for (const Job* job : jobs) {
+        out << (first ? "\n" : ",\n") << jobPreviewJson(previewJob(*job, from, count)).dump(2);
+        first = false;
+    }
+    out << (first ? "]\n}\n" : "\n  ]\n}\n");
 }
 
 }  // namespace chief

@@ -90,7 +90,19 @@ std::vector<Diagnostic> Daemon::reload() {
     parts_.logger.log(LogLevel::Info, "config reloaded: " + std::to_string(config_->jobs.size()) + " jobs",
                       {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kConfigReloaded);
     parts_.notifier.ready(statusLine());
+    if (reloadListener_) reloadListener_(config_->jobs.size());
     return {};
+}
+
+TriggerOutcome Daemon::runNow(std::string_view job) {
+    TriggerOutcome outcome = scheduler_.requestRun(job, parts_.clock.now());
+    publishStatus();
+    return outcome;
+}
+
+bool Daemon::cancelRun(const RunId& id) {
+    if (runner_.cancel(id)) return true;
+    return scheduler_.cancelWaiting(id);
 }
 
 void Daemon::armTimer() { timer_.arm(stopping_ ? std::nullopt : scheduler_.nextWakeup()); }

@@ -64,6 +64,13 @@ public:
     void shutdown();
     bool stopping() const { return stopping_; }
 
+    // An operator's run request (the job's overlap policy applies).
+    TriggerOutcome runNow(std::string_view job);
+    // Cancels a running run, or drops a waiting one; false if the id is neither.
+    bool cancelRun(const RunId& id);
+    // Called after every successful reload with the new job count (the bus emits Reloaded).
+    void setReloadListener(std::function<void(std::size_t)> listener) { reloadListener_ = std::move(listener); }
+
     Scheduler& scheduler() { return scheduler_; }
     JobRunner& runner() { return runner_; }
     const RunHistoryStore& history() const { return history_; }
@@ -100,6 +107,7 @@ private:
     std::shared_ptr<const Config> config_;
     bool stopping_ = false;
     bool historyFailing_ = false;
+    std::function<void(std::size_t)> reloadListener_;
 };
 
 }  // namespace chief::daemon

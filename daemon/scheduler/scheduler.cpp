@@ -216,6 +216,16 @@ void Scheduler::drainWaitQueue(SysMillis now) {
     }
 }
 
+bool Scheduler::cancelWaiting(const RunId& id) {
+    for (auto& [name, slot] : slots_) {
+        if (slot.waiting && slot.waiting->runId == id) {
+            dropWaiting(slot, "cancelled while waiting to start");
+            return true;
+        }
+    }
+    return false;
+}
+
 void Scheduler::dropWaiting(Slot& slot, const std::string& reason) {
     if (!slot.waiting) return;
     events_.publish(TriggerSkipped{slot.name, slot.waiting->scheduledFor, slot.waiting->trigger, reason});

@@ -77,6 +77,9 @@ public:
     // An operator asks for a run now; the job's overlap policy applies.
     TriggerOutcome requestRun(std::string_view job, SysMillis now);
 
+    // Drops a waiting trigger by its run id (published as skipped); false if none waits with it.
+    bool cancelWaiting(const RunId& id);
+
     // The runner reports that a run has ended; waiting triggers may start.
     void runFinished(const RunId& id, SysMillis now);
 

@@ -1,0 +1,25 @@
+#include "bus/control_access.h"
+
+#include <grp.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace chief::daemon {
+
+bool ControlAccess::mayControl(const Caller& caller) const {
+    if (!caller.uid) return false;
+    if (*caller.uid == 0) return true;
+    const auto gid = lookup_(bus::kControlGroup);
+    return gid && std::find(caller.groups.begin(), caller.groups.end(), *gid) != caller.groups.end();
+}
+
+std::optional<gid_t> ControlAccess::systemGroupLookup(const std::string& group) {
+    std::vector<char> buffer(16384);
+    ::group entry{};
+    ::group* found = nullptr;
+    if (::getgrnam_r(group.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return std::nullopt;
+    return found->gr_gid;
+}
+
+}  // namespace chief::daemon

@@ -1,0 +1,90 @@
+#pragma once
+// ControlApi: what chiefd's bus methods do, in plain C++ values. The sd-bus adapter
+// (ChiefBusService) translates messages to and from these calls; tests drive either side alone.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "chief/bus_api.h"
+#include "chief/run_event.h"
+
+namespace chief::daemon {
+
+// One job as the bus shows it (Manager.ListJobs and the Job object's properties).
+struct JobSummary {
+    std::string name;
+    std::string description;
+    bool enabled = true;
+    std::string schedule;  // one-line description, e.g. "every day at 06:00"
+    std::string mode;      // pure_cron | hybrid | runtime_only
+    std::string cron;      // empty for runtime_only
+    std::string timezone;
+    std::optional<SysSeconds> nextRun;
+    std::string lastRunId;
+    std::string lastResult;  // succeeded | failed | cancelled | "" (never ran)
+    std::optional<SysMillis> lastRunFinished;
+    unsigned runningCount = 0;
+    bool pendingQueued = false;
+};
+
+// The Manager object's properties.
+struct ManagerState {
+    std::string version;
+    std::string configPath;
+    unsigned jobCount = 0;
+    unsigned runningRuns = 0;
+    std::optional<SysSeconds> nextRun;
+};
+
+// A refused call: which error of the shared table, and a message for humans.
+struct ControlError {
+    bus::ErrorEntry error;
+    std::string message;
+};
+
+template <typename T>
+using ControlResult = std::variant<T, ControlError>;
+
+struct Done {};  // the value of calls that return nothing
+
+// A run request that was accepted.
+struct RunAccepted {
+    RunId runId;
+    std::string outcome;  // "started" or "queued"
+};
+
+// Who is calling, from the bus's credentials.
+struct Caller {
+    std::optional<uid_t> uid;
+    std::vector<gid_t> groups;  // primary and supplementary
+};
+
+class ControlApi {
+public:
+    virtual ~ControlApi() = default;
+
+    virtual ManagerState manager() const = 0;
+    virtual std::vector<JobSummary> listJobs() const = 0;
+    virtual std::optional<JobSummary> job(std::string_view name) const = 0;
+
+    // JSON in the shape of `chiefctl preview --json` (see docs/chiefctl.md); job "" = all jobs,
+    // from nullopt = now.
+    virtual ControlResult<std::string> previewJobs(std::string_view job, unsigned count,
+                                                   std::optional<SysSeconds> from) const = 0;
+    virtual ControlResult<std::string> exportCron(std::string_view job) const = 0;
+    // Newest first; job "" = all jobs; limit 0 = all kept.
+    virtual ControlResult<std::vector<RunRecord>> listRuns(std::string_view job, unsigned limit) const = 0;
+    // A run in progress (result unset) or one in the history.
+    virtual ControlResult<RunRecord> getRun(std::string_view runId) const = 0;
+
+    // State-changing calls; the caller's rights are checked first.
+    virtual ControlResult<RunAccepted> runJob(const Caller& caller, std::string_view job) = 0;
+    virtual ControlResult<Done> cancelRun(const Caller& caller, std::string_view runId) = 0;
+    virtual ControlResult<Done> reload(const Caller& caller) = 0;
+};
+
+}  // namespace chief::daemon

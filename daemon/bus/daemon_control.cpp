@@ -1,0 +1,163 @@
+#include "bus/daemon_control.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "chief/cron_exporter.h"
+#include "chief/report_json.h"
+
+namespace chief::daemon {
+
+namespace {
+
+ControlError error(const bus::ErrorEntry& entry, std::string message) { return ControlError{entry, std::move(message)}; }
+
+}  // namespace
+
+DaemonControl::DaemonControl(Daemon& daemon, const Clock& clock, const ControlAccess& access, std::string version)
+    : daemon_(daemon), clock_(clock), access_(access), version_(std::move(version)) {}
+
+ControlError DaemonControl::denied(const char* what) const {
+    return error(bus::kAccessDenied, std::string(what) + " needs root or membership in the \"" + bus::kControlGroup +
+                                         "\" group");
+}
+
+ManagerState DaemonControl::manager() const {
+    ManagerState state;
+    state.version = version_;
+    if (auto config = daemon_.config()) {
+        state.configPath = config->sourcePath;
+        state.jobCount = static_cast<unsigned>(config->jobs.size());
+    }
+    state.runningRuns = static_cast<unsigned>(daemon_.scheduler().activeRunCount());
+    state.nextRun = daemon_.scheduler().nextWakeup();
+    return state;
+}
+
+JobSummary DaemonControl::summaryOf(const JobView& view) const {
+    const Job& job = *view.job;
+    JobSummary s;
+    s.name = job.name;
+    s.description = job.description;
+    s.enabled = job.enabled;
+    s.schedule = job.schedule.description;
+    s.mode = modeName(job.schedule.mode);
+    s.cron = job.schedule.cron;
+    s.timezone = job.timezone;
+    s.nextRun = view.status.nextRun;
+    if (view.lastRun) {
+        s.lastRunId = view.lastRun->id;
+        s.lastResult = view.lastRun->result ? runResultName(*view.lastRun->result) : "";
+        s.lastRunFinished = view.lastRun->endedAt;
+    }
+    s.runningCount = static_cast<unsigned>(view.status.activeRuns);
+    s.pendingQueued = view.status.waiting;
+    return s;
+}
+
+std::vector<JobSummary> DaemonControl::listJobs() const {
+    std::vector<JobSummary> out;
+    for (const JobView& view : daemon_.jobs()) out.push_back(summaryOf(view));
+    return out;
+}
+
+std::optional<JobSummary> DaemonControl::job(std::string_view name) const {
+    for (const JobView& view : daemon_.jobs())
+        if (view.job->name == name) return summaryOf(view);
+    return std::nullopt;
+}
+
+ControlResult<std::string> DaemonControl::previewJobs(std::string_view job, unsigned count,
+                                                      std::optional<SysSeconds> from) const {
+    const auto config = daemon_.config();
+    if (count < 1 || count > 100000) return error(bus::kInvalidArgument, "count must be between 1 and 100000");
+    std::vector<const Job*> jobs;
+    if (job.empty()) {
+        for (const Job& j : config->jobs) jobs.push_back(&j);
+    } else if (const Job* found = config->findJob(job)) {
+        jobs.push_back(found);
+    } else {
+        return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
+    }
+    std::ostringstream out;
+    writePreviewJson(out, *config, jobs, from.value_or(date::floor<Seconds>(clock_.now())), static_cast<int>(count));
+    return out.str();
+}
+
+ControlResult<std::string> DaemonControl::exportCron(std::string_view job) const {
+    const auto config = daemon_.config();
+    std::vector<const Job*> jobs;
+    if (!job.empty()) {
+        const Job* found = config->findJob(job);
+        if (!found) return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
+        jobs.push_back(found);
+    }
+    CronExportOptions options;
+    options.now = date::floor<Seconds>(clock_.now());
+    return chief::exportCron(*config, jobs, options);
+}
+
+ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view job, unsigned limit) const {
+    const auto config = daemon_.config();
+    std::vector<RunRecord> runs;
+    if (!job.empty()) {
+        if (!config->findJob(job)) return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
+        runs = daemon_.history().history(std::string(job), limit);
+    } else {
+        for (const Job& j : config->jobs) {
+            auto some = daemon_.history().history(j.name, limit);
+            runs.insert(runs.end(), some.begin(), some.end());
+        }
+        std::sort(runs.begin(), runs.end(), [](const RunRecord& a, const RunRecord& b) { return a.id > b.id; });
+        if (limit && runs.size() > limit) runs.resize(limit);
+    }
+    return runs;
+}
+
+ControlResult<RunRecord> DaemonControl::getRun(std::string_view runId) const {
+    const RunId id(runId);
+    if (const JobRun* run = daemon_.runner().find(id)) return run->record();
+    if (auto config = daemon_.config()) {
+        for (const Job& j : config->jobs)
+            for (const RunRecord& r : daemon_.history().history(j.name))
+                if (r.id == id) return r;
+    }
+    return error(bus::kNoSuchRun, "no run with id \"" + id + "\" (it may have left the history)");
+}
+
+ControlResult<RunAccepted> DaemonControl::runJob(const Caller& caller, std::string_view job) {
+    if (!access_.mayControl(caller)) return denied("running a job");
+    if (daemon_.stopping()) return error(bus::kStopping, "chiefd is stopping");
+    const auto config = daemon_.config();
+    const Job* found = config->findJob(job);
+    if (!found) return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
+    if (!found->enabled) return error(bus::kJobDisabled, "job \"" + found->name + "\" is disabled");
+    const TriggerOutcome outcome = daemon_.runNow(job);
+    switch (outcome.kind) {
+        case TriggerOutcome::Kind::Started: return RunAccepted{outcome.runId, "started"};
+        case TriggerOutcome::Kind::Queued: return RunAccepted{outcome.runId, "queued"};
+        case TriggerOutcome::Kind::Skipped:
+            return error(bus::kRunSkipped, "job \"" + found->name + "\" was not started: " + outcome.reason);
+        case TriggerOutcome::Kind::Refused: break;
+    }
+    return error(bus::kStopping, outcome.reason);
+}
+
+ControlResult<Done> DaemonControl::cancelRun(const Caller& caller, std::string_view runId) {
+    if (!access_.mayControl(caller)) return denied("cancelling a run");
+    if (!daemon_.cancelRun(RunId(runId)))
+        return error(bus::kNoSuchRun, "no running or waiting run with id \"" + std::string(runId) + "\"");
+    return Done{};
+}
+
+ControlResult<Done> DaemonControl::reload(const Caller& caller) {
+    if (!access_.mayControl(caller)) return denied("reloading the config");
+    if (daemon_.stopping()) return error(bus::kStopping, "chiefd is stopping");
+    const std::vector<Diagnostic> problems = daemon_.reload();
+    if (problems.empty()) return Done{};
+    std::string message = "reload refused; still running the previous config:";
+    for (const Diagnostic& d : problems) message += "\n" + formatDiagnostic(d);
+    return error(bus::kInvalidConfig, message);
+}
+
+}  // namespace chief::daemon

@@ -1,0 +1,36 @@
+#pragma once
+// DaemonControl: ControlApi over the running Daemon.
+
+#include "app/daemon.h"
+#include "bus/control_access.h"
+#include "bus/control_api.h"
+
+namespace chief::daemon {
+
+class DaemonControl final : public ControlApi {
+public:
+    DaemonControl(Daemon& daemon, const Clock& clock, const ControlAccess& access, std::string version);
+
+    ManagerState manager() const override;
+    std::vector<JobSummary> listJobs() const override;
+    std::optional<JobSummary> job(std::string_view name) const override;
+    ControlResult<std::string> previewJobs(std::string_view job, unsigned count,
+                                           std::optional<SysSeconds> from) const override;
+    ControlResult<std::string> exportCron(std::string_view job) const override;
+    ControlResult<std::vector<RunRecord>> listRuns(std::string_view job, unsigned limit) const override;
+    ControlResult<RunRecord> getRun(std::string_view runId) const override;
+    ControlResult<RunAccepted> runJob(const Caller& caller, std::string_view job) override;
+    ControlResult<Done> cancelRun(const Caller& caller, std::string_view runId) override;
+    ControlResult<Done> reload(const Caller& caller) override;
+
+private:
+    JobSummary summaryOf(const JobView& view) const;
+    ControlError denied(const char* what) const;
+
+    Daemon& daemon_;
+    const Clock& clock_;
+    const ControlAccess& access_;
+    std::string version_;
+};
+
+}  // namespace chief::daemon
