@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libsqlite3-dev
   libboost-filesystem-dev
   catch2 libbenchmark-dev
+  systemd libdbus-1-dev bash-completion scdoc dbus
 )
 if [[ "${1:-}" == "--with-fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)
