@@ -584,13 +584,13 @@ private:
         if (const Entry* e = map.find("environment")) {
             if (auto env = readEnvironment(*e, path + ".environment")) {
                 // Job values override defaults of the same name; order: defaults first, then the job's.
-                for (auto& [name, value] : *env) {
+                for (auto& entry : *env) {
                     auto same = std::find_if(job.environment.begin(), job.environment.end(),
-                                             [&](const auto& kv) { return kv.first == name; });
+                                             [&](const auto& kv) { return kv.first == entry.first; });
                     if (same != job.environment.end())
-                        same->second = value;
+                        same->second = entry.second;
                     else
-                        job.environment.emplace_back(name, value);
+                        job.environment.push_back(entry);
                 }
             }
         }
