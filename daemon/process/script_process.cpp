@@ -24,6 +24,12 @@
 #include "process_group.h"
 
 // Supervision in outline:
+//  - Spawning is our own code (child_spawner.cpp says why Boost.Process no longer does it, and
+//    why clone(CLONE_VM) rather than fork()): start() returns as soon as the child exists, so
+//    scripts due together overlap their way to exec instead of queueing on the event loop.
+//    Whether the exec happened arrives later on the report pipe; the main process's exit is not
+//    taken for the script's until it has (a child that failed a step exits too, and then the
+//    report is the outcome: SpawnFailed).
 //  - Exit of the main process is seen through a pidfd watched by the io_context, then waitid()
 //    on that one pid: no SIGCHLD handler and no waitpid(-1), so other children of chiefd (other
 //    scripts, other components) are never reaped or signalled by mistake.
@@ -93,6 +99,7 @@ public:
     ~ScriptRun() {
         if (pid_ > 0 && !mainReaped_) {
             signalGroup(SIGKILL);
+            ::kill(pid_, SIGKILL);  // in case it died before joining its group
             while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
             }
         }
@@ -117,17 +124,21 @@ public:
         if (watchError) {
             // Without a watch there is no way to learn of its exit: undo the start.
             signalGroup(SIGKILL);
+            ::kill(pid_, SIGKILL);
             while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
             }
             mainReaped_ = true;
             pid_ = 0;
-            failSpawn("cannot watch the process (pidfd): " + watchError.message());
+            failSpawn("cannot watch the process (pidfd): " + watchError.message());  // childMemory freed with `spawned`
             return;
         }
         stdout_.pipe = std::move(spawned.value().stdoutPipe);
         stderr_.pipe = std::move(spawned.value().stderrPipe);
+        execReport_.emplace(std::move(spawned.value().execReport));
+        childMemory_ = std::move(spawned.value().childMemory);
         phase_ = Phase::Running;
 
+        waitForExecReport();
         watchMainExit();
         readMore(stdout_);
         readMore(stderr_);
@@ -156,8 +167,10 @@ public:
         pollTimer_.cancel();
         stdout_.pipe.close(ignored);
         stderr_.pipe.close(ignored);
+        if (execReport_) execReport_->pipe().close(ignored);
         if (!mainReaped_) {
             signalGroup(SIGKILL);
+            ::kill(pid_, SIGKILL);  // in case it has not joined its group (a failed setpgid)
             // SIGKILL takes effect asynchronously. If the process is not a zombie yet, the pidfd
             // wait still pending (or re-armed below) reaps it without blocking the loop.
             if (!tryReap() && !waitingForMain_) watchMainExit();
@@ -167,12 +180,14 @@ public:
 private:
     enum class Phase {
         Starting,  // not spawned, or the spawn failed
-        Running,   // the main process runs
+        Running,   // the main process runs (forked; exec'ed unless the report says otherwise)
+        Failing,   // the report says a step before the exec failed; waiting to reap the child
         Cleaning,  // it has exited; the rest of its group is being ended
         Draining,  // the group is gone; reading what is left in the pipes
         Done,      // onExit delivered (or due, for a failed spawn)
     };
     enum class Ending { None, TimedOut, Stopped };
+    enum class Exec { Pending, Confirmed, Failed };
 
     void failSpawn(std::string error) {
         phase_ = Phase::Done;
@@ -202,6 +217,7 @@ private:
         } while (reaped < 0 && errno == EINTR);
         if (reaped == 0) return false;
         mainReaped_ = true;  // reaped, or not our child any more (ECHILD): either way not ours to wait for
+        childMemory_.reset();  // it has exited: it runs on it no more
         boost::system::error_code ignored;
         pidfd_.close(ignored);
         return true;
@@ -222,6 +238,21 @@ private:
     }
 
     void onPidfdReadable() {
+        // A wait that had already completed when the child was reaped elsewhere (a failed spawn,
+        // reaped as soon as its report came in) still runs its handler: nothing is left to do.
+        if (mainReaped_) return;
+        if (exec_ == Exec::Pending) {
+            // Exited before we learned of the exec (the report is the outcome if a step failed),
+            // or exec'ed and exited at once. The child's exit closed its end of the report pipe,
+            // so the answer is normally there already; if not, the report resumes us.
+            mainExitSeen_ = true;
+            checkExecReport();
+            return;
+        }
+        if (exec_ == Exec::Failed) {
+            reapFailedSpawn();
+            return;
+        }
         siginfo_t info{};
         int rc = 0;
         do {
@@ -259,6 +290,61 @@ private:
             return;
         }
         checkGroup();
+    }
+
+    void waitForExecReport() {
+        waitingForReport_ = true;
+        execReport_->pipe().async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                                           self->waitingForReport_ = false;
+                                           if (ec || self->abandoned_ || self->exec_ != Exec::Pending) return;
+                                           self->checkExecReport();
+                                       });
+    }
+
+    void checkExecReport() {
+        const ExecReport::State state = execReport_->poll();
+        if (state == ExecReport::State::Pending) {
+            if (!waitingForReport_) waitForExecReport();
+            return;
+        }
+        boost::system::error_code ignored;
+        execReport_->pipe().close(ignored);  // a pending wait ends with operation_aborted
+        if (state == ExecReport::State::Failed) {
+            spawnFailed(execReport_->failure());
+            return;
+        }
+        exec_ = Exec::Confirmed;
+        childMemory_.reset();  // EOF: its execve has replaced our memory with its own (or it died)
+        if (mainExitSeen_) {
+            mainExitSeen_ = false;
+            onPidfdReadable();
+        }
+    }
+
+    // A step before the exec failed: the child has _exit()ed with its status for that step, or is
+    // about to. It never ran the program, so its exit is not the script's and it wrote no output.
+    void spawnFailed(std::string error) {
+        exec_ = Exec::Failed;
+        phase_ = Phase::Failing;
+        spawnError_ = std::move(error);
+        boost::system::error_code ignored;
+        timeoutTimer_.cancel();
+        graceTimer_.cancel();
+        pollTimer_.cancel();
+        stdout_.pipe.close(ignored);
+        stderr_.pipe.close(ignored);
+        ::kill(pid_, SIGKILL);  // on its way out already; this only makes sure
+        reapFailedSpawn();
+    }
+
+    void reapFailedSpawn() {
+        if (phase_ != Phase::Failing) return;
+        if (!mainReaped_ && !tryReap()) {
+            if (!waitingForMain_) watchMainExit();  // the pidfd turns readable once it has exited
+            return;
+        }
+        failSpawn(std::move(spawnError_));
     }
 
     void onTimeout() {
@@ -346,7 +432,7 @@ private:
 
     void onRead(OutputReader& reader, const boost::system::error_code& ec, std::size_t n) {
         reader.reading = false;
-        if (abandoned_) return;
+        if (abandoned_ || exec_ == Exec::Failed) return;
         if (n > 0) reader.splitter.feed(std::string_view(reader.buffer.data(), n));
         if (ec && ec != boost::asio::error::operation_aborted) {
             closeReader(reader);  // EOF, or an error that ends this stream either way
@@ -426,6 +512,14 @@ private:
     Clock::time_point startTime_;
     Clock::time_point mainEnd_;
     ScriptExit exit_;
+    std::optional<ExecReport> execReport_;  // until the exec is confirmed or has failed
+    // What the child runs on until its execve (spawnChild): kept until then or until it is
+    // reaped; ~ScriptRun's body waits for the child before any member is destroyed.
+    Exec exec_ = Exec::Pending;
+    bool waitingForReport_ = false;
+    bool mainExitSeen_ = false;  // the pidfd turned readable while the exec was still unconfirmed
+    std::string spawnError_;
+    std::shared_ptr<const void> childMemory_;
 };
 
 // The ScriptProcess handed to callers: ending it abandons the run.

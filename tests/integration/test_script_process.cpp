@@ -6,11 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -471,4 +473,190 @@ TEST_CASE("process: runs as another user and group when chiefd is root", "[proce
         CHECK(run.exit.kind == ScriptExit::Kind::SpawnFailed);
         CHECK(run.exit.error == "a user to run as (uid) needs a group (gid) too");
     }
+}
+
+TEST_CASE("process: 50 starts in a row each return with a forked child, and all of them run", "[process]") {
+    // start() forks and returns: it does not wait for the exec, so these children start side by
+    // side. What is checked is that each outcome is still exactly right (no timing is asserted),
+    // including spawns that fail mixed in with the rest.
+    constexpr int kCount = 50;
+    ScriptTempDir dir;
+    const std::string script = dir.write("job.sh", "echo \"out $1\"\necho \"err $1\" >&2\nexit $1\n");
+    const auto failing = [](int i) { return i % 7 == 3; };
+    boost::asio::io_context io;
+    std::vector<RecordingSink> sinks(kCount);
+    std::vector<std::optional<ScriptExit>> exits(kCount);
+    std::vector<int> exitCalls(kCount, 0);
+    std::vector<std::unique_ptr<ScriptProcess>> processes;
+    std::set<pid_t> pids;
+    int done = 0;
+    for (int i = 0; i < kCount; ++i) {
+        ScriptLaunch launch;
+        launch.argv = {"/bin/sh", script, std::to_string(i)};
+        if (failing(i)) launch.argv = {dir.path() + "/missing-" + std::to_string(i)};
+        launch.workingDir = dir.path();
+        launch.environment = {"PATH=/usr/bin:/bin"};
+        launch.timeout = 20s;
+        const auto index = static_cast<std::size_t>(i);
+        processes.push_back(ScriptProcess::start(io, launch, sinks[index], [&exits, &exitCalls, &done, index](const ScriptExit& e) {
+            exits[index] = e;
+            ++exitCalls[index];
+            ++done;
+        }));
+        // The fork has happened: the pid is there at once, already its own process group, not
+        // reaped (nothing has run the loop), whether or not its exec is going to fail.
+        const pid_t pid = processes.back()->pid();
+        INFO("script " << i);
+        REQUIRE(pid > 0);
+        CHECK(::getpgid(pid) == pid);
+        CHECK(pids.insert(pid).second);
+    }
+    CHECK(done == 0);  // never from inside start()
+    REQUIRE(runUntil(io, [&] { return done == kCount; }));
+    io.poll();
+    for (std::size_t i = 0; i < kCount; ++i) {
+        INFO("script " << i);
+        REQUIRE(exits[i]);
+        CHECK(exitCalls[i] == 1);
+        if (failing(static_cast<int>(i))) {
+            CHECK(exits[i]->kind == ScriptExit::Kind::SpawnFailed);
+            CHECK(exits[i]->error ==
+                  "cannot execute \"" + dir.path() + "/missing-" + std::to_string(i) + "\": No such file or directory (ENOENT)");
+            CHECK(exits[i]->pid == 0);
+            CHECK(sinks[i].lines.empty());
+        } else {
+            CHECK(exits[i]->kind == ScriptExit::Kind::Exited);
+            CHECK(exits[i]->exitCode == static_cast<int>(i));
+            CHECK(exits[i]->pid == processes[i]->pid());
+            CHECK(sinks[i].out() == Strings{"out " + std::to_string(i)});
+            CHECK(sinks[i].err() == Strings{"err " + std::to_string(i)});
+        }
+    }
+    CHECK(noChildLeft());
+}
+
+TEST_CASE("process: a failed spawn is reported once, though its child exits too", "[process]") {
+    ScriptTempDir dir;
+    ScriptLaunch launch = shellLaunch(dir, "echo never\n");
+    std::string expected;
+    int expectedStatus = 0;
+    SECTION("execve fails") {
+        launch.argv = {dir.path() + "/missing"};
+        expected = "cannot execute \"" + dir.path() + "/missing\": No such file or directory (ENOENT)";
+        expectedStatus = 203;  // systemd's EXIT_EXEC
+    }
+    SECTION("chdir fails") {
+        launch.workingDir = dir.path() + "/nowhere";
+        expected = "cannot change to working directory \"" + dir.path() + "/nowhere\": No such file or directory (ENOENT)";
+        expectedStatus = 200;  // EXIT_CHDIR
+    }
+    // Either the loop sees the report first, or, when the child is already gone by the time the
+    // loop runs, the report and the pidfd together: the report wins either way.
+    const bool exitFirst = GENERATE(false, true);
+    INFO("child already exited when the loop first runs: " << exitFirst);
+    boost::asio::io_context io;
+    RecordingSink sink;
+    std::vector<ScriptExit> exits;
+    auto process = ScriptProcess::start(io, launch, sink, [&](const ScriptExit& e) { exits.push_back(e); });
+    const pid_t pid = process->pid();
+    REQUIRE(pid > 0);
+    if (exitFirst) {
+        const siginfo_t info = chief::testing::awaitExitWithoutReaping(pid);
+        CHECK(info.si_code == CLD_EXITED);
+        CHECK(info.si_status == expectedStatus);
+    }
+    REQUIRE(runUntil(io, [&] { return !exits.empty(); }));
+    // Let anything still due (the pidfd's wait, output reads) run: none may report again.
+    runUntil(io, [] { return false; }, 200ms);
+    REQUIRE(exits.size() == 1);
+    CHECK(exits[0].kind == ScriptExit::Kind::SpawnFailed);
+    CHECK(exits[0].error == expected);
+    CHECK(exits[0].pid == 0);
+    CHECK(sink.lines.empty());
+    CHECK(::kill(pid, 0) == -1);  // reaped: not even a zombie
+    CHECK(noChildLeft());
+}
+
+namespace {
+
+// Write end of a pipe that the SIGTERM handler below writes to: a byte in it means chiefd's
+// (here, the test's) handler ran somewhere, in this process or in a child that inherited it.
+int gHandlerRanFd = -1;
+extern "C" void recordHandlerRan(int) {
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(gHandlerRanFd, &byte, 1);
+}
+
+}  // namespace
+
+TEST_CASE("process: stop() right after start() ends the child, whatever step it is at", "[process]") {
+    ScriptTempDir dir;
+    // The handler is ours, installed the way chiefd installs its own for SIGTERM. A child that
+    // got SIGTERM before resetting the dispositions would run it instead of dying.
+    int handlerPipe[2];
+    REQUIRE(::pipe2(handlerPipe, O_CLOEXEC | O_NONBLOCK) == 0);
+    gHandlerRanFd = handlerPipe[1];
+    struct sigaction handler {};
+    handler.sa_handler = recordHandlerRan;
+    ::sigemptyset(&handler.sa_mask);
+    struct sigaction previous {};
+    REQUIRE(::sigaction(SIGTERM, &handler, &previous) == 0);
+
+    constexpr int kCount = 20;
+    // The trap would turn SIGTERM into exit 7, but only once the shell runs: before the exec the
+    // child has the default disposition and dies of it.
+    const ScriptLaunch launch = shellLaunch(dir, "trap 'exit 7' TERM\necho ready\nexec sleep 1000\n");
+    boost::asio::io_context io;
+    std::vector<RecordingSink> sinks(kCount);
+    std::vector<std::optional<ScriptExit>> exits(kCount);
+    std::vector<std::unique_ptr<ScriptProcess>> processes;
+    int done = 0;
+    for (std::size_t i = 0; i < kCount; ++i) {
+        processes.push_back(ScriptProcess::start(io, launch, sinks[i], [&exits, &done, i](const ScriptExit& e) {
+            exits[i] = e;
+            ++done;
+        }));
+        processes.back()->stop();
+    }
+    const bool allEnded = runUntil(io, [&] { return done == kCount; });
+    ::sigaction(SIGTERM, &previous, nullptr);
+    REQUIRE(allEnded);
+    for (std::size_t i = 0; i < kCount; ++i) {
+        INFO("script " << i);
+        REQUIRE(exits[i]);
+        CHECK(exits[i]->kind == ScriptExit::Kind::Stopped);
+        CHECK(exits[i]->pid == processes[i]->pid());
+        // Killed before the exec, or during the shell's start-up before its trap: SIGTERM; or by
+        // the trap once it was set up.
+        const bool diedOfSigterm = exits[i]->signal == SIGTERM;
+        const bool trapped = exits[i]->signal == 0 && exits[i]->exitCode == 7;
+        CHECK((diedOfSigterm || trapped));
+        requireGroupGone(exits[i]->pid);
+    }
+    char byte = 0;
+    CHECK(::read(handlerPipe[0], &byte, 1) == -1);  // EAGAIN: the handler never ran
+    ::close(handlerPipe[0]);
+    ::close(handlerPipe[1]);
+    CHECK(noChildLeft());
+}
+
+TEST_CASE("process: destroying a ScriptProcess right after start() kills and reaps the child", "[process]") {
+    ScriptTempDir dir;
+    boost::asio::io_context io;
+    std::vector<pid_t> pids;
+    bool called = false;
+    RecordingSink sink;
+    for (int i = 0; i < 10; ++i) {
+        auto process = ScriptProcess::start(io, shellLaunch(dir, "exec sleep 1000\n"), sink,
+                                            [&called](const ScriptExit&) { called = true; });
+        pids.push_back(process->pid());
+        REQUIRE(pids.back() > 0);
+    }  // each destroyed before the loop has learned whether it exec'ed
+    CHECK(runUntil(io, [&pids] {
+        return std::all_of(pids.begin(), pids.end(), [](pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; });
+    }, 10s));
+    io.poll();
+    CHECK_FALSE(called);
+    for (const pid_t pid : pids) requireGroupGone(pid, /*aliveCheckNow=*/false);
+    CHECK(noChildLeft());
 }

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -83,6 +84,7 @@ public:
 // turning so that conditions no handler reports (a process having vanished) are seen too.
 inline bool runUntil(boost::asio::io_context& io, const std::function<bool()>& done,
                      std::chrono::steady_clock::duration limit = std::chrono::seconds(20)) {
+    io.restart();  // an io_context that ran out of work before is stopped: run_one() would return at once
     bool expired = false;
     boost::asio::steady_timer deadline(io, limit);
     deadline.async_wait([&expired](const boost::system::error_code& ec) {
@@ -101,6 +103,15 @@ inline bool runUntil(boost::asio::io_context& io, const std::function<bool()>& d
     tick.cancel();
     io.poll();  // the cancelled waits refer to this frame: let them finish here
     return !expired || done();
+}
+
+// Blocks until child `pid` has exited and returns its siginfo, leaving it unreaped (a zombie), so
+// that whatever watches it finds its exit already there.
+inline siginfo_t awaitExitWithoutReaping(pid_t pid) {
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+    }
+    return info;
 }
 
 // True once no process at all, zombies included, is left in process group `pgid`.
