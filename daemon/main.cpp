@@ -11,6 +11,10 @@
 #include "app/daemon_options.h"
 #include "app/host_adapters.h"
 #include "app/once_mode.h"
+#include "bus/bus_connection.h"
+#include "bus/chief_bus_service.h"
+#include "bus/control_access.h"
+#include "bus/daemon_control.h"
 #include "chief/system/config_source.h"
 #include "chief/system/posix_host_probe.h"
 #include "logging/console_logger.h"
@@ -59,6 +63,15 @@ int main(int argc, char** argv) {
         std::cout << "chiefd " CHIEF_VERSION "\n";
         return 0;
     }
+    if (options.mode == DaemonOptions::Mode::PrintIntrospection) {
+        const auto xml = introspectionXml();
+        if (!xml) {
+            std::cerr << "chiefd: " << xml.error() << "\n";
+            return 1;
+        }
+        std::cout << xml.value();
+        return 0;
+    }
     ::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error return, not a reason to die
     // Each running script holds about four descriptors; systemd's default soft limit (1024)
     // would cap max_parallel_jobs at ~250. Asio uses epoll, so the hard limit is safe to use.
@@ -100,7 +113,17 @@ int main(int argc, char** argv) {
     SystemdNotifier notifier;
     Daemon daemon(DaemonParts{io, clock, logger, notifier, services, events, readConfig, options.configPath,
                               stateDirectory(options)});
+    const ControlAccess access;
+    DaemonControl control(daemon, clock, access, CHIEF_VERSION);
+    ChiefBusService busService(control, io);
+    busService.subscribeTo(events);
+    daemon.setReloadListener([&busService](std::size_t jobs) { busService.onReloaded(jobs); });
     if (!daemon.start()) return 1;
+    // Without a bus chiefd still schedules (BusConnection logs why); READY=1 waits for the bus
+    // name either way, so "ready" means "callable" whenever the API is there at all.
+    BusConnection bus(io, logger);
+    bus.open(options.userBus ? BusKind::User : BusKind::System, busService);
+    daemon.announceReady();
     io.run();
     return 0;
 }

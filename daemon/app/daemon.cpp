@@ -60,9 +60,10 @@ bool Daemon::start() {
     parts_.logger.log(LogLevel::Info,
                       "chiefd started with " + std::to_string(config_->jobs.size()) + " jobs from " + config_->sourcePath,
                       {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kDaemonStarted);
-    parts_.notifier.ready(statusLine());
     return true;
 }
+
+void Daemon::announceReady() { parts_.notifier.ready(statusLine()); }
 
 void Daemon::installConfig(std::shared_ptr<const Config> config) {
     config_ = std::move(config);

@@ -51,9 +51,12 @@ public:
     explicit Daemon(DaemonParts parts);
     ~Daemon();
 
-    // Loads the config, arms timers and sends READY=1. Returns false (after logging every
-    // problem) if the config is invalid; the caller then exits with status 1.
+    // Loads the config and arms timers. Returns false (after logging every problem) if the
+    // config is invalid; the caller then exits with status 1.
     bool start();
+    // Sends READY=1. The caller sends it after start() once everything wired around the daemon
+    // is usable too: for a Type=notify service with a bus API, ready means callable.
+    void announceReady();
 
     // Reloads the config; an invalid file is refused and the old config keeps running.
     // Returns the diagnostics (empty when the reload succeeded).

@@ -7,8 +7,9 @@ namespace chief::daemon {
 
 std::string daemonHelpText() {
     return R"(Usage: chiefd [--config PATH] [--log-target auto|journal|console] [--log-level LEVEL]
-              [--state-dir DIR]
+              [--state-dir DIR] [--user]
        chiefd --once [--config PATH] [--job NAME] [--respect-schedule]
+       chiefd --print-introspection
 
 Runs the Chief scheduler: fires each enabled job of chief.yaml on its schedule and runs its
 scripts. Meant to run under systemd (Type=notify); SIGHUP reloads the config, SIGTERM stops.
@@ -21,6 +22,12 @@ Options:
                            each job's next fire time after every change.
   --state-dir DIR          Where run history is kept (default: $STATE_DIRECTORY, which
                            systemd sets from StateDirectory=, else /var/lib/chief).
+  --user                   Offer the D-Bus API (org.chief.Scheduler1) on the user bus
+                           instead of the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else
+                           /run/dbus/system_bus_socket). Without a bus chiefd still
+                           schedules; only chiefctl's daemon commands are unavailable.
+  --print-introspection    Print the D-Bus introspection XML of the Manager and Job
+                           interfaces, generated from chiefd's own tables, and exit.
   --once                   Run enabled jobs once, in YAML order, and exit (what exported
                            cron lines call). Exit status 1 if any run failed.
   --job NAME               With --once: only this job.
@@ -37,8 +44,11 @@ Exit status:
 }
 
 Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
-    static const std::vector<std::string_view> kFlags = {"--config", "--log-target", "--log-level", "--state-dir", "--once",
-                                                         "--job",    "--respect-schedule", "--help", "--version"};
+    static const std::vector<std::string_view> kFlags = {"--config",  "--log-target", "--log-level",
+                                                         "--state-dir", "--once",     "--job",
+                                                         "--respect-schedule",        "--user",
+                                                         "--print-introspection",     "--help",
+                                                         "--version"};
     DaemonOptions options;
     bool once = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -61,8 +71,16 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
             options.mode = DaemonOptions::Mode::Version;
             return options;
         }
+        if ((arg == "--user" || arg == "--print-introspection") && inlineValue)
+            return makeError(arg + " takes no value");
+        if (arg == "--print-introspection") {
+            options.mode = DaemonOptions::Mode::PrintIntrospection;
+            return options;
+        }
         if (arg == "--once") {
             once = true;
+        } else if (arg == "--user") {
+            options.userBus = true;
         } else if (arg == "--respect-schedule") {
             options.respectSchedule = true;
         } else if (arg == "--config" || arg == "--log-target" || arg == "--log-level" || arg == "--state-dir" ||
@@ -90,6 +108,7 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
     }
     if (!once && options.job) return makeError("--job only applies with --once");
     if (!once && options.respectSchedule) return makeError("--respect-schedule only applies with --once");
+    if (once && options.userBus) return makeError("--user does not apply with --once (it uses no bus)");
     options.mode = once ? DaemonOptions::Mode::Once : DaemonOptions::Mode::Daemon;
     return options;
 }

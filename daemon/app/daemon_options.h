@@ -10,7 +10,7 @@
 namespace chief::daemon {
 
 struct DaemonOptions {
-    enum class Mode { Daemon, Once, Help, Version };
+    enum class Mode { Daemon, Once, Help, Version, PrintIntrospection };
     Mode mode = Mode::Daemon;
     std::string configPath = "/etc/chief/chief.yaml";
     std::string logTarget = "auto";              // auto | journal | console
@@ -18,6 +18,7 @@ struct DaemonOptions {
     std::optional<std::string> stateDirectory;   // default: $STATE_DIRECTORY, else /var/lib/chief
     std::optional<std::string> job;              // --once --job NAME
     bool respectSchedule = false;                // --once --respect-schedule
+    bool userBus = false;                        // --user: the user bus instead of the system bus
 };
 
 Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args);

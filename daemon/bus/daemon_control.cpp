@@ -61,10 +61,17 @@ std::vector<JobSummary> DaemonControl::listJobs() const {
     return out;
 }
 
+// One job without building every job's view: the bus reads a job's properties one at a time
+// (GetAll, PropertiesChanged), often, with thousands of jobs configured.
 std::optional<JobSummary> DaemonControl::job(std::string_view name) const {
-    for (const JobView& view : daemon_.jobs())
-        if (view.job->name == name) return summaryOf(view);
-    return std::nullopt;
+    const auto config = daemon_.config();
+    const Job* found = config ? config->findJob(name) : nullptr;
+    if (!found) return std::nullopt;
+    JobView view;
+    view.job = found;
+    view.status = daemon_.scheduler().status(found->name).value_or(JobStatus{found->name, found->enabled, {}, 0, false});
+    view.lastRun = daemon_.history().last(found->name);
+    return summaryOf(view);
 }
 
 ControlResult<std::string> DaemonControl::previewJobs(std::string_view job, unsigned count,

@@ -1,0 +1,387 @@
+#include "bus/chief_bus_service.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <type_traits>
+
+#include "bus/bus_marshalling.h"
+#include "chief/bus_api.h"
+
+namespace chief::daemon {
+
+namespace {
+
+// Who the caller is, for the calls that change state. dbus-daemon vouches for the effective
+// uid but sends no groups (sd-bus 252 reads none), so AUGMENT has sd-bus read the gids from
+// /proc/<pid>; callerFromCreds keeps them only if the uid read there too is the caller's.
+constexpr std::uint64_t kCallerCreds =
+    SD_BUS_CREDS_EUID | SD_BUS_CREDS_UID | SD_BUS_CREDS_GID | SD_BUS_CREDS_SUPPLEMENTARY_GIDS | SD_BUS_CREDS_AUGMENT;
+
+ControlApi& controlOf(void* userdata) { return *static_cast<ControlApi*>(userdata); }
+
+Caller callerOf(sd_bus_message* call) {
+    sd_bus_creds* raw = nullptr;
+    if (sd_bus_query_sender_creds(call, kCallerCreds, &raw) < 0) return Caller{};  // refused by ControlApi
+    const SdBusCredsPtr creds(raw);
+    return callerFromCreds(raw);
+}
+
+int invalidArgument(sd_bus_error* error, const std::string& message) {
+    return setControlError(error, ControlError{bus::kInvalidArgument, message});
+}
+
+// Reads the call's arguments; a mismatch is the caller's mistake.
+template <typename... Out>
+int readArguments(sd_bus_message* call, sd_bus_error* error, const char* types, Out*... out) {
+    const int r = sd_bus_message_read(call, types, out...);
+    if (r < 0)
+        return invalidArgument(error, std::string("cannot read the arguments (") + types + "): " + std::strerror(-r));
+    return 0;
+}
+
+// Builds the method return with `fill` and sends it.
+template <typename Fill>
+int reply(sd_bus_message* call, Fill&& fill) {
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_return(call, &raw);
+    if (r < 0) return r;
+    const SdBusMessagePtr message(raw);
+    r = fill(raw);
+    if (r < 0) return r;
+    return sd_bus_send(nullptr, raw, nullptr);
+}
+
+// ---- Manager methods ---------------------------------------------------------------------
+
+int methodListJobs(sd_bus_message* call, void* userdata, sd_bus_error*) {
+    const std::vector<JobSummary> jobs = controlOf(userdata).listJobs();
+    return reply(call, [&](sd_bus_message* m) {
+        int r = sd_bus_message_open_container(m, 'a', kJobSummarySignature);
+        for (std::size_t i = 0; r >= 0 && i < jobs.size(); ++i) r = appendJobSummary(m, jobs[i]);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+    });
+}
+
+int methodGetJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* name = nullptr;
+    if (int r = readArguments(call, error, "s", &name); r < 0) return r;
+    if (!controlOf(userdata).job(name))
+        return setControlError(error, ControlError{bus::kNoSuchJob, std::string("no job named \"") + name + "\""});
+    return sd_bus_reply_method_return(call, "o", jobObjectPath(name).c_str());
+}
+
+int methodPreviewJobs(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* job = nullptr;
+    std::uint32_t count = 0;
+    std::uint64_t fromUsec = 0;
+    if (int r = readArguments(call, error, "sut", &job, &count, &fromUsec); r < 0) return r;
+    const auto from = fromUsecArgument(fromUsec, "from_usec");
+    if (const auto* refused = std::get_if<ControlError>(&from)) return setControlError(error, *refused);
+    const auto preview = controlOf(userdata).previewJobs(job, count, std::get<std::optional<SysSeconds>>(from));
+    if (const auto* refused = std::get_if<ControlError>(&preview)) return setControlError(error, *refused);
+    return sd_bus_reply_method_return(call, "s", std::get<std::string>(preview).c_str());
+}
+
+int methodRunJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* name = nullptr;
+    if (int r = readArguments(call, error, "s", &name); r < 0) return r;
+    const auto accepted = controlOf(userdata).runJob(callerOf(call), name);
+    if (const auto* refused = std::get_if<ControlError>(&accepted)) return setControlError(error, *refused);
+    const RunAccepted& run = std::get<RunAccepted>(accepted);
+    return sd_bus_reply_method_return(call, "ss", run.runId.c_str(), run.outcome.c_str());
+}
+
+int methodCancelRun(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* runId = nullptr;
+    if (int r = readArguments(call, error, "s", &runId); r < 0) return r;
+    const auto done = controlOf(userdata).cancelRun(callerOf(call), runId);
+    if (const auto* refused = std::get_if<ControlError>(&done)) return setControlError(error, *refused);
+    return sd_bus_reply_method_return(call, "");
+}
+
+int methodReload(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const auto done = controlOf(userdata).reload(callerOf(call));
+    if (const auto* refused = std::get_if<ControlError>(&done)) return setControlError(error, *refused);
+    return sd_bus_reply_method_return(call, "");
+}
+
+int methodExportCron(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* job = nullptr;
+    if (int r = readArguments(call, error, "s", &job); r < 0) return r;
+    const auto crontab = controlOf(userdata).exportCron(job);
+    if (const auto* refused = std::get_if<ControlError>(&crontab)) return setControlError(error, *refused);
+    return sd_bus_reply_method_return(call, "s", std::get<std::string>(crontab).c_str());
+}
+
+int methodListRuns(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* job = nullptr;
+    std::uint32_t limit = 0;
+    if (int r = readArguments(call, error, "su", &job, &limit); r < 0) return r;
+    const auto runs = controlOf(userdata).listRuns(job, limit);
+    if (const auto* refused = std::get_if<ControlError>(&runs)) return setControlError(error, *refused);
+    return reply(call, [&](sd_bus_message* m) {
+        int r = sd_bus_message_open_container(m, 'a', kRunRecordSignature);
+        for (const RunRecord& run : std::get<std::vector<RunRecord>>(runs))
+            if (r >= 0) r = appendRunRecord(m, run);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+    });
+}
+
+int methodGetRun(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* runId = nullptr;
+    if (int r = readArguments(call, error, "s", &runId); r < 0) return r;
+    const auto run = controlOf(userdata).getRun(runId);
+    if (const auto* refused = std::get_if<ControlError>(&run)) return setControlError(error, *refused);
+    return reply(call, [&](sd_bus_message* m) { return appendRunRecord(m, std::get<RunRecord>(run)); });
+}
+
+// ---- properties ----------------------------------------------------------------------------
+
+int getManagerProperty(sd_bus*, const char*, const char*, const char* property, sd_bus_message* reply, void* userdata,
+                       sd_bus_error*) {
+    return appendManagerProperty(reply, controlOf(userdata).manager(), property);
+}
+
+int getJobProperty(sd_bus*, const char* path, const char*, const char* property, sd_bus_message* reply, void* userdata,
+                   sd_bus_error* error) {
+    const auto name = jobNameFromPath(path);
+    const auto job = name ? controlOf(userdata).job(*name) : std::nullopt;
+    if (!job) return setControlError(error, ControlError{bus::kNoSuchJob, std::string("no job object at ") + path});
+    return appendJobProperty(reply, *job, property);
+}
+
+// The fallback vtable's lookup: a path under the prefix is an object when its job exists.
+int findJob(sd_bus*, const char* path, const char*, void* userdata, void** found, sd_bus_error*) {
+    const auto name = jobNameFromPath(path);
+    if (!name || !controlOf(userdata).job(*name)) return 0;
+    *found = userdata;
+    return 1;
+}
+
+// Lists the job objects (for Introspect on the prefix); the strv is freed by sd-bus.
+int enumerateJobs(sd_bus*, const char*, void* userdata, char*** nodes, sd_bus_error*) {
+    const std::vector<JobSummary> jobs = controlOf(userdata).listJobs();
+    auto** strv = static_cast<char**>(std::calloc(jobs.size() + 1, sizeof(char*)));
+    if (!strv) return -ENOMEM;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        strv[i] = ::strdup(jobObjectPath(jobs[i].name).c_str());
+        if (!strv[i]) {
+            for (std::size_t j = 0; j < i; ++j) std::free(strv[j]);
+            std::free(static_cast<void*>(strv));
+            return -ENOMEM;
+        }
+    }
+    *nodes = strv;
+    return 0;
+}
+
+constexpr std::uint64_t kMethod = SD_BUS_VTABLE_UNPRIVILEGED;  // ControlApi checks the caller itself
+constexpr std::uint64_t kConst = SD_BUS_VTABLE_PROPERTY_CONST;
+constexpr std::uint64_t kEmits = SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE;
+constexpr std::uint64_t kOnReload = 0;  // changes only with a reload: re-read after Reloaded
+
+// The whole Manager interface, as in units/dbus/org.chief.Scheduler1.xml.
+const sd_bus_vtable kManagerVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_ARGS("ListJobs", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssbssststubo)", jobs), methodListJobs,
+                            kMethod),
+    SD_BUS_METHOD_WITH_ARGS("GetJob", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", path), methodGetJob, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("PreviewJobs", SD_BUS_ARGS("s", job, "u", count, "t", from_usec),
+                            SD_BUS_RESULT("s", preview_json), methodPreviewJobs, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("RunJob", SD_BUS_ARGS("s", name), SD_BUS_RESULT("s", run_id, "s", outcome), methodRunJob,
+                            kMethod),
+    SD_BUS_METHOD_WITH_ARGS("CancelRun", SD_BUS_ARGS("s", run_id), SD_BUS_NO_RESULT, methodCancelRun, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, methodReload, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("ExportCron", SD_BUS_ARGS("s", job), SD_BUS_RESULT("s", crontab), methodExportCron,
+                            kMethod),
+    SD_BUS_METHOD_WITH_ARGS("ListRuns", SD_BUS_ARGS("s", job, "u", limit), SD_BUS_RESULT("a(ssstttsa(ssiit))", runs),
+                            methodListRuns, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("GetRun", SD_BUS_ARGS("s", run_id), SD_BUS_RESULT("(ssstttsa(ssiit))", run), methodGetRun,
+                            kMethod),
+    SD_BUS_SIGNAL_WITH_ARGS("RunStarted", SD_BUS_ARGS("s", run_id, "s", job, "s", trigger, "t", scheduled_usec), 0),
+    SD_BUS_SIGNAL_WITH_ARGS("ScriptFinished",
+                            SD_BUS_ARGS("s", run_id, "s", job, "u", index, "s", path, "s", status, "i", exit_code, "i",
+                                        signal, "t", duration_usec),
+                            0),
+    SD_BUS_SIGNAL_WITH_ARGS("RunFinished", SD_BUS_ARGS("s", run_id, "s", job, "s", result, "t", duration_usec), 0),
+    SD_BUS_SIGNAL_WITH_ARGS("Reloaded", SD_BUS_ARGS("u", jobs), 0),
+    SD_BUS_PROPERTY("Version", "s", getManagerProperty, 0, kConst),
+    SD_BUS_PROPERTY("ConfigPath", "s", getManagerProperty, 0, kEmits),
+    SD_BUS_PROPERTY("JobCount", "u", getManagerProperty, 0, kEmits),
+    SD_BUS_PROPERTY("RunningRuns", "u", getManagerProperty, 0, kEmits),
+    SD_BUS_PROPERTY("NextRun", "t", getManagerProperty, 0, kEmits),
+    SD_BUS_VTABLE_END,
+};
+
+// The Job interface, served for every job under bus::kJobPathPrefix.
+const sd_bus_vtable kJobVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_PROPERTY("Name", "s", getJobProperty, 0, kConst),
+    SD_BUS_PROPERTY("Description", "s", getJobProperty, 0, kOnReload),
+    SD_BUS_PROPERTY("Enabled", "b", getJobProperty, 0, kOnReload),
+    SD_BUS_PROPERTY("Schedule", "s", getJobProperty, 0, kOnReload),
+    SD_BUS_PROPERTY("Mode", "s", getJobProperty, 0, kOnReload),
+    SD_BUS_PROPERTY("Cron", "s", getJobProperty, 0, kOnReload),
+    SD_BUS_PROPERTY("Timezone", "s", getJobProperty, 0, kOnReload),
+    SD_BUS_PROPERTY("NextRun", "t", getJobProperty, 0, kEmits),
+    SD_BUS_PROPERTY("LastRunId", "s", getJobProperty, 0, kEmits),
+    SD_BUS_PROPERTY("LastResult", "s", getJobProperty, 0, kEmits),
+    SD_BUS_PROPERTY("LastRunFinished", "t", getJobProperty, 0, kEmits),
+    SD_BUS_PROPERTY("RunningCount", "u", getJobProperty, 0, kEmits),
+    SD_BUS_PROPERTY("PendingQueued", "b", getJobProperty, 0, kEmits),
+    SD_BUS_VTABLE_END,
+};
+
+template <class... Ts>
+struct Overloaded : Ts... {
+    using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+}  // namespace
+
+ChiefBusService::ChiefBusService(ControlApi& control, boost::asio::io_context& io)
+    : control_(control), flushTimer_(io) {}
+
+ChiefBusService::~ChiefBusService() { detach(); }
+
+int ChiefBusService::attach(sd_bus* bus, std::function<void()> queued) {
+    detach();
+    auto add = [this](int r, sd_bus_slot* slot) {
+        if (r >= 0) slots_.emplace_back(slot);
+        return r;
+    };
+    sd_bus_slot* slot = nullptr;
+    int r =
+        add(sd_bus_add_object_vtable(bus, &slot, bus::kManagerPath, bus::kManagerInterface, kManagerVtable, &control_),
+            slot);
+    if (r >= 0)
+        r = add(sd_bus_add_fallback_vtable(bus, &slot, bus::kJobPathPrefix, bus::kJobInterface, kJobVtable, findJob,
+                                           &control_),
+                slot);
+    if (r >= 0) r = add(sd_bus_add_node_enumerator(bus, &slot, bus::kJobPathPrefix, enumerateJobs, &control_), slot);
+    if (r < 0) {
+        slots_.clear();
+        return r;
+    }
+    bus_ = bus;
+    queued_ = std::move(queued);
+    publishedManager_ = control_.manager();
+    return 0;
+}
+
+void ChiefBusService::detach() {
+    flushTimer_.cancel();
+    flushPending_ = false;
+    slots_.clear();
+    bus_ = nullptr;
+    queued_ = nullptr;
+    changedJobs_.clear();
+    managerChanged_ = false;
+}
+
+void ChiefBusService::subscribeTo(RunEventBus& events) {
+    events.subscribe([this](const RunEvent& event) { onRunEvent(event); });
+}
+
+void ChiefBusService::onRunEvent(const RunEvent& event) {
+    if (!bus_) return;
+    std::visit(Overloaded{
+                   [&](const TriggerSkipped& e) { markJobChanged(e.job); },  // a waiting run may have been dropped
+                   [&](const TriggerQueued& e) { markJobChanged(e.job); },
+                   [&](const TriggerMissed&) {},  // NextScheduled follows
+                   [&](const RunStarted& e) {
+                       emitSignal("RunStarted", e, appendRunStartedSignal);
+                       markJobChanged(e.job);
+                       markManagerChanged();
+                   },
+                   [&](const ScriptStarted&) {},
+                   [&](const ScriptFinished& e) { emitSignal("ScriptFinished", e, appendScriptFinishedSignal); },
+                   [&](const RunFinished& e) {
+                       emitSignal("RunFinished", e, appendRunFinishedSignal);
+                       markJobChanged(e.record.job);
+                       markManagerChanged();
+                   },
+                   [&](const NextScheduled& e) {
+                       markJobChanged(e.job);
+                       markManagerChanged();
+                   },
+               },
+               event);
+}
+
+void ChiefBusService::onReloaded(std::size_t jobs) {
+    if (!bus_) return;
+    sd_bus_emit_signal(bus_, bus::kManagerPath, bus::kManagerInterface, "Reloaded", "u",
+                       static_cast<std::uint32_t>(jobs));
+    afterQueueing();
+    markManagerChanged();
+}
+
+template <typename Event>
+void ChiefBusService::emitSignal(const char* member, const Event& event, int (*append)(sd_bus_message*, const Event&)) {
+    sd_bus_message* raw = nullptr;
+    if (sd_bus_message_new_signal(bus_, &raw, bus::kManagerPath, bus::kManagerInterface, member) < 0) return;
+    const SdBusMessagePtr message(raw);
+    // A failure here means the connection is going away; the driver reports that once.
+    if (append(raw, event) >= 0) sd_bus_send(bus_, raw, nullptr);
+    afterQueueing();
+}
+
+void ChiefBusService::markJobChanged(const std::string& job) {
+    changedJobs_.insert(job);
+    scheduleFlush();
+}
+
+void ChiefBusService::markManagerChanged() {
+    managerChanged_ = true;
+    scheduleFlush();
+}
+
+// PropertiesChanged goes out from a timer, never from inside the event: the daemon is not done
+// reacting yet (the runner reports a run's end to the scheduler from a posted handler, so the
+// counts are still the old ones). A timer's completion is queued only when the loop next polls,
+// behind everything posted meanwhile; the short delay also makes a burst of events about one
+// job a single signal.
+void ChiefBusService::scheduleFlush() {
+    if (flushPending_) return;
+    flushPending_ = true;
+    flushTimer_.expires_after(kPropertiesDelay);
+    flushTimer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;  // cancelled: the service is detaching or gone
+        flushPropertyChanges();
+    });
+}
+
+void ChiefBusService::flushPropertyChanges() {
+    flushPending_ = false;
+    if (!bus_) return;
+    if (managerChanged_) {
+        managerChanged_ = false;
+        ManagerState now = control_.manager();
+        std::vector<const char*> changed = changedManagerProperties(publishedManager_, now);
+        publishedManager_ = std::move(now);
+        if (!changed.empty()) {
+            changed.push_back(nullptr);
+            sd_bus_emit_properties_changed_strv(bus_, bus::kManagerPath, bus::kManagerInterface,
+                                                const_cast<char**>(changed.data()));
+        }
+    }
+    std::vector<const char*> jobProperties(std::begin(kJobChangingProperties), std::end(kJobChangingProperties));
+    jobProperties.push_back(nullptr);
+    for (const std::string& job : changedJobs_) {
+        // -ENOENT when the job was removed by a reload meanwhile: nothing to tell.
+        sd_bus_emit_properties_changed_strv(bus_, jobObjectPath(job).c_str(), bus::kJobInterface,
+                                            const_cast<char**>(jobProperties.data()));
+    }
+    changedJobs_.clear();
+    afterQueueing();
+}
+
+void ChiefBusService::afterQueueing() {
+    if (queued_) queued_();
+}
+
+}  // namespace chief::daemon

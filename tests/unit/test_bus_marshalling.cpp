@@ -1,0 +1,390 @@
+// ControlApi values <-> sd-bus messages, checked on real sd_bus_messages of a bus that is never
+// connected to a bus daemon (one end of a socket pair), so no dbus-daemon is needed.
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "bus/bus_marshalling.h"
+#include "bus/sd_bus_ptr.h"
+#include "chief/bus_api.h"
+
+using namespace chief;
+using namespace chief::daemon;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Messages need a started bus; this one talks to nobody.
+class OfflineBus {
+public:
+    OfflineBus() {
+        int fds[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
+        peer_ = fds[1];
+        sd_bus* raw = nullptr;
+        REQUIRE(sd_bus_new(&raw) >= 0);
+        bus_.reset(raw);
+        REQUIRE(sd_bus_set_fd(raw, fds[0], fds[0]) >= 0);
+        REQUIRE(sd_bus_start(raw) >= 0);
+    }
+    ~OfflineBus() {
+        bus_.reset();
+        ::close(peer_);
+    }
+
+    SdBusMessagePtr methodCall() {
+        sd_bus_message* m = nullptr;
+        REQUIRE(sd_bus_message_new_method_call(bus_.get(), &m, bus::kServiceName, bus::kManagerPath,
+                                               bus::kManagerInterface, "Test") >= 0);
+        return SdBusMessagePtr(m);
+    }
+    SdBusMessagePtr signal(const char* member) {
+        sd_bus_message* m = nullptr;
+        REQUIRE(sd_bus_message_new_signal(bus_.get(), &m, bus::kManagerPath, bus::kManagerInterface, member) >= 0);
+        return SdBusMessagePtr(m);
+    }
+    // Seals the message as if sent, and rewinds it for reading.
+    void seal(sd_bus_message* m) {
+        REQUIRE(sd_bus_message_seal(m, ++cookie_, 0) >= 0);
+        REQUIRE(sd_bus_message_rewind(m, 1) >= 0);
+    }
+
+private:
+    SdBusPtr bus_;
+    int peer_ = -1;
+    std::uint64_t cookie_ = 0;
+};
+
+SysMillis millis(std::int64_t ms) { return SysMillis{std::chrono::milliseconds{ms}}; }
+
+std::string readText(sd_bus_message* m) {
+    const char* s = nullptr;
+    REQUIRE(sd_bus_message_read(m, "s", &s) > 0);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("bus marshalling: job object paths escape any name and decode only direct children", "[bus]") {
+    CHECK(jobObjectPath("hello") == "/org/chief/Scheduler1/job/hello");
+    CHECK(jobObjectPath("db.backup-1@eu") == "/org/chief/Scheduler1/job/db_2ebackup_2d1_40eu");
+    for (const std::string name : {"hello", "db.backup-1@eu", "a b/c", "_", "9"})
+        CHECK(jobNameFromPath(jobObjectPath(name)) == name);
+    CHECK_FALSE(jobNameFromPath("/org/chief/Scheduler1/job"));
+    CHECK_FALSE(jobNameFromPath("/org/chief/Scheduler1/job/"));
+    CHECK_FALSE(jobNameFromPath("/org/chief/Scheduler1/job/a/b"));
+    CHECK_FALSE(jobNameFromPath("/org/chief/Scheduler1/jobs/a"));
+    CHECK_FALSE(jobNameFromPath("/org/chief/Scheduler1"));
+    CHECK_FALSE(jobNameFromPath("/other/job/a"));
+}
+
+TEST_CASE("bus marshalling: times are usec since the epoch, 0 for none", "[bus]") {
+    CHECK(toUsec(std::optional<SysSeconds>{}) == 0);
+    CHECK(toUsec(std::optional<SysMillis>{}) == 0);
+    CHECK(toUsec(SysSeconds{1893456000s}) == 1893456000000000ULL);
+    CHECK(toUsec(std::optional<SysMillis>{millis(1893456000123)}) == 1893456000123000ULL);
+    CHECK(toUsec(SysSeconds{-5s}) == 0);
+
+    auto none = fromUsecArgument(0, "from_usec");
+    REQUIRE(std::holds_alternative<std::optional<SysSeconds>>(none));
+    CHECK_FALSE(std::get<std::optional<SysSeconds>>(none));
+    auto some = fromUsecArgument(1893456000999999ULL, "from_usec");
+    REQUIRE(std::holds_alternative<std::optional<SysSeconds>>(some));
+    CHECK(std::get<std::optional<SysSeconds>>(some) == SysSeconds{1893456000s});
+    auto far = fromUsecArgument(UINT64_MAX, "from_usec");
+    REQUIRE(std::holds_alternative<ControlError>(far));
+    CHECK(std::string(std::get<ControlError>(far).error.name) == bus::kInvalidArgument.name);
+    CHECK(std::get<ControlError>(far).message.find("from_usec") != std::string::npos);
+}
+
+TEST_CASE("bus marshalling: a ListJobs entry is (ssbssststubo) with the object path last", "[bus]") {
+    OfflineBus offline;
+    JobSummary job;
+    job.name = "db.backup";
+    job.description = "nightly dump";
+    job.enabled = false;
+    job.schedule = "every day at 03:00";
+    job.mode = "hybrid";
+    job.cron = "0 3 * * *";
+    job.timezone = "Europe/Berlin";
+    job.nextRun = SysSeconds{1893456000s};
+    job.lastRunId = "20300101T000000.000Z-0001";
+    job.lastResult = "failed";
+    job.lastRunFinished = millis(1893456000500);
+    job.runningCount = 2;
+    job.pendingQueued = true;
+    auto m = offline.methodCall();
+    REQUIRE(appendJobSummary(m.get(), job) >= 0);
+    offline.seal(m.get());
+    CHECK(std::string(sd_bus_message_get_signature(m.get(), 1)) == kJobSummarySignature);
+    const char *name, *description, *schedule, *mode, *zone, *lastResult, *path;
+    int enabled = 1, pending = 0;
+    std::uint64_t next = 0, finished = 0;
+    std::uint32_t running = 0;
+    REQUIRE(sd_bus_message_read(m.get(), kJobSummarySignature, &name, &description, &enabled, &schedule, &mode, &zone,
+                                &next, &lastResult, &finished, &running, &pending, &path) > 0);
+    CHECK(std::string(name) == "db.backup");
+    CHECK(std::string(description) == "nightly dump");
+    CHECK_FALSE(enabled);
+    CHECK(std::string(schedule) == "every day at 03:00");
+    CHECK(std::string(mode) == "hybrid");
+    CHECK(std::string(zone) == "Europe/Berlin");
+    CHECK(next == 1893456000000000ULL);
+    CHECK(std::string(lastResult) == "failed");
+    CHECK(finished == 1893456000500000ULL);
+    CHECK(running == 2);
+    CHECK(pending);
+    CHECK(std::string(path) == jobObjectPath("db.backup"));
+}
+
+TEST_CASE("bus marshalling: run records, finished and in progress", "[bus]") {
+    OfflineBus offline;
+    RunRecord run;
+    run.id = "20300101T030000.000Z-0001";
+    run.job = "backup";
+    run.trigger = TriggerKind::Schedule;
+    run.scheduledFor = SysSeconds{1893466800s};
+    run.startedAt = millis(1893466800010);
+    ScriptRecord first;
+    first.path = "/usr/local/bin/dump";
+    first.startedAt = millis(1893466800010);
+    first.endedAt = millis(1893466801510);
+    first.outcome.status = ScriptOutcome::Status::Exited;
+    first.outcome.exitCode = 0;
+    ScriptRecord second;
+    second.path = "/usr/local/bin/upload";
+    run.scripts = {first, second};
+
+    SECTION("in progress: result running, scripts running or pending, no end") {
+        run.scripts[1].startedAt = millis(1893466801520);
+        run.scripts.push_back(ScriptRecord{"/usr/local/bin/notify", {}, {}, {}, 0});
+        auto m = offline.methodCall();
+        REQUIRE(appendRunRecord(m.get(), run) >= 0);
+        offline.seal(m.get());
+        CHECK(std::string(sd_bus_message_get_signature(m.get(), 1)) == kRunRecordSignature);
+        REQUIRE(sd_bus_message_enter_container(m.get(), 'r', "ssstttsa(ssiit)") > 0);
+        const char *id, *job, *trigger, *result;
+        std::uint64_t scheduled, started, ended;
+        REQUIRE(sd_bus_message_read(m.get(), "sssttts", &id, &job, &trigger, &scheduled, &started, &ended, &result) >
+                0);
+        CHECK(std::string(id) == run.id);
+        CHECK(std::string(job) == "backup");
+        CHECK(std::string(trigger) == "schedule");
+        CHECK(scheduled == 1893466800000000ULL);
+        CHECK(started == 1893466800010000ULL);
+        CHECK(ended == 0);
+        CHECK(std::string(result) == "running");
+        REQUIRE(sd_bus_message_enter_container(m.get(), 'a', kScriptRecordSignature) > 0);
+        std::vector<std::string> statuses;
+        const char *path, *status;
+        std::int32_t exitCode, signal;
+        std::uint64_t duration;
+        std::vector<std::uint64_t> durations;
+        while (sd_bus_message_read(m.get(), kScriptRecordSignature, &path, &status, &exitCode, &signal, &duration) >
+               0) {
+            statuses.emplace_back(status);
+            durations.push_back(duration);
+        }
+        CHECK(statuses == std::vector<std::string>{"exited", "running", "pending"});
+        CHECK(durations == std::vector<std::uint64_t>{1500000, 0, 0});
+    }
+
+    SECTION("finished: the core's names, the end time and each script's outcome") {
+        run.trigger = TriggerKind::Manual;
+        run.endedAt = millis(1893466802000);
+        run.result = RunResult::Failed;
+        run.scripts[1].startedAt = millis(1893466801520);
+        run.scripts[1].endedAt = millis(1893466801720);
+        run.scripts[1].outcome = ScriptOutcome{ScriptOutcome::Status::Signaled, -1, 9, {}};
+        auto m = offline.methodCall();
+        REQUIRE(appendRunRecord(m.get(), run) >= 0);
+        offline.seal(m.get());
+        REQUIRE(sd_bus_message_enter_container(m.get(), 'r', "ssstttsa(ssiit)") > 0);
+        const char *id, *job, *trigger, *result;
+        std::uint64_t scheduled, started, ended;
+        REQUIRE(sd_bus_message_read(m.get(), "sssttts", &id, &job, &trigger, &scheduled, &started, &ended, &result) >
+                0);
+        CHECK(std::string(trigger) == "manual");
+        CHECK(ended == 1893466802000000ULL);
+        CHECK(std::string(result) == "failed");
+        REQUIRE(sd_bus_message_enter_container(m.get(), 'a', kScriptRecordSignature) > 0);
+        const char *path, *status;
+        std::int32_t exitCode, signal;
+        std::uint64_t duration;
+        REQUIRE(sd_bus_message_read(m.get(), kScriptRecordSignature, &path, &status, &exitCode, &signal, &duration) >
+                0);
+        CHECK(std::string(path) == "/usr/local/bin/dump");
+        CHECK(std::string(status) == "exited");
+        CHECK(exitCode == 0);
+        REQUIRE(sd_bus_message_read(m.get(), kScriptRecordSignature, &path, &status, &exitCode, &signal, &duration) >
+                0);
+        CHECK(std::string(status) == "signaled");
+        CHECK(exitCode == -1);
+        CHECK(signal == 9);
+        CHECK(duration == 200000);
+        CHECK(sd_bus_message_read(m.get(), kScriptRecordSignature, &path, &status, &exitCode, &signal, &duration) == 0);
+    }
+}
+
+TEST_CASE("bus marshalling: every Job and Manager property has its declared type", "[bus]") {
+    OfflineBus offline;
+    JobSummary job;
+    job.name = "hello";
+    job.cron = "0 3 * * *";
+    job.nextRun = SysSeconds{1893456000s};
+    job.runningCount = 1;
+    const std::vector<std::pair<std::string, char>> jobProperties = {
+        {"Name", 's'},         {"Description", 's'}, {"Enabled", 'b'},         {"Schedule", 's'},
+        {"Mode", 's'},         {"Cron", 's'},        {"Timezone", 's'},        {"NextRun", 't'},
+        {"LastRunId", 's'},    {"LastResult", 's'},  {"LastRunFinished", 't'}, {"RunningCount", 'u'},
+        {"PendingQueued", 'b'}};
+    for (const auto& [property, type] : jobProperties) {
+        INFO(property);
+        auto m = offline.methodCall();
+        REQUIRE(appendJobProperty(m.get(), job, property) >= 0);
+        offline.seal(m.get());
+        CHECK(std::string(sd_bus_message_get_signature(m.get(), 1)) == std::string(1, type));
+    }
+    for (const char* changing : kJobChangingProperties)
+        CHECK(std::find_if(jobProperties.begin(), jobProperties.end(),
+                           [&](const auto& p) { return p.first == changing; }) != jobProperties.end());
+    {
+        auto m = offline.methodCall();
+        REQUIRE(appendJobProperty(m.get(), job, "Cron") >= 0);
+        REQUIRE(appendJobProperty(m.get(), job, "NextRun") >= 0);
+        offline.seal(m.get());
+        CHECK(readText(m.get()) == "0 3 * * *");
+        std::uint64_t next = 0;
+        REQUIRE(sd_bus_message_read(m.get(), "t", &next) > 0);
+        CHECK(next == 1893456000000000ULL);
+    }
+    auto unknown = offline.methodCall();
+    CHECK(appendJobProperty(unknown.get(), job, "Nope") == -ENOENT);
+
+    ManagerState state{"0.1.0", "/etc/chief/chief.yaml", 3, 1, SysSeconds{1893456000s}};
+    const std::vector<std::pair<std::string, char>> managerProperties = {
+        {"Version", 's'}, {"ConfigPath", 's'}, {"JobCount", 'u'}, {"RunningRuns", 'u'}, {"NextRun", 't'}};
+    for (const auto& [property, type] : managerProperties) {
+        INFO(property);
+        auto m = offline.methodCall();
+        REQUIRE(appendManagerProperty(m.get(), state, property) >= 0);
+        offline.seal(m.get());
+        CHECK(std::string(sd_bus_message_get_signature(m.get(), 1)) == std::string(1, type));
+    }
+    auto noManager = offline.methodCall();
+    CHECK(appendManagerProperty(noManager.get(), state, "Nope") == -ENOENT);
+}
+
+TEST_CASE("bus marshalling: signal bodies of RunStarted, ScriptFinished, RunFinished", "[bus]") {
+    OfflineBus offline;
+    {
+        auto m = offline.signal("RunStarted");
+        REQUIRE(appendRunStartedSignal(m.get(), RunStarted{"r-1", "backup", SysSeconds{1893466800s},
+                                                           TriggerKind::Manual, millis(1893466800010)}) >= 0);
+        offline.seal(m.get());
+        const char *id, *job, *trigger;
+        std::uint64_t scheduled = 0;
+        REQUIRE(sd_bus_message_read(m.get(), "ssst", &id, &job, &trigger, &scheduled) > 0);
+        CHECK(std::string(id) == "r-1");
+        CHECK(std::string(job) == "backup");
+        CHECK(std::string(trigger) == "manual");
+        CHECK(scheduled == 1893466800000000ULL);
+    }
+    {
+        ScriptRecord record;
+        record.path = "/bin/true";
+        record.startedAt = millis(1000);
+        record.endedAt = millis(3500);
+        record.outcome = ScriptOutcome{ScriptOutcome::Status::TimedOut, -1, 15, {}};
+        auto m = offline.signal("ScriptFinished");
+        REQUIRE(appendScriptFinishedSignal(m.get(), ScriptFinished{"r-1", "backup", 1, record}) >= 0);
+        offline.seal(m.get());
+        CHECK(std::string(sd_bus_message_get_signature(m.get(), 1)) == "ssussiit");
+        const char *id, *job, *path, *status;
+        std::uint32_t index = 0;
+        std::int32_t exitCode = 0, signal = 0;
+        std::uint64_t duration = 0;
+        REQUIRE(sd_bus_message_read(m.get(), "ssussiit", &id, &job, &index, &path, &status, &exitCode, &signal,
+                                    &duration) > 0);
+        CHECK(index == 1);
+        CHECK(std::string(path) == "/bin/true");
+        CHECK(std::string(status) == "timed-out");
+        CHECK(exitCode == -1);
+        CHECK(signal == 15);
+        CHECK(duration == 2500000);
+    }
+    {
+        RunRecord run;
+        run.id = "r-1";
+        run.job = "backup";
+        run.startedAt = millis(1000);
+        run.endedAt = millis(4000);
+        run.result = RunResult::Cancelled;
+        auto m = offline.signal("RunFinished");
+        REQUIRE(appendRunFinishedSignal(m.get(), RunFinished{run}) >= 0);
+        offline.seal(m.get());
+        const char *id, *job, *result;
+        std::uint64_t duration = 0;
+        REQUIRE(sd_bus_message_read(m.get(), "ssst", &id, &job, &result, &duration) > 0);
+        CHECK(std::string(result) == "cancelled");
+        CHECK(duration == 3000000);
+    }
+}
+
+TEST_CASE("bus marshalling: which Manager properties changed", "[bus]") {
+    const ManagerState before{"0.1.0", "/etc/chief/chief.yaml", 3, 0, SysSeconds{100s}};
+    CHECK(changedManagerProperties(before, before).empty());
+    ManagerState after = before;
+    after.runningRuns = 1;
+    after.nextRun.reset();
+    after.version = "9";  // constant: never reported
+    auto names = [](const std::vector<const char*>& changed) {
+        return std::vector<std::string>(changed.begin(), changed.end());
+    };
+    CHECK(names(changedManagerProperties(before, after)) == std::vector<std::string>{"RunningRuns", "NextRun"});
+    after = before;
+    after.jobCount = 4;
+    after.configPath = "/srv/chief.yaml";
+    CHECK(names(changedManagerProperties(before, after)) == std::vector<std::string>{"JobCount", "ConfigPath"});
+}
+
+TEST_CASE("bus marshalling: ControlErrors become the shared table's D-Bus errors", "[bus]") {
+    for (const bus::ErrorEntry& entry : bus::kErrors) {
+        SdBusError error;
+        const int r = setControlError(error.get(), ControlError{entry, "because 100% of it"});
+        CHECK(r < 0);
+        CHECK(std::string(error.name()) == entry.name);
+        CHECK(std::string(error.message()) == "because 100% of it");
+    }
+}
+
+TEST_CASE("bus marshalling: the caller from credentials", "[bus]") {
+    CHECK_FALSE(callerFromCreds(nullptr).uid);
+    CHECK(callerFromCreds(nullptr).groups.empty());
+
+    sd_bus_creds* raw = nullptr;
+    REQUIRE(sd_bus_creds_new_from_pid(
+                &raw, 0, SD_BUS_CREDS_EUID | SD_BUS_CREDS_UID | SD_BUS_CREDS_GID | SD_BUS_CREDS_SUPPLEMENTARY_GIDS) >=
+            0);
+    const SdBusCredsPtr creds(raw);
+    const Caller caller = callerFromCreds(raw);
+    REQUIRE(caller.uid);
+    CHECK(*caller.uid == ::geteuid());
+    CHECK(std::find(caller.groups.begin(), caller.groups.end(), ::getgid()) != caller.groups.end());
+    std::vector<gid_t> supplementary(static_cast<std::size_t>(std::max(0, ::getgroups(0, nullptr))));
+    ::getgroups(static_cast<int>(supplementary.size()), supplementary.data());
+    for (gid_t gid : supplementary)
+        CHECK(std::find(caller.groups.begin(), caller.groups.end(), gid) != caller.groups.end());
+    // Each gid once.
+    auto sorted = caller.groups;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
+
+    sd_bus_creds* uidOnly = nullptr;
+    REQUIRE(sd_bus_creds_new_from_pid(&uidOnly, 0, SD_BUS_CREDS_EUID) >= 0);
+    const SdBusCredsPtr uidCreds(uidOnly);
+    CHECK(callerFromCreds(uidOnly).groups.empty());
+}
