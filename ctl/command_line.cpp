@@ -8,57 +8,131 @@ namespace chief::ctl {
 
 namespace {
 
-const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "help"};
-const std::vector<std::string_view> kFlags = {"--config", "--json", "--job", "--count", "--from", "--help", "--version"};
+const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "status", "list", "show",
+                                              "run",      "cancel",  "reload",      "history", "help"};
+const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
+                                              "--help",   "--version", "--no-wait", "--respect-schedule",
+                                              "--limit",  "--system", "--user",    "--host"};
 
 std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "validate") return Verb::Validate;
     if (name == "preview") return Verb::Preview;
     if (name == "export-cron") return Verb::ExportCron;
+    if (name == "status") return Verb::Status;
+    if (name == "list") return Verb::List;
+    if (name == "show") return Verb::Show;
+    if (name == "run") return Verb::Run;
+    if (name == "cancel") return Verb::Cancel;
+    if (name == "reload") return Verb::Reload;
+    if (name == "history") return Verb::History;
     if (name == "help") return Verb::Help;
     return std::nullopt;
 }
 
+const char* verbName(Verb verb) {
+    switch (verb) {
+        case Verb::Validate: return "validate";
+        case Verb::Preview: return "preview";
+        case Verb::ExportCron: return "export-cron";
+        case Verb::Status: return "status";
+        case Verb::List: return "list";
+        case Verb::Show: return "show";
+        case Verb::Run: return "run";
+        case Verb::Cancel: return "cancel";
+        case Verb::Reload: return "reload";
+        case Verb::History: return "history";
+        case Verb::Help: return "help";
+        case Verb::Version: return "version";
+    }
+    return "";
+}
+
 bool verbTakes(Verb verb, const std::string& flag) {
-    if (flag == "--job") return verb == Verb::Preview || verb == Verb::ExportCron;
+    if (flag == "--job") return verb == Verb::Preview || verb == Verb::ExportCron || verb == Verb::Run;
     if (flag == "--count" || flag == "--from") return verb == Verb::Preview;
+    if (flag == "--no-wait" || flag == "--respect-schedule") return verb == Verb::Run;
+    if (flag == "--limit") return verb == Verb::History;
     return true;
+}
+
+// How many positional arguments follow the verb: {required, allowed}.
+std::pair<int, int> verbArguments(Verb verb) {
+    if (verb == Verb::Show || verb == Verb::Cancel) return {1, 1};
+    if (verb == Verb::History) return {0, 1};
+    return {0, 0};
+}
+
+bool asksDaemonOnly(Verb verb) {
+    return verb == Verb::Status || verb == Verb::Run || verb == Verb::Cancel || verb == Verb::Reload ||
+           verb == Verb::History;
 }
 
 }  // namespace
 
 std::string helpText() {
-    return R"(Usage: chiefctl [--config PATH] [--json] COMMAND [OPTIONS]
+    return R"(Usage: chiefctl [OPTIONS] COMMAND [ARGS]
 
-Inspect a Chief configuration (chief.yaml) without the daemon.
+Control the Chief scheduler (chiefd) over D-Bus, or inspect a chief.yaml offline.
 
-Commands:
-  validate                 Check the config; list each job's compiled mode and cron line.
-  preview                  Show each job's schedule, scripts and next run times, with DST notes.
+Commands answered by chiefd:
+  status                   chiefd's state, and each job's next run and last result.
+  list                     The jobs: enabled, schedule, next run, last result.
+  show JOB                 Everything chiefd knows about one job.
+  preview                  Each job's schedule, scripts and next run times, with DST notes.
       --job NAME           Only this job (disabled jobs can be previewed too).
       --count N            How many run times to show (default 5, at least 1).
       --from TIMESTAMP     Start from this instant instead of now (ISO 8601: 2026-03-08T01:00,
-                           2026-03-08T06:00Z, 2026-03-08T01:00-05:00; no offset = system zone).
+                           2026-03-08T06:00Z, 2026-03-08T01:00-05:00; no offset = this
+                           machine's time zone).
   export-cron              Print crontab lines that run jobs through chiefd's one-shot mode.
       --job NAME           Only this job.
+  run --job NAME           Run the job now. Waits for it, printing each script as it ends, and
+                           exits with its result. --job is required.
+      --no-wait            Print the run id once chiefd has accepted the run, and return.
+                           (--respect-schedule is refused: chiefd itself runs jobs when due;
+                           cron lines from export-cron use chiefd --once --respect-schedule.)
+  cancel RUN_ID            Stop a running or queued run.
+  reload                   Make chiefd re-read its config; refused, with the errors, if invalid.
+  history [JOB]            Recent runs, newest first (every job's without JOB).
+      --limit N            How many runs (default 20; 0 = every run chiefd keeps).
+
+Offline (no chiefd needed):
+  validate                 Check the config file; list each job's compiled mode and cron line.
+  With --config PATH, preview, export-cron, list and show read PATH instead of asking chiefd.
 
 Global options:
-  --config PATH            Config file (default: chief.yaml). Accepted before or after COMMAND.
-  --json                   Machine-readable output (see docs/json-output.md).
+  --config PATH            Config file for the offline commands (validate reads chief.yaml
+                           without it). Accepted before or after COMMAND.
+  --json                   Machine-readable output (see docs/chiefctl.md).
+  --system                 Ask chiefd on the system bus (default).
+  --user                   Ask chiefd on the session bus (a per-user chiefd).
+  -H, --host [USER@]HOST   Ask chiefd on the system bus of HOST, over ssh.
   -h, --help               Show this help.
   --version                Show the version.
 
 Exit status:
   0  success
-  1  the config is invalid
-  2  usage error (unknown command or flag, bad value, unknown job)
+  1  the job failed or was cancelled; the config is invalid; chiefd refused a reload
+  2  usage error (unknown command or option, bad value), no such job or run, job disabled
+  3  chiefd is not running or cannot be reached, or it stopped while chiefctl waited
+  4  access denied: run, cancel and reload need root or membership in the chief group
+  5  the run was not started because of the job's overlap policy
 )";
+}
+
+bool runsOffline(const CommandLine& command) {
+    if (command.verb == Verb::Validate) return true;
+    const bool readable = command.verb == Verb::Preview || command.verb == Verb::ExportCron ||
+                          command.verb == Verb::List || command.verb == Verb::Show;
+    return readable && command.configGiven;
 }
 
 Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
     CommandLine cl;
     std::optional<Verb> verb;
     bool helpRequested = false;
+    bool busChosen = false;  // --user or -H: only meaningful when asking chiefd
+    std::vector<std::string> positional;
     std::vector<std::pair<std::string, std::string>> flags;  // verb-specific, checked once the verb is known
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string arg = args[i];
@@ -81,12 +155,27 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             return cl;
         } else if (arg == "--json") {
             cl.json = true;
-        } else if (arg == "--config" || arg == "--job" || arg == "--count" || arg == "--from") {
+        } else if (arg == "--system") {
+            cl.bus = BusKind::System;
+        } else if (arg == "--user") {
+            cl.bus = BusKind::User;
+            busChosen = true;
+        } else if (arg == "--no-wait" || arg == "--respect-schedule") {
+            if (inlineValue) return makeError(arg + " takes no value");
+            flags.emplace_back(arg, "");
+        } else if (arg == "-H" || arg == "--host") {
+            auto v = value(arg);
+            if (!v) return makeError(v.error());
+            if (v.value().empty() || v.value() == "@") return makeError(arg + " needs a host: [USER@]HOST");
+            cl.host = v.value();
+            busChosen = true;
+        } else if (arg == "--config" || arg == "--job" || arg == "--count" || arg == "--from" || arg == "--limit") {
             auto v = value(arg);
             if (!v) return makeError(v.error());
             if (arg == "--config") {
                 if (v.value().empty()) return makeError("--config needs a file path");
                 cl.configPath = v.value();
+                cl.configGiven = true;
             } else {
                 flags.emplace_back(arg, v.value());
             }
@@ -102,7 +191,7 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
                 return makeError(message);
             }
         } else {
-            return makeError("unexpected argument '" + arg + "'");
+            positional.push_back(arg);
         }
     }
     if (helpRequested || !verb) {
@@ -111,13 +200,33 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
         return cl;
     }
     cl.verb = *verb;
+    const std::string name = verbName(cl.verb);
+    const auto [required, allowed] = verbArguments(cl.verb);
+    if (static_cast<int>(positional.size()) > allowed)
+        return makeError("unexpected argument '" + positional[static_cast<std::size_t>(allowed)] + "'");
+    if (static_cast<int>(positional.size()) < required) {
+        if (cl.verb == Verb::Show) return makeError("show needs a job name: chiefctl show JOB");
+        return makeError("cancel needs a run id: chiefctl cancel RUN_ID (see chiefctl history)");
+    }
+    if (!positional.empty()) {
+        if (positional.front().empty()) return makeError(name + ": the argument must not be empty");
+        cl.argument = positional.front();
+    }
     for (const auto& [flag, v] : flags) {
         if (!verbTakes(cl.verb, flag))
             return makeError("option '" + flag + "' does not apply to this command");
         if (flag == "--job") {
+            if (v.empty()) return makeError("--job needs a job name");
             cl.job = v;
         } else if (flag == "--from") {
             cl.from = v;
+        } else if (flag == "--no-wait") {
+            cl.noWait = true;
+        } else if (flag == "--respect-schedule") {
+            return makeError(
+                "run --respect-schedule is not supported: chiefd already runs each job when it is due, so a "
+                "due-now run would be a second one. For cron-driven runs use the lines from 'chiefctl export-cron' "
+                "(chiefd --once --config PATH --job NAME --respect-schedule)");
         } else if (flag == "--count") {
             int n = 0;
             const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -125,8 +234,26 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
                 return makeError("--count must be a whole number >= 1, got '" + v + "'");
             if (n > 100000) return makeError("--count is at most 100000, got '" + v + "'");
             cl.count = n;
+        } else if (flag == "--limit") {
+            unsigned n = 0;
+            const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc{} || ptr != v.data() + v.size())
+                return makeError("--limit must be a whole number >= 0 (0 = all), got '" + v + "'");
+            cl.limit = n;
         }
     }
+    if (cl.verb == Verb::Run && !cl.job)
+        return makeError("run needs --job NAME: chiefd runs one job per request (chiefctl list shows the jobs)");
+    if (cl.configGiven && asksDaemonOnly(cl.verb))
+        return makeError("'" + name + "' asks chiefd and has no offline form; drop --config (chiefd uses the config "
+                         "it was started with; chiefctl status shows which)");
+    if (busChosen && runsOffline(cl))
+        return makeError(cl.verb == Verb::Validate
+                             ? "validate reads a config file offline; --user and -H do not apply"
+                             : "--user and -H choose where to reach chiefd; with --config '" + name +
+                                   "' reads the file offline instead");
+    if (cl.host && cl.bus == BusKind::User)
+        return makeError("-H reaches chiefd on the system bus of a remote host; it cannot be combined with --user");
     return cl;
 }
 

@@ -9,20 +9,33 @@
 
 namespace chief::ctl {
 
-enum class Verb { Help, Version, Validate, Preview, ExportCron };
+enum class Verb { Help, Version, Validate, Preview, ExportCron, Status, List, Show, Run, Cancel, Reload, History };
+
+// Which bus chiefd is reached on.
+enum class BusKind { System, User };
 
 // Everything chiefctl was asked to do.
 struct CommandLine {
     Verb verb = Verb::Help;
     std::string configPath = "chief.yaml";
+    bool configGiven = false;  // --config was given: the read-only verbs work on the file, offline
     bool json = false;
     std::optional<std::string> job;
     int count = 5;
-    std::optional<std::string> from;  // preview start instant, as written
+    std::optional<std::string> from;      // preview start instant, as written
+    std::optional<std::string> argument;  // show JOB, cancel RUN_ID, history [JOB]
+    bool noWait = false;                  // run --no-wait
+    unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)
+    BusKind bus = BusKind::System;
+    std::optional<std::string> host;  // -H [user@]host: the system bus of that host, over ssh
 };
 
 // Parses argv (without argv[0]); global flags may come before or after the verb.
 Result<CommandLine> parseCommandLine(const std::vector<std::string>& args);
+
+// Whether the verb reads a config file instead of asking chiefd: validate always; preview,
+// export-cron, list and show when --config is given.
+bool runsOffline(const CommandLine& command);
 
 // The full --help text.
 std::string helpText();

@@ -1,8 +1,11 @@
-// chiefctl: parse the command line, load the config, run one verb.
+// chiefctl: parse the command line, then either load the config and run an offline verb, or
+// connect to chiefd and run a bus verb.
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 
+#include "bus_client.h"
+#include "bus_verbs.h"
 #include "chief/system/config_source.h"
 #include "chief/system/posix_host_probe.h"
 #include "command_line.h"
@@ -25,9 +28,13 @@ int main(int argc, char** argv) {
         std::cout << "chiefctl " CHIEF_VERSION "\n";
         return ctl::kExitOk;
     }
+    const std::string zone = system::detectSystemTimezone();
+    if (!ctl::runsOffline(command.value())) {
+        ctl::BusClient client(ctl::BusTarget{command.value().bus, command.value().host});
+        return ctl::runBusVerb(command.value(), client, ctl::BusVerbContext{zone}, std::cout, std::cerr);
+    }
     const char* path = std::getenv("PATH");
     const system::PosixHostProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");
-    const std::string zone = system::detectSystemTimezone();
     const LoadResult loaded = system::loadConfigFile(command.value().configPath, files, zone);
     const auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     return ctl::runOfflineVerb(command.value(), ctl::OfflineInput{loaded, SysSeconds{now.time_since_epoch()}, zone},

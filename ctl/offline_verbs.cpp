@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "bus_json.h"
 #include "chief/cron_exporter.h"
 #include "chief/key_suggester.h"
 #include "chief/report_json.h"
@@ -106,6 +107,52 @@ int exportCronVerb(const CommandLine& command, const OfflineInput& input, std::o
     return kExitOk;
 }
 
+// What `list` and `show` say about a job from the file alone: no run-time state.
+JobInfo jobInfoFromConfig(const Job& job, SysSeconds now) {
+    JobInfo info;
+    info.name = job.name;
+    info.description = job.description;
+    info.enabled = job.enabled;
+    info.schedule = job.schedule.description;
+    info.mode = modeName(job.schedule.mode);
+    info.cron = job.schedule.cron;
+    info.timezone = job.timezone;
+    const JobPreview next = previewJob(job, now, 1);
+    if (job.enabled && !next.nextRuns.empty()) info.nextRun = next.nextRuns.front().instant;
+    return info;
+}
+
+ZoneHandle displayZone(const OfflineInput& input) {
+    auto zone = ZoneRules::locate(input.systemTimezone);
+    if (!zone) zone = ZoneRules::locate("UTC");
+    return zone.value();
+}
+
+int listVerb(const CommandLine& command, const OfflineInput& input, std::ostream& out) {
+    std::vector<JobInfo> jobs;
+    for (const Job& job : input.loaded.config->jobs) jobs.push_back(jobInfoFromConfig(job, input.now));
+    if (command.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const JobInfo& job : jobs) list.push_back(jobSummaryJson(job));
+        out << nlohmann::json{{"jobs", list}}.dump(2) << '\n';
+    } else {
+        printJobList(jobs, *displayZone(input), out);
+    }
+    return kExitOk;
+}
+
+int showVerb(const CommandLine& command, const OfflineInput& input, std::ostream& out, std::ostream& err) {
+    auto jobs = selectJobs(*input.loaded.config, command.argument);
+    if (!jobs) {
+        err << "chiefctl: " << jobs.error() << '\n';
+        return kExitUsage;
+    }
+    const JobInfo info = jobInfoFromConfig(*jobs.value().front(), input.now);
+    if (command.json) out << jobDetailsJson(info).dump(2) << '\n';
+    else printJobDetails(info, *displayZone(input), out);
+    return kExitOk;
+}
+
 }  // namespace
 
 int runOfflineVerb(const CommandLine& command, const OfflineInput& input, std::ostream& out, std::ostream& err) {
@@ -122,6 +169,9 @@ int runOfflineVerb(const CommandLine& command, const OfflineInput& input, std::o
     }
     if (command.verb == Verb::Preview) return preview(command, input, out, err);
     if (command.verb == Verb::ExportCron) return exportCronVerb(command, input, out, err);
+    if (command.verb == Verb::List) return listVerb(command, input, out);
+    if (command.verb == Verb::Show) return showVerb(command, input, out, err);
+    err << "chiefctl: this command asks chiefd; it has no offline form\n";
     return kExitUsage;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The offline verbs: validate, preview and export-cron on a config file, without the daemon.
+// The offline verbs: validate, and with --config preview, export-cron, list and show, on a config
+// file without the daemon.
 
 #include <iosfwd>
 

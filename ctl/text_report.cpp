@@ -1,6 +1,8 @@
 #include "text_report.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <iomanip>
 #include <ostream>
 
@@ -20,6 +22,72 @@ std::string runLine(const FireTime& fire, const ZoneRules& zone) {
                        " (" + formatOffset(info.offset) + ")";
     if (fire.ambiguous) line += "  [first of two]";
     return line;
+}
+
+// Prints rows as left-aligned columns two spaces apart; the last column is not padded.
+void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out, const std::string& indent = "") {
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows) {
+        if (widths.size() < row.size()) widths.resize(row.size(), 0);
+        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    }
+    for (const auto& row : rows) {
+        std::string line = indent;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            line += row[i];
+            if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+        }
+        out << line << "\n";
+    }
+}
+
+std::string orDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+std::string instantOrDash(const std::optional<SysSeconds>& t, const ZoneRules& zone) {
+    return t ? formatInstant(*t, zone) : "-";
+}
+
+std::string instantOrDash(const std::optional<SysMillis>& t, const ZoneRules& zone) {
+    return t ? formatInstant(date::floor<Seconds>(*t), zone) : "-";
+}
+
+std::string signalText(int signal) {
+    std::string text = "signal " + std::to_string(signal);
+    if (const char* abbrev = ::sigabbrev_np(signal)) text += std::string(" (") + abbrev + ")";
+    return text;
+}
+
+std::string jobState(const JobInfo& job) {
+    if (!job.enabled) return "disabled";
+    const unsigned running = job.runningCount.value_or(0);
+    const bool queued = job.pendingQueued.value_or(false);
+    if (running > 0) return queued ? "running, 1 queued" : "running";
+    return queued ? "queued" : "idle";
+}
+
+// "Fri 2027-01-29 18:00 CET (+01:00)" from "2027-01-29T18:00:00+01:00" and the job's zone.
+std::string runLineFromIso(const std::string& iso, const ZoneRules* zone) {
+    auto parsed = parseDateTime(iso);
+    if (!parsed || !parsed.value().offset) return iso;
+    const LocalSeconds local = parsed.value().local;
+    const Seconds offset = *parsed.value().offset;
+    const auto wd = date::weekday{date::floor<date::days>(local)}.c_encoding();
+    std::string line = std::string(kWeekdayShort[wd]) + " " + formatLocalMinute(local) + " ";
+    if (zone) line += zone->offsetAt(SysSeconds{local.time_since_epoch() - offset}).abbreviation + " ";
+    return line + "(" + formatOffset(offset) + ")";
+}
+
+std::string jsonString(const nlohmann::json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string joinWords(const nlohmann::json& list) {
+    std::vector<std::string> words;
+    if (list.is_array())
+        for (const auto& w : list)
+            if (w.is_string()) words.push_back(w.get<std::string>());
+    return joinShellWords(words);
 }
 
 }  // namespace
@@ -90,6 +158,190 @@ void printJobPreview(const JobPreview& preview, std::ostream& out) {
         for (const PreviewNote& note : preview.notes) {
             const bool dst = note.kind == PreviewNote::Kind::DstSkipped || note.kind == PreviewNote::Kind::DstAmbiguous;
             out << "    " << (dst ? "DST: " : "") << note.message << "\n";
+        }
+    }
+}
+
+
+std::string formatInstant(SysSeconds instant, const ZoneRules& zone) {
+    const LocalSeconds local = zone.toLocal(instant);
+    const auto seconds = (local - date::floor<Minutes>(local)).count();
+    char buf[8];
+    std::snprintf(buf, sizeof buf, ":%02d", static_cast<int>(seconds));
+    return formatLocalMinute(local) + buf + " " + zone.offsetAt(instant).abbreviation;
+}
+
+std::string formatDuration(Millis duration) {
+    const long long ms = std::max<long long>(duration.count(), 0);
+    char buf[32];
+    if (ms < 60'000) {
+        std::snprintf(buf, sizeof buf, "%lld.%llds", ms / 1000, (ms % 1000) / 100);
+    } else if (ms < 3'600'000) {
+        std::snprintf(buf, sizeof buf, "%lldm %02llds", ms / 60'000, (ms / 1000) % 60);
+    } else {
+        std::snprintf(buf, sizeof buf, "%lldh %02lldm", ms / 3'600'000, (ms / 60'000) % 60);
+    }
+    return buf;
+}
+
+std::string describeScriptEnd(const ScriptResult& script) {
+    if (script.status == "exited") return "exit " + std::to_string(script.exitCode);
+    if (script.status == "signaled") return "killed by " + signalText(script.signal);
+    if (script.status == "timed-out") return "timed out, ended with " + signalText(script.signal);
+    if (script.status == "stopped") return "stopped by chiefd with " + signalText(script.signal);
+    if (script.status == "spawn-failed") return "could not be started";
+    if (script.status == "skipped") return "skipped";
+    return script.status;
+}
+
+void printJobList(const std::vector<JobInfo>& jobs, const ZoneRules& zone, std::ostream& out) {
+    std::vector<std::vector<std::string>> rows{{"JOB", "ENABLED", "NEXT RUN", "LAST RESULT", "SCHEDULE"}};
+    for (const JobInfo& job : jobs)
+        rows.push_back({job.name, job.enabled ? "yes" : "no", instantOrDash(job.nextRun, zone), orDash(job.lastResult),
+                        orDash(job.schedule)});
+    printTable(rows, out);
+    out << "\n" << jobs.size() << (jobs.size() == 1 ? " job" : " jobs") << ".\n";
+}
+
+void printStatus(const ManagerInfo& manager, const std::vector<JobInfo>& jobs, const ZoneRules& zone,
+                 std::ostream& out) {
+    out << "chiefd " << manager.version << " is running\n";
+    out << "    config: " << orDash(manager.configPath) << "\n";
+    out << "      jobs: " << manager.jobCount << ", " << manager.runningRuns
+        << (manager.runningRuns == 1 ? " run" : " runs") << " in progress\n";
+    out << "  next run: " << instantOrDash(manager.nextRun, zone) << "\n";
+    if (jobs.empty()) return;
+    out << "\n";
+    std::vector<std::vector<std::string>> rows{{"JOB", "STATE", "NEXT RUN", "LAST RESULT", "FINISHED"}};
+    for (const JobInfo& job : jobs)
+        rows.push_back({job.name, jobState(job), instantOrDash(job.nextRun, zone), orDash(job.lastResult),
+                        instantOrDash(job.lastRunFinished, zone)});
+    printTable(rows, out);
+}
+
+void printJobDetails(const JobInfo& job, const ZoneRules& zone, std::ostream& out) {
+    out << job.name << (job.description.empty() ? "" : " - " + job.description) << "\n";
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"enabled:", job.enabled ? "yes" : "no"});
+    rows.push_back({"schedule:", orDash(job.schedule)});
+    rows.push_back({"timezone:", orDash(job.timezone)});
+    std::string mode = orDash(job.mode);
+    if (job.cron && !job.cron->empty()) mode += "  (cron: " + *job.cron + ")";
+    rows.push_back({"mode:", mode});
+    rows.push_back({"next run:", job.nextRun ? formatInstant(*job.nextRun, zone) : "none"});
+    if (job.lastRunId) {
+        std::string last = "never";
+        if (!job.lastRunId->empty()) {
+            last = *job.lastRunId + " " + (job.lastResult.empty() ? "running" : job.lastResult);
+            if (job.lastRunFinished) last += ", ended " + instantOrDash(job.lastRunFinished, zone);
+        }
+        rows.push_back({"last run:", last});
+    }
+    if (job.runningCount) {
+        std::string running = std::to_string(*job.runningCount) + (*job.runningCount == 1 ? " run" : " runs");
+        if (job.pendingQueued.value_or(false)) running += ", 1 queued";
+        rows.push_back({"running:", running});
+    }
+    printTable(rows, out, "  ");
+}
+
+void printRunHistory(const std::vector<RunInfo>& runs, bool withJob, const ZoneRules& zone, std::ostream& out) {
+    if (runs.empty()) {
+        out << "No runs recorded.\n";
+        return;
+    }
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back(withJob ? std::vector<std::string>{"RUN ID", "JOB", "TRIGGER", "STARTED", "DURATION", "RESULT"}
+                           : std::vector<std::string>{"RUN ID", "TRIGGER", "STARTED", "DURATION", "RESULT"});
+    for (const RunInfo& run : runs) {
+        std::vector<std::string> row{run.id};
+        if (withJob) row.push_back(run.job);
+        std::string duration = "-";
+        if (run.startedAt && run.endedAt) duration = formatDuration(*run.endedAt - *run.startedAt);
+        row.insert(row.end(), {orDash(run.trigger), instantOrDash(run.startedAt, zone), duration,
+                               orDash(run.result)});
+        rows.push_back(std::move(row));
+    }
+    printTable(rows, out);
+}
+
+void printRunAccepted(const std::string& job, const RunStart& start, std::ostream& out) {
+    if (start.outcome == "queued")
+        out << "Run " << start.runId << " of " << job << " is queued behind the job's current run; waiting.\n";
+    else
+        out << "Run " << start.runId << " of " << job << " started; waiting for it to end.\n";
+    out << std::flush;
+}
+
+void printScriptFinished(const ScriptResult& script, std::ostream& out) {
+    out << "  " << script.index + 1 << ". " << script.path << ": " << describeScriptEnd(script);
+    if (script.status != "skipped") out << " (" << formatDuration(script.duration) << ")";
+    out << "\n" << std::flush;
+}
+
+void printRunEnd(const RunEnd& end, std::ostream& out) {
+    out << "Run " << end.runId << " " << (end.result.empty() ? "ended" : end.result) << " after "
+        << formatDuration(end.duration) << ".\n";
+}
+
+void printPreviewDocument(const nlohmann::json& document, std::ostream& out) {
+    const auto jobs = document.find("jobs");
+    if (jobs == document.end() || !jobs->is_array()) return;
+    bool first = true;
+    for (const nlohmann::json& job : *jobs) {
+        if (!first) out << "\n";
+        first = false;
+        const std::string timezone = jsonString(job, "timezone");
+        auto located = ZoneRules::locate(timezone);
+        const ZoneRules* zone = located ? located.value().get() : nullptr;
+        out << jsonString(job, "name") << (job.value("enabled", true) ? "" : "  (disabled)") << "\n";
+        out << "  schedule:   " << jsonString(job, "description") << "\n";
+        out << "  timezone:   " << timezone << "\n";
+        out << "  mode:       " << jsonString(job, "mode");
+        if (const std::string cron = jsonString(job, "cron"); !cron.empty()) out << "  (cron: " << cron << ")";
+        out << "\n";
+        if (const std::string guard = jsonString(job, "guard"); !guard.empty()) out << "  guard:      runs " << guard << "\n";
+        const std::string start = jsonString(job, "start"), end = jsonString(job, "end");
+        if (!start.empty() || !end.empty()) {
+            out << "  bounds:    ";
+            if (!start.empty()) out << " from " << start;
+            if (!end.empty()) out << " until " << end;
+            out << "\n";
+        }
+        if (const auto exclude = job.find("exclude"); exclude != job.end() && exclude->is_array() && !exclude->empty()) {
+            out << "  excluded:  ";
+            for (const auto& day : *exclude) out << " " << (day.is_string() ? day.get<std::string>() : day.dump());
+            out << "\n";
+        }
+        out << "  overlap:    " << jsonString(job, "overlap")
+            << ", stop_on_failure: " << (job.value("stop_on_failure", true) ? "true" : "false") << "\n";
+        out << "  working dir: " << jsonString(job, "working_dir") << "\n";
+        out << "  scripts:\n";
+        int n = 1;
+        if (const auto scripts = job.find("scripts"); scripts != job.end() && scripts->is_array()) {
+            for (const nlohmann::json& script : *scripts) {
+                out << "    " << n++ << ". ";
+                if (const std::string interpreter = joinWords(script.value("interpreter", nlohmann::json::array()));
+                    !interpreter.empty())
+                    out << interpreter << " ";
+                out << quoteShellWord(jsonString(script, "path"));
+                if (const std::string args = joinWords(script.value("args", nlohmann::json::array())); !args.empty())
+                    out << " " << args;
+                out << "  (timeout " << script.value("timeout", 0) << "s)\n";
+            }
+        }
+        out << "  next runs:\n";
+        const auto runs = job.find("next_runs");
+        if (runs == job.end() || !runs->is_array() || runs->empty()) out << "    (none)\n";
+        else
+            for (const auto& run : *runs) out << "    " << runLineFromIso(run.is_string() ? run.get<std::string>() : "", zone) << "\n";
+        if (const auto notes = job.find("notes"); notes != job.end() && notes->is_array() && !notes->empty()) {
+            out << "  notes:\n";
+            for (const nlohmann::json& note : *notes) {
+                const std::string kind = jsonString(note, "kind");
+                const bool dst = kind == "dst_skipped" || kind == "dst_ambiguous";
+                out << "    " << (dst ? "DST: " : "") << jsonString(note, "message") << "\n";
+            }
         }
     }
 }

@@ -1,15 +1,46 @@
 #pragma once
-// TextReport: chiefctl's human-readable output for validate and preview.
+// TextReport: chiefctl's human-readable output: validate and preview on a config file, and the
+// answers chiefd gives over the bus.
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "chief/config_loader.h"
 #include "chief/schedule_preview.h"
+#include "chief/zone_rules.h"
+#include "chief_client.h"
 
 namespace chief::ctl {
 
 void printValidateSummary(const Config& config, std::ostream& out);
 void printErrorCount(const LoadResult& loaded, std::ostream& err);
 void printJobPreview(const JobPreview& preview, std::ostream& out);
+
+// ---- bus answers (times shown in `zone`, this machine's) ----------------------------------
+
+// "2027-01-01 06:00:00 UTC".
+std::string formatInstant(SysSeconds instant, const ZoneRules& zone);
+// "0.4s", "12.3s", "5m 03s", "2h 05m".
+std::string formatDuration(Millis duration);
+// How a script ended, e.g. "exit 0", "killed by signal 9 (KILL)", "timed out (signal 15, TERM)".
+std::string describeScriptEnd(const ScriptResult& script);
+
+// `list`: JOB ENABLED NEXT RUN LAST RESULT SCHEDULE.
+void printJobList(const std::vector<JobInfo>& jobs, const ZoneRules& zone, std::ostream& out);
+// `status`: chiefd's properties, then JOB STATE NEXT RUN LAST RESULT FINISHED.
+void printStatus(const ManagerInfo& manager, const std::vector<JobInfo>& jobs, const ZoneRules& zone,
+                 std::ostream& out);
+// `show JOB`.
+void printJobDetails(const JobInfo& job, const ZoneRules& zone, std::ostream& out);
+// `history`: RUN ID [JOB] TRIGGER STARTED DURATION RESULT.
+void printRunHistory(const std::vector<RunInfo>& runs, bool withJob, const ZoneRules& zone, std::ostream& out);
+// `run`: the accepted run, each script as it ends, the end.
+void printRunAccepted(const std::string& job, const RunStart& start, std::ostream& out);
+void printScriptFinished(const ScriptResult& script, std::ostream& out);
+void printRunEnd(const RunEnd& end, std::ostream& out);
+// `preview` from chiefd's JSON document (the `preview --json` shape), laid out as offline.
+void printPreviewDocument(const nlohmann::json& document, std::ostream& out);
 
 }  // namespace chief::ctl

@@ -1,0 +1,24 @@
+#pragma once
+// BusJson: the --json shapes of the verbs answered by chiefd (see docs/chiefctl.md). Times are
+// ISO 8601 UTC ("2027-01-01T06:00:00Z") or null; durations are whole milliseconds.
+
+#include <nlohmann/json.hpp>
+
+#include "chief_client.h"
+
+namespace chief::ctl {
+
+// One entry of `list --json` / `status --json` "jobs": the fields Manager.ListJobs carries.
+nlohmann::json jobSummaryJson(const JobInfo& job);
+// `show --json`: every Job property.
+nlohmann::json jobDetailsJson(const JobInfo& job);
+// `status --json` "daemon".
+nlohmann::json managerJson(const ManagerInfo& manager);
+// One run of `history --json`.
+nlohmann::json runJson(const RunInfo& run);
+// One script of a run.
+nlohmann::json scriptJson(const ScriptResult& script);
+// What --json prints on standard output when a call fails: {"error": {"name", "message"}}.
+nlohmann::json errorJson(const ClientError& error);
+
+}  // namespace chief::ctl

@@ -1,0 +1,12 @@
+#include "chief_client.h"
+
+#include "chief/bus_api.h"
+
+namespace chief::ctl {
+
+int exitStatusFor(const ClientError& error) {
+    if (error.kind == ClientError::Kind::Daemon) return bus::exitStatusForError(error.name);
+    return bus::kExitUnreachable;
+}
+
+}  // namespace chief::ctl

@@ -1,0 +1,274 @@
+// The real chiefctl against the real chiefd on a private dbus-daemon (DBUS_SYSTEM_BUS_ADDRESS):
+// each online verb's output and exit status, run waiting for its scripts, and the messages when
+// chiefd or the bus is not there.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "chief/bus_api.h"
+#include "daemon_harness.h"
+#include "private_bus.h"
+
+using namespace chief::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kChiefd = CHIEFD_PATH;
+const std::string kChiefctl = CHIEFCTL_PATH;
+
+const char* const kYaml = R"(
+jobs:
+  - name: hello
+    description: says hello
+    schedule: {frequency: daily, time: "03:00"}
+    scripts: [{path: hello.sh}, {path: fail.sh}]
+    stop_on_failure: false
+  - name: good
+    schedule: {frequency: daily, time: "03:30"}
+    scripts: [{path: hello.sh}]
+  - name: sleeper
+    overlap: skip
+    kill_grace_seconds: 1
+    schedule: {frequency: daily, time: "04:00"}
+    scripts: [{path: sleep.sh}]
+  - name: off
+    enabled: false
+    schedule: {frequency: daily, time: "05:00"}
+    scripts: [{path: hello.sh}]
+)";
+
+struct Ctl {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+// A private bus with chiefd on it; chiefctl runs against it. Everything ends by PID.
+class Fixture {
+public:
+    Fixture() {
+        dir_.write("hello.sh", "#!/bin/sh\necho hello\n", true);
+        dir_.write("fail.sh", "#!/bin/sh\nexit 3\n", true);
+        dir_.write("sleep.sh", "#!/bin/sh\nexec sleep 600\n", true);
+        config_ = dir_.write("chief.yaml", kYaml);
+        address_ = bus_.start(dir_.path());
+    }
+    ~Fixture() { stopChiefd(); }
+
+    void startChiefd() {
+        notify_ = std::make_unique<NotifySocket>(dir_ / "notify.sock");
+        chiefd_ = std::make_unique<Child>(
+            std::vector<std::string>{kChiefd, "--config", config_, "--log-target", "console", "--state-dir",
+                                     dir_ / "state"},
+            std::vector<std::string>{"NOTIFY_SOCKET=" + notify_->path(), "DBUS_SYSTEM_BUS_ADDRESS=" + address_,
+                                     "TZ=UTC"},
+            dir_ / "d.out", dir_ / "d.err");
+        REQUIRE(notify_->waitFor("READY=1", 20s));  // sent once the bus name is owned
+    }
+    void stopChiefd() {
+        if (!chiefd_) return;
+        chiefd_->signal(SIGTERM);
+        chiefd_->wait(20s);
+        chiefd_.reset();
+    }
+
+    // Starts chiefctl with `args` (after `wrapper`, e.g. setpriv); the caller waits.
+    std::unique_ptr<Child> spawn(const std::vector<std::string>& args, const std::vector<std::string>& wrapper = {},
+                                 const std::string& address = "") {
+        std::vector<std::string> argv = wrapper;
+        argv.push_back(kChiefctl);
+        argv.insert(argv.end(), args.begin(), args.end());
+        const std::string n = std::to_string(++count_);
+        return std::make_unique<Child>(
+            argv, std::vector<std::string>{"DBUS_SYSTEM_BUS_ADDRESS=" + (address.empty() ? address_ : address), "TZ=UTC"},
+            dir_ / ("c" + n + ".out"), dir_ / ("c" + n + ".err"));
+    }
+    Ctl ctl(const std::vector<std::string>& args, const std::vector<std::string>& wrapper = {},
+            const std::string& address = "") {
+        auto child = spawn(args, wrapper, address);
+        const auto code = child->wait(60s);
+        REQUIRE(code);
+        return {*code, child->out(), child->err()};
+    }
+
+    const TempDir& dir() const { return dir_; }
+    std::string log() const { return chiefd_ ? chiefd_->err() : std::string(); }
+
+private:
+    TempDir dir_;
+    PrivateBus bus_;
+    std::string address_;
+    std::string config_;
+    std::unique_ptr<NotifySocket> notify_;
+    std::unique_ptr<Child> chiefd_;
+    int count_ = 0;
+};
+
+#define SKIP_WITHOUT_DBUS_DAEMON()                                                      \
+    do {                                                                                \
+        if (!PrivateBus::available()) {                                                 \
+            WARN("dbus-daemon is not installed: skipping this chiefctl D-Bus test");    \
+            return;                                                                     \
+        }                                                                               \
+    } while (false)
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("chiefctl over the bus: status, list, show, preview, export-cron", "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f;
+    f.startChiefd();
+    INFO(f.log());
+
+    const Ctl status = f.ctl({"status"});
+    INFO(status.err);
+    CHECK(status.code == 0);
+    CHECK(contains(status.out, " is running\n"));
+    CHECK(contains(status.out, "      jobs: 4, 0 runs in progress\n"));
+    CHECK(std::regex_search(status.out, std::regex("\noff +disabled +- ")));
+    const auto statusJson = nlohmann::json::parse(f.ctl({"status", "--json"}).out);
+    CHECK(statusJson["daemon"]["jobs"] == 4);
+    CHECK(statusJson["jobs"].size() == 4);
+
+    const Ctl list = f.ctl({"list"});
+    CHECK(list.code == 0);
+    CHECK(std::regex_search(list.out, std::regex("\nhello +yes +\\d{4}-\\d\\d-\\d\\d 03:00:00 UTC +- +every day at 03:00\n")));
+    const auto listJson = nlohmann::json::parse(f.ctl({"list", "--json"}).out);
+    CHECK(listJson["jobs"][0]["name"] == "hello");
+    CHECK(listJson["jobs"][0]["description"] == "says hello");
+    CHECK(listJson["jobs"][0]["timezone"] == "UTC");
+
+    const Ctl show = f.ctl({"show", "hello"});
+    CHECK(show.code == 0);
+    CHECK(contains(show.out, "hello - says hello\n"));
+    CHECK(contains(show.out, "  mode:      pure_cron  (cron: 0 3 * * *)\n"));
+    CHECK(contains(show.out, "  last run:  never\n"));
+    const Ctl missing = f.ctl({"show", "nope"});
+    CHECK(missing.code == chief::bus::kExitUsage);
+    CHECK(contains(missing.err, "chiefctl: no job named \"nope\""));
+
+    const Ctl preview = f.ctl({"preview", "--job", "hello", "--count", "2", "--from", "2027-01-01T00:00Z"});
+    CHECK(preview.code == 0);
+    CHECK(contains(preview.out, "  next runs:\n    Fri 2027-01-01 03:00 UTC (+00:00)\n    Sat 2027-01-02 03:00 UTC (+00:00)\n"));
+    const auto previewJson = nlohmann::json::parse(f.ctl({"preview", "--json", "--count", "1"}).out);
+    CHECK(previewJson["jobs"].size() == 4);
+
+    const Ctl cron = f.ctl({"export-cron", "--job", "good"});
+    CHECK(cron.code == 0);
+    CHECK(contains(cron.out, "--job good"));
+    CHECK_FALSE(contains(cron.out, "--job hello"));
+}
+
+TEST_CASE("chiefctl run over the bus: waits and prints each script; --no-wait; history", "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f;
+    f.startChiefd();
+    INFO(f.log());
+
+    const Ctl good = f.ctl({"run", "--job", "good"});
+    INFO(good.err);
+    CHECK(good.code == 0);
+    CHECK(std::regex_search(good.out, std::regex("^Run \\S+ of good started; waiting for it to end\\.\n")));
+    CHECK(std::regex_search(good.out, std::regex("\n  1\\. \\S*/hello\\.sh: exit 0 \\(\\d+\\.\\ds\\)\n")));
+    CHECK(std::regex_search(good.out, std::regex("\nRun \\S+ succeeded after \\d+\\.\\ds\\.\n$")));
+
+    const Ctl failed = f.ctl({"run", "--job", "hello", "--json"});
+    CHECK(failed.code == chief::bus::kExitFailed);
+    const auto j = nlohmann::json::parse(failed.out);
+    CHECK(j["result"] == "failed");
+    REQUIRE(j["scripts"].size() == 2);
+    CHECK(j["scripts"][1]["exit_code"] == 3);
+
+    const Ctl noWait = f.ctl({"run", "--job", "good", "--no-wait"});
+    CHECK(noWait.code == 0);
+    const std::string runId = noWait.out.substr(0, noWait.out.find('\n'));
+    CHECK_FALSE(runId.empty());
+
+    const Ctl history = f.ctl({"history", "hello", "--json"});
+    CHECK(history.code == 0);
+    const auto runs = nlohmann::json::parse(history.out)["runs"];
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0]["result"] == "failed");
+    CHECK(runs[0]["trigger"] == "manual");
+
+    CHECK(f.ctl({"run", "--job", "off"}).code == chief::bus::kExitUsage);  // JobDisabled
+    CHECK(f.ctl({"run", "--job", "nope"}).code == chief::bus::kExitUsage);
+    CHECK(f.ctl({"cancel", "no-such-run"}).code == chief::bus::kExitUsage);
+    CHECK(f.ctl({"reload"}).code == 0);
+}
+
+TEST_CASE("chiefctl over the bus: overlap skip exits 5, cancel ends the waited run", "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f;
+    f.startChiefd();
+    INFO(f.log());
+
+    auto waiting = f.spawn({"run", "--job", "sleeper"});
+    REQUIRE(waitUntil([&] { return contains(waiting->out(), "waiting for it to end"); }, 20s));
+    const std::string out = waiting->out();
+    const std::string runId = out.substr(4, out.find(' ', 4) - 4);  // "Run <id> of sleeper ..."
+
+    const Ctl skipped = f.ctl({"run", "--job", "sleeper", "--no-wait"});
+    CHECK(skipped.code == chief::bus::kExitNotStarted);
+    CHECK(contains(skipped.err, "was not started"));
+
+    CHECK(f.ctl({"cancel", runId}).code == 0);
+    const auto code = waiting->wait(30s);
+    REQUIRE(code);
+    CHECK(*code == chief::bus::kExitFailed);
+    CHECK(contains(waiting->out(), "Run " + runId + " cancelled after "));
+}
+
+TEST_CASE("chiefctl over the bus: chiefd stopping mid-wait, not running, no bus", "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f;
+
+    const Ctl notRunning = f.ctl({"status"});
+    CHECK(notRunning.code == chief::bus::kExitUnreachable);
+    CHECK(notRunning.err ==
+          "chiefctl: chiefd is not running (org.chief.Scheduler1 is not on the system bus): start it with systemctl "
+          "start chiefd, or use --config PATH to read a config file offline\n");
+
+    const Ctl noBus = f.ctl({"list"}, {}, "unix:path=" + (f.dir() / "no-such-bus.sock"));
+    CHECK(noBus.code == chief::bus::kExitUnreachable);
+    CHECK(contains(noBus.err, "chiefctl: cannot connect to the system bus ("));
+    CHECK(contains(noBus.err, "use --config PATH to read a config file offline"));
+
+    f.startChiefd();
+    auto waiting = f.spawn({"run", "--job", "sleeper"});
+    REQUIRE(waitUntil([&] { return contains(waiting->out(), "waiting for it to end"); }, 20s));
+    f.stopChiefd();
+    const auto code = waiting->wait(30s);
+    REQUIRE(code);
+    INFO(waiting->out());
+    INFO(waiting->err());
+    // chiefd ends the run as it stops; whether chiefctl sees the result first or chiefd leaving
+    // the bus first, it says which and exits accordingly.
+    if (*code == chief::bus::kExitUnreachable)
+        CHECK(contains(waiting->err(), "chiefd left the system bus (it stopped or restarted) before the run ended"));
+    else
+        CHECK((*code == chief::bus::kExitFailed && contains(waiting->out(), " cancelled after ")));
+}
+
+TEST_CASE("chiefctl over the bus: run, cancel and reload need root or the chief group", "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    if (::geteuid() != 0 || ::access("/usr/bin/setpriv", X_OK) != 0) {
+        WARN("needs root and setpriv to run chiefctl as another user: skipping");
+        return;
+    }
+    Fixture f;
+    f.startChiefd();
+    INFO(f.log());
+    const std::vector<std::string> nobody{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+    const Ctl denied = f.ctl({"run", "--job", "good"}, nobody);
+    CHECK(denied.code == chief::bus::kExitAccessDenied);
+    CHECK(contains(denied.err, "needs root or membership in the \"chief\" group"));
+    CHECK(f.ctl({"reload"}, nobody).code == chief::bus::kExitAccessDenied);
+    CHECK(f.ctl({"list"}, nobody).code == 0);  // everyone may read
+}

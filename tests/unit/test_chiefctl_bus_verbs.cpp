@@ -1,0 +1,586 @@
+// chiefctl's verbs answered by chiefd, driven against a FakeClient: text, --json shapes, exit
+// codes for each error name, waiting for a run. No bus involved.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "bus_client.h"
+#include "bus_verbs.h"
+#include "chief/bus_api.h"
+#include "command_line.h"
+#include "config_fixture.h"
+#include "exit_codes.h"
+#include "offline_verbs.h"
+
+using namespace chief;
+using namespace chief::ctl;
+
+namespace {
+
+SysSeconds at(std::int64_t unixSeconds) { return SysSeconds{Seconds{unixSeconds}}; }
+SysMillis atMs(std::int64_t unixMillis) { return SysMillis{Millis{unixMillis}}; }
+
+ClientError daemonError(const bus::ErrorEntry& entry, std::string message) {
+    return ClientError{ClientError::Kind::Daemon, entry.name, std::move(message)};
+}
+
+// Answers from canned values; records each call in order.
+class FakeClient final : public ChiefClient {
+public:
+    std::vector<std::string> calls;
+    std::optional<ClientError> failWith;  // every call fails with this
+
+    ManagerInfo manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000)};
+    std::vector<JobInfo> jobs;
+    std::string previewDocument;
+    std::string crontab = "# backup\nCRON_TZ=UTC\n0 6 * * * chiefd --once --job backup\n";
+    std::vector<RunInfo> runs;
+    RunStart start{"backup-1", "started"};
+    std::vector<ScriptResult> scripts;        // "finished" during waitForRun, in order
+    ClientResult<RunEnd> end = RunEnd{"backup-1", "succeeded", Millis{1500}};
+    std::optional<ClientError> runError, waitError;
+
+    // What the calls were asked.
+    std::string previewJob;
+    unsigned previewCount = 0;
+    std::optional<SysSeconds> previewFrom;
+    std::string runsJob;
+    unsigned runsLimit = 0;
+
+    FakeClient() {
+        JobInfo backup;
+        backup.name = "backup";
+        backup.description = "Nightly backup";
+        backup.schedule = "every day at 06:00";
+        backup.mode = "pure_cron";
+        backup.cron = "0 6 * * *";
+        backup.timezone = "UTC";
+        backup.nextRun = at(1798783200);  // 2027-01-01T06:00:00Z
+        backup.lastRunId = "backup-0";
+        backup.lastResult = "succeeded";
+        backup.lastRunFinished = atMs(1798696802500);  // 2026-12-31T06:00:02.5Z
+        backup.runningCount = 1;
+        backup.pendingQueued = false;
+        JobInfo report;
+        report.name = "report";
+        report.enabled = false;
+        report.schedule = "every Monday at 09:00";
+        report.mode = "pure_cron";
+        report.timezone = "Europe/Berlin";
+        report.runningCount = 0;
+        report.pendingQueued = false;
+        jobs = {backup, report};
+        RunInfo run;
+        run.id = "backup-0";
+        run.job = "backup";
+        run.trigger = "schedule";
+        run.scheduledFor = at(1798696800);
+        run.startedAt = atMs(1798696800000);
+        run.endedAt = atMs(1798696802500);
+        run.result = "succeeded";
+        run.scripts = {ScriptResult{0, "/etc/chief/run.sh", "exited", 0, 0, Millis{2500}}};
+        runs = {run};
+        scripts = {ScriptResult{0, "/etc/chief/a.sh", "exited", 0, 0, Millis{1200}},
+                   ScriptResult{1, "/etc/chief/b.sh", "exited", 0, 0, Millis{300}}};
+    }
+
+    template <typename T>
+    ClientResult<T> answer(const std::string& call, T value) {
+        calls.push_back(call);
+        if (failWith) return *failWith;
+        return value;
+    }
+
+    ClientResult<ManagerInfo> managerProperties() override { return answer("managerProperties", manager); }
+    ClientResult<std::vector<JobInfo>> listJobs() override { return answer("listJobs", jobs); }
+    ClientResult<JobInfo> getJobProperties(const std::string& name) override {
+        for (const JobInfo& job : jobs)
+            if (job.name == name) return answer("getJobProperties " + name, job);
+        calls.push_back("getJobProperties " + name);
+        return daemonError(bus::kNoSuchJob, "no job named \"" + name + "\"");
+    }
+    ClientResult<std::string> previewJobs(const std::string& job, unsigned count,
+                                          std::optional<SysSeconds> from) override {
+        previewJob = job;
+        previewCount = count;
+        previewFrom = from;
+        return answer("previewJobs", previewDocument);
+    }
+    ClientResult<std::string> exportCron(const std::string& job) override {
+        return answer("exportCron " + job, crontab);
+    }
+    ClientResult<std::vector<RunInfo>> listRuns(const std::string& job, unsigned limit) override {
+        runsJob = job;
+        runsLimit = limit;
+        return answer("listRuns", runs);
+    }
+    ClientResult<RunInfo> getRun(const std::string& runId) override { return answer("getRun " + runId, runs.front()); }
+    ClientResult<Done> watchRuns(const std::string& job) override { return answer("watchRuns " + job, Done{}); }
+    ClientResult<RunStart> runJob(const std::string& name) override {
+        calls.push_back("runJob " + name);
+        if (failWith) return *failWith;
+        if (runError) return *runError;
+        return start;
+    }
+    ClientResult<Done> cancelRun(const std::string& runId) override { return answer("cancelRun " + runId, Done{}); }
+    ClientResult<Done> reload() override { return answer("reload", Done{}); }
+    ClientResult<RunEnd> waitForRun(const std::string& runId,
+                                    const std::function<void(const ScriptResult&)>& onScriptFinished) override {
+        calls.push_back("waitForRun " + runId);
+        for (const ScriptResult& s : scripts) onScriptFinished(s);
+        if (waitError) return *waitError;
+        return end;
+    }
+};
+
+struct Outcome {
+    int code;
+    std::string out;
+    std::string err;
+    nlohmann::json json() const { return nlohmann::json::parse(out); }
+};
+
+Outcome run(std::initializer_list<const char*> args, FakeClient& client) {
+    auto command = parseCommandLine(std::vector<std::string>(args.begin(), args.end()));
+    REQUIRE(command);
+    REQUIRE_FALSE(runsOffline(command.value()));
+    std::ostringstream out, err;
+    const int code = runBusVerb(command.value(), client, BusVerbContext{"UTC"}, out, err);
+    return {code, out.str(), err.str()};
+}
+
+std::string parseError(std::initializer_list<const char*> args) {
+    auto command = parseCommandLine(std::vector<std::string>(args.begin(), args.end()));
+    REQUIRE_FALSE(command);
+    return command.error();
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+// ---- command line ----------------------------------------------------------------------------
+
+TEST_CASE("chiefctl bus: new verbs parse their arguments and bus options", "[ctl-bus]") {
+    auto show = parseCommandLine({"show", "backup", "--user", "--json"});
+    REQUIRE(show);
+    CHECK(show.value().verb == Verb::Show);
+    CHECK(show.value().argument == "backup");
+    CHECK(show.value().bus == BusKind::User);
+    auto remote = parseCommandLine({"-H", "admin@db1", "status"});
+    REQUIRE(remote);
+    CHECK(remote.value().host == "admin@db1");
+    CHECK(remote.value().bus == BusKind::System);
+    CHECK(parseCommandLine({"--host=db1", "list"}).value().host == "db1");
+    auto history = parseCommandLine({"history", "--limit", "0"});
+    REQUIRE(history);
+    CHECK(history.value().limit == 0);
+    CHECK_FALSE(history.value().argument);
+    CHECK(parseCommandLine({"history"}).value().limit == 20);
+    auto runNoWait = parseCommandLine({"run", "--job", "backup", "--no-wait"});
+    REQUIRE(runNoWait);
+    CHECK(runNoWait.value().noWait);
+    CHECK(runNoWait.value().job == "backup");
+}
+
+TEST_CASE("chiefctl bus: usage errors name what is missing", "[ctl-bus]") {
+    CHECK(parseError({"run"}) == "run needs --job NAME: chiefd runs one job per request (chiefctl list shows the jobs)");
+    CHECK(contains(parseError({"run", "--job", "backup", "--respect-schedule"}),
+                   "run --respect-schedule is not supported: chiefd already runs each job when it is due"));
+    CHECK(parseError({"show"}) == "show needs a job name: chiefctl show JOB");
+    CHECK(parseError({"cancel"}) == "cancel needs a run id: chiefctl cancel RUN_ID (see chiefctl history)");
+    CHECK(parseError({"show", "a", "b"}) == "unexpected argument 'b'");
+    CHECK(parseError({"reload", "now"}) == "unexpected argument 'now'");
+    CHECK(parseError({"status", "--no-wait"}) == "option '--no-wait' does not apply to this command");
+    CHECK(parseError({"history", "--limit", "-1"}) == "--limit must be a whole number >= 0 (0 = all), got '-1'");
+    CHECK(contains(parseError({"run", "--job", "x", "--config", "a.yaml"}), "'run' asks chiefd and has no offline form"));
+    CHECK(contains(parseError({"status", "--config", "a.yaml"}), "'status' asks chiefd"));
+    CHECK(parseError({"validate", "--user"}) == "validate reads a config file offline; --user and -H do not apply");
+    CHECK(contains(parseError({"list", "--config", "a.yaml", "-H", "db1"}), "reads the file offline instead"));
+    CHECK(contains(parseError({"status", "--user", "-H", "db1"}), "cannot be combined with --user"));
+    CHECK(parseError({"-H"}) == "-H needs a value");
+    CHECK(parseError({"stauts"}) == "unknown command 'stauts' (did you mean 'status'?)");
+}
+
+TEST_CASE("chiefctl bus: validate is always offline; read-only verbs are offline only with --config", "[ctl-bus]") {
+    auto offline = [](std::vector<std::string> args) { return runsOffline(parseCommandLine(args).value()); };
+    CHECK(offline({"validate"}));
+    CHECK(offline({"preview", "--config", "a.yaml"}));
+    CHECK(offline({"export-cron", "--config", "a.yaml"}));
+    CHECK(offline({"list", "--config", "a.yaml"}));
+    CHECK(offline({"show", "x", "--config", "a.yaml"}));
+    CHECK_FALSE(offline({"preview"}));
+    CHECK_FALSE(offline({"export-cron"}));
+    CHECK_FALSE(offline({"list"}));
+    CHECK_FALSE(offline({"status"}));
+}
+
+// ---- read verbs ---------------------------------------------------------------------------
+
+TEST_CASE("chiefctl status: daemon properties and a job table", "[ctl-bus]") {
+    FakeClient client;
+    const Outcome r = run({"status"}, client);
+    CHECK(r.code == kExitOk);
+    CHECK(client.calls == std::vector<std::string>{"managerProperties", "listJobs"});
+    CHECK(r.out ==
+          "chiefd 1.2.0 is running\n"
+          "    config: /etc/chief/chief.yaml\n"
+          "      jobs: 2, 1 run in progress\n"
+          "  next run: 2027-01-01 09:00:00 UTC\n"
+          "\n"
+          "JOB     STATE     NEXT RUN                 LAST RESULT  FINISHED\n"
+          "backup  running   2027-01-01 06:00:00 UTC  succeeded    2026-12-31 06:00:02 UTC\n"
+          "report  disabled  -                        -            -\n");
+    const auto j = run({"status", "--json"}, client).json();
+    CHECK(j["daemon"] == nlohmann::json{{"version", "1.2.0"},
+                                        {"config", "/etc/chief/chief.yaml"},
+                                        {"jobs", 2},
+                                        {"running_runs", 1},
+                                        {"next_run", "2027-01-01T09:00:00Z"}});
+    REQUIRE(j["jobs"].size() == 2);
+    CHECK(j["jobs"][0]["last_run_finished"] == "2026-12-31T06:00:02Z");
+    CHECK(j["jobs"][1]["next_run"].is_null());
+    CHECK(j["jobs"][1]["last_result"].is_null());
+}
+
+TEST_CASE("chiefctl list: one row per job; --json carries the ListJobs fields", "[ctl-bus]") {
+    FakeClient client;
+    const Outcome r = run({"list"}, client);
+    CHECK(r.code == kExitOk);
+    CHECK(r.out ==
+          "JOB     ENABLED  NEXT RUN                 LAST RESULT  SCHEDULE\n"
+          "backup  yes      2027-01-01 06:00:00 UTC  succeeded    every day at 06:00\n"
+          "report  no       -                        -            every Monday at 09:00\n"
+          "\n2 jobs.\n");
+    const auto j = run({"list", "--json"}, client).json();
+    CHECK(j["jobs"][0] == nlohmann::json{{"name", "backup"},
+                                         {"description", "Nightly backup"},
+                                         {"enabled", true},
+                                         {"schedule", "every day at 06:00"},
+                                         {"mode", "pure_cron"},
+                                         {"timezone", "UTC"},
+                                         {"next_run", "2027-01-01T06:00:00Z"},
+                                         {"last_result", "succeeded"},
+                                         {"last_run_finished", "2026-12-31T06:00:02Z"},
+                                         {"running", 1},
+                                         {"pending_queued", false}});
+}
+
+TEST_CASE("chiefctl show: every Job property; an unknown job exits 2", "[ctl-bus]") {
+    FakeClient client;
+    const Outcome r = run({"show", "backup"}, client);
+    CHECK(r.code == kExitOk);
+    CHECK(r.out ==
+          "backup - Nightly backup\n"
+          "  enabled:   yes\n"
+          "  schedule:  every day at 06:00\n"
+          "  timezone:  UTC\n"
+          "  mode:      pure_cron  (cron: 0 6 * * *)\n"
+          "  next run:  2027-01-01 06:00:00 UTC\n"
+          "  last run:  backup-0 succeeded, ended 2026-12-31 06:00:02 UTC\n"
+          "  running:   1 run\n");
+    const auto j = run({"show", "backup", "--json"}, client).json();
+    CHECK(j["cron"] == "0 6 * * *");
+    CHECK(j["last_run_id"] == "backup-0");
+    CHECK(j.size() == 13);
+    const Outcome missing = run({"show", "bakcup"}, client);
+    CHECK(missing.code == kExitUsage);
+    CHECK(missing.err == "chiefctl: no job named \"bakcup\"\n");
+    CHECK(missing.out.empty());
+    const Outcome missingJson = run({"show", "bakcup", "--json"}, client);
+    CHECK(missingJson.code == kExitUsage);
+    CHECK(missingJson.json() ==
+          nlohmann::json{{"error", {{"name", bus::kNoSuchJob.name}, {"message", "no job named \"bakcup\""}}}});
+}
+
+TEST_CASE("chiefctl preview: asks chiefd with job, count and --from; prints its document", "[ctl-bus]") {
+    FakeClient client;
+    client.previewDocument = R"({"config": "/etc/chief/chief.yaml", "from": "2026-11-01T04:00:00Z", "jobs": [{
+        "name": "nightly", "enabled": true, "frequency": "daily", "mode": "pure_cron", "cron": "30 1 * * *",
+        "guard": null, "timezone": "America/New_York", "description": "every day at 01:30",
+        "start": null, "end": null, "exclude": ["2026-12-25"], "overlap": "skip", "stop_on_failure": true,
+        "working_dir": "/etc/chief",
+        "scripts": [{"path": "run.sh", "resolved_path": "/etc/chief/run.sh", "args": ["a b"], "interpreter": ["bash"],
+                     "timeout": 60}],
+        "next_runs": ["2026-11-01T01:30:00-04:00", "2026-11-02T01:30:00-05:00"],
+        "notes": [{"kind": "dst_ambiguous", "message": "2026-11-01 01:30 occurs twice"}]}]})";
+    const Outcome r = run({"preview", "--job", "nightly", "--count", "2", "--from", "2026-11-01T00:00-04:00"}, client);
+    CHECK(r.code == kExitOk);
+    CHECK(client.previewJob == "nightly");
+    CHECK(client.previewCount == 2);
+    CHECK(client.previewFrom == at(1793505600));  // 2026-11-01T04:00:00Z
+    CHECK(r.out ==
+          "nightly\n"
+          "  schedule:   every day at 01:30\n"
+          "  timezone:   America/New_York\n"
+          "  mode:       pure_cron  (cron: 30 1 * * *)\n"
+          "  excluded:   2026-12-25\n"
+          "  overlap:    skip, stop_on_failure: true\n"
+          "  working dir: /etc/chief\n"
+          "  scripts:\n"
+          "    1. bash run.sh 'a b'  (timeout 60s)\n"
+          "  next runs:\n"
+          "    Sun 2026-11-01 01:30 EDT (-04:00)\n"
+          "    Mon 2026-11-02 01:30 EST (-05:00)\n"
+          "  notes:\n"
+          "    DST: 2026-11-01 01:30 occurs twice\n");
+    const Outcome all = run({"preview", "--json"}, client);
+    CHECK(client.previewJob.empty());
+    CHECK(client.previewCount == 5);
+    CHECK_FALSE(client.previewFrom);
+    CHECK(all.json()["jobs"][0]["name"] == "nightly");
+    CHECK(run({"preview", "--from", "soon"}, client).code == kExitUsage);
+}
+
+TEST_CASE("chiefctl export-cron: chiefd's crontab as text or in JSON", "[ctl-bus]") {
+    FakeClient client;
+    const Outcome r = run({"export-cron", "--job", "backup"}, client);
+    CHECK(r.code == kExitOk);
+    CHECK(client.calls.back() == "exportCron backup");
+    CHECK(r.out == client.crontab);
+    CHECK(run({"export-cron", "--json"}, client).json() == nlohmann::json{{"crontab", client.crontab}});
+}
+
+TEST_CASE("chiefctl history: runs newest first, with a job column for all jobs", "[ctl-bus]") {
+    FakeClient client;
+    const Outcome r = run({"history", "backup", "--limit", "5"}, client);
+    CHECK(r.code == kExitOk);
+    CHECK(client.runsJob == "backup");
+    CHECK(client.runsLimit == 5);
+    CHECK(r.out ==
+          "RUN ID    TRIGGER   STARTED                  DURATION  RESULT\n"
+          "backup-0  schedule  2026-12-31 06:00:00 UTC  2.5s      succeeded\n");
+    const Outcome all = run({"history"}, client);
+    CHECK(client.runsJob.empty());
+    CHECK(contains(all.out, "RUN ID    JOB     TRIGGER"));
+    const auto j = run({"history", "backup", "--json"}, client).json();
+    CHECK(j["job"] == "backup");
+    CHECK(j["runs"][0] == nlohmann::json{{"run_id", "backup-0"},
+                                         {"job", "backup"},
+                                         {"trigger", "schedule"},
+                                         {"scheduled_for", "2026-12-31T06:00:00Z"},
+                                         {"started_at", "2026-12-31T06:00:00Z"},
+                                         {"ended_at", "2026-12-31T06:00:02Z"},
+                                         {"duration_ms", 2500},
+                                         {"result", "succeeded"},
+                                         {"scripts", {{{"index", 0},
+                                                       {"path", "/etc/chief/run.sh"},
+                                                       {"status", "exited"},
+                                                       {"exit_code", 0},
+                                                       {"signal", 0},
+                                                       {"duration_ms", 2500}}}}});
+    client.runs.clear();
+    CHECK(run({"history"}, client).out == "No runs recorded.\n");
+}
+
+// ---- run, cancel, reload ------------------------------------------------------------------
+
+TEST_CASE("chiefctl run: subscribes before RunJob, prints each script as it ends, exits with the result",
+          "[ctl-bus]") {
+    FakeClient client;
+    const Outcome r = run({"run", "--job", "backup"}, client);
+    CHECK(client.calls == std::vector<std::string>{"watchRuns backup", "runJob backup", "waitForRun backup-1"});
+    CHECK(r.code == kExitOk);
+    CHECK(r.out ==
+          "Run backup-1 of backup started; waiting for it to end.\n"
+          "  1. /etc/chief/a.sh: exit 0 (1.2s)\n"
+          "  2. /etc/chief/b.sh: exit 0 (0.3s)\n"
+          "Run backup-1 succeeded after 1.5s.\n");
+
+    client.scripts = {ScriptResult{0, "/etc/chief/a.sh", "exited", 3, 0, Millis{100}},
+                      ScriptResult{1, "/etc/chief/b.sh", "skipped", -1, 0, Millis{0}}};
+    client.end = RunEnd{"backup-1", "failed", Millis{100}};
+    const Outcome failed = run({"run", "--job", "backup"}, client);
+    CHECK(failed.code == kExitFailed);
+    CHECK(contains(failed.out, "  1. /etc/chief/a.sh: exit 3 (0.1s)\n  2. /etc/chief/b.sh: skipped\n"));
+    CHECK(contains(failed.out, "Run backup-1 failed after 0.1s.\n"));
+
+    client.end = RunEnd{"backup-1", "cancelled", Millis{100}};
+    CHECK(run({"run", "--job", "backup"}, client).code == kExitFailed);
+
+    client.scripts = {ScriptResult{0, "/x", "timed-out", -1, 15, Millis{60000}},
+                      ScriptResult{1, "/y", "signaled", -1, 9, Millis{10}}};
+    const Outcome signalled = run({"run", "--job", "backup"}, client);
+    CHECK(contains(signalled.out, "  1. /x: timed out, ended with signal 15 (TERM) (1m 00s)\n"));
+    CHECK(contains(signalled.out, "  2. /y: killed by signal 9 (KILL) (0.0s)\n"));
+}
+
+TEST_CASE("chiefctl run: queued runs say so; --json prints one document at the end", "[ctl-bus]") {
+    FakeClient client;
+    client.start = RunStart{"backup-1", "queued"};
+    CHECK(run({"run", "--job", "backup"}, client).out.starts_with(
+        "Run backup-1 of backup is queued behind the job's current run; waiting.\n"));
+    const Outcome r = run({"run", "--job", "backup", "--json"}, client);
+    CHECK(r.code == kExitOk);
+    const auto j = r.json();
+    CHECK(j["run_id"] == "backup-1");
+    CHECK(j["job"] == "backup");
+    CHECK(j["outcome"] == "queued");
+    CHECK(j["result"] == "succeeded");
+    CHECK(j["duration_ms"] == 1500);
+    REQUIRE(j["scripts"].size() == 2);
+    CHECK(j["scripts"][1]["path"] == "/etc/chief/b.sh");
+    CHECK(j["scripts"][1]["index"] == 1);
+}
+
+TEST_CASE("chiefctl run --no-wait: prints the run id and does not subscribe or wait", "[ctl-bus]") {
+    FakeClient client;
+    const Outcome r = run({"run", "--job", "backup", "--no-wait"}, client);
+    CHECK(r.code == kExitOk);
+    CHECK(r.out == "backup-1\n");
+    CHECK(client.calls == std::vector<std::string>{"runJob backup"});
+    CHECK(run({"run", "--job", "backup", "--no-wait", "--json"}, client).json() ==
+          nlohmann::json{{"run_id", "backup-1"}, {"job", "backup"}, {"outcome", "started"}});
+}
+
+TEST_CASE("chiefctl run: skipped by the overlap policy exits 5, denied exits 4", "[ctl-bus]") {
+    FakeClient client;
+    client.runError = daemonError(bus::kRunSkipped, "job \"backup\" was not started: a run is in progress");
+    const Outcome skipped = run({"run", "--job", "backup"}, client);
+    CHECK(skipped.code == kExitNotStarted);
+    CHECK(skipped.err == "chiefctl: job \"backup\" was not started: a run is in progress\n");
+    CHECK(skipped.out.empty());
+    client.runError = daemonError(bus::kAccessDenied, "running a job needs root or membership in the \"chief\" group");
+    const Outcome denied = run({"run", "--job", "backup", "--no-wait"}, client);
+    CHECK(denied.code == kExitAccessDenied);
+    CHECK(contains(denied.err, "needs root or membership in the \"chief\" group"));
+}
+
+TEST_CASE("chiefctl run: chiefd going away mid-wait exits 3 and names the run", "[ctl-bus]") {
+    FakeClient client;
+    client.waitError = ClientError{ClientError::Kind::Lost, "",
+                                   "chiefd left the system bus (it stopped or restarted) before the run ended; its "
+                                   "result is unknown"};
+    const Outcome r = run({"run", "--job", "backup"}, client);
+    CHECK(r.code == kExitUnreachable);
+    CHECK(contains(r.out, "  2. /etc/chief/b.sh: exit 0 (0.3s)\n"));  // what ended before is shown
+    CHECK(r.err ==
+          "chiefctl: chiefd left the system bus (it stopped or restarted) before the run ended; its result is "
+          "unknown (run backup-1; see chiefctl history backup)\n");
+}
+
+TEST_CASE("chiefctl cancel and reload: confirmations, and a refused reload exits 1", "[ctl-bus]") {
+    FakeClient client;
+    const Outcome cancel = run({"cancel", "backup-7"}, client);
+    CHECK(cancel.code == kExitOk);
+    CHECK(client.calls.back() == "cancelRun backup-7");
+    CHECK(cancel.out == "Cancelled run backup-7.\n");
+    CHECK(run({"cancel", "backup-7", "--json"}, client).json() ==
+          nlohmann::json{{"run_id", "backup-7"}, {"cancelled", true}});
+    const Outcome reload = run({"reload"}, client);
+    CHECK(reload.code == kExitOk);
+    CHECK(reload.out == "chiefd reloaded its config.\n");
+    CHECK(run({"reload", "--json"}, client).json() == nlohmann::json{{"reloaded", true}});
+    client.failWith = daemonError(bus::kInvalidConfig,
+                                  "reload refused; still running the previous config:\n/etc/chief/chief.yaml:3:5: bad");
+    const Outcome refused = run({"reload"}, client);
+    CHECK(refused.code == kExitInvalid);
+    CHECK(refused.err == "chiefctl: reload refused; still running the previous config:\n/etc/chief/chief.yaml:3:5: bad\n");
+}
+
+// ---- exit codes ---------------------------------------------------------------------------
+
+TEST_CASE("chiefctl bus: every error name of the shared table exits with its status", "[ctl-bus]") {
+    for (const bus::ErrorEntry& entry : bus::kErrors) {
+        FakeClient client;
+        client.failWith = daemonError(entry, "refused");
+        INFO(entry.name);
+        CHECK(run({"list"}, client).code == entry.exitStatus);
+        CHECK(run({"reload", "--json"}, client).json()["error"]["name"] == entry.name);
+    }
+    FakeClient client;
+    client.failWith = ClientError{ClientError::Kind::Daemon, "org.freedesktop.DBus.Error.UnknownMethod", "no"};
+    CHECK(run({"list"}, client).code == kExitFailed);
+    for (auto kind : {ClientError::Kind::NoBus, ClientError::Kind::NotRunning, ClientError::Kind::Lost}) {
+        client.failWith = ClientError{kind, "", "unreachable"};
+        CHECK(run({"status"}, client).code == kExitUnreachable);
+    }
+}
+
+TEST_CASE("chiefctl bus: unreachable chiefd and bus errors are said plainly", "[ctl-bus]") {
+    const BusTarget system{BusKind::System, std::nullopt};
+    const BusTarget user{BusKind::User, std::nullopt};
+    const BusTarget remote{BusKind::System, std::string("admin@db1")};
+    const std::string unknown = "org.freedesktop.DBus.Error.ServiceUnknown";
+
+    const ClientError notRunning = classifyCallError(system, -EHOSTUNREACH, unknown, "not provided", true);
+    CHECK(notRunning.kind == ClientError::Kind::NotRunning);
+    CHECK(exitStatusFor(notRunning) == kExitUnreachable);
+    CHECK(notRunning.message ==
+          "chiefd is not running (org.chief.Scheduler1 is not on the system bus): start it with systemctl start "
+          "chiefd, or use --config PATH to read a config file offline");
+    CHECK(contains(classifyCallError(user, -1, unknown, "", true).message,
+                   "not on the session bus): start it with systemctl --user start chiefd"));
+    CHECK(contains(classifyCallError(remote, -1, "org.freedesktop.DBus.Error.NameHasNoOwner", "", true).message,
+                   "not on the system bus of admin@db1): start it with systemctl -H admin@db1 start chiefd"));
+    CHECK(classifyCallError(system, -1, "org.freedesktop.DBus.Error.Spawn.ChildExited", "exit 1", true).kind ==
+          ClientError::Kind::NotRunning);
+
+    const ClientError policy =
+        classifyCallError(system, -EACCES, "org.freedesktop.DBus.Error.AccessDenied", "Rejected send message", true);
+    CHECK(exitStatusFor(policy) == kExitAccessDenied);
+    CHECK(contains(policy.message, "need root or membership in the \"chief\" group"));
+
+    const ClientError noBus = noBusError(system, -ENOENT);
+    CHECK(noBus.kind == ClientError::Kind::NoBus);
+    CHECK(exitStatusFor(noBus) == kExitUnreachable);
+    CHECK(noBus.message ==
+          "cannot connect to the system bus (No such file or directory): D-Bus is not running here (a container "
+          "without D-Bus?); use --config PATH to read a config file offline");
+    CHECK(contains(noBusError(user, -ENOMEDIUM).message, "drop --user"));
+    CHECK(contains(noBusError(remote, -ECONNRESET).message, "cannot reach the system bus of admin@db1 over ssh"));
+
+    // A local failure before anything worked is an unreachable bus; after, a lost connection.
+    CHECK(classifyCallError(remote, -ECONNRESET, "System.Error.ECONNRESET", "reset", false).kind ==
+          ClientError::Kind::NoBus);
+    CHECK(classifyCallError(system, -ECONNRESET, "System.Error.ECONNRESET", "reset", true).kind ==
+          ClientError::Kind::Lost);
+    CHECK(classifyCallError(system, -ETIMEDOUT, "org.freedesktop.DBus.Error.NoReply", "no reply", true).kind ==
+          ClientError::Kind::Lost);
+
+    const ClientError chief = classifyCallError(system, -ENOENT, bus::kNoSuchRun.name, "no run with id \"x\"", true);
+    CHECK(chief.kind == ClientError::Kind::Daemon);
+    CHECK(chief.message == "no run with id \"x\"");
+    CHECK(exitStatusFor(chief) == kExitUsage);
+}
+
+// ---- offline list and show ----------------------------------------------------------------
+
+TEST_CASE("chiefctl list and show --config: the same shapes from the file, run-time fields unknown", "[ctl-bus]") {
+    const LoadResult loaded = testing::loadYaml(R"(
+jobs:
+  - name: backup
+    description: Nightly backup
+    schedule: {frequency: daily, time: "06:00"}
+    scripts: [{path: run.sh}]
+)");
+    auto exec = [&](std::vector<std::string> args) {
+        auto command = parseCommandLine(args);
+        REQUIRE(command);
+        REQUIRE(runsOffline(command.value()));
+        std::ostringstream out, err;
+        const int code = runOfflineVerb(command.value(), OfflineInput{loaded, at(1798761600), "UTC"}, out, err);
+        return Outcome{code, out.str(), err.str()};
+    };
+    const Outcome list = exec({"list", "--config", "x.yaml"});
+    CHECK(list.code == kExitOk);
+    CHECK(contains(list.out, "backup  yes      2027-01-01 06:00:00 UTC  -            every day at 06:00\n"));
+    const auto j = exec({"list", "--config", "x.yaml", "--json"}).json();
+    CHECK(j["jobs"][0]["running"].is_null());
+    CHECK(j["jobs"][0]["next_run"] == "2027-01-01T06:00:00Z");
+    const Outcome show = exec({"show", "backup", "--config", "x.yaml"});
+    CHECK(show.out ==
+          "backup - Nightly backup\n"
+          "  enabled:   yes\n"
+          "  schedule:  every day at 06:00\n"
+          "  timezone:  UTC\n"
+          "  mode:      pure_cron  (cron: 0 6 * * *)\n"
+          "  next run:  2027-01-01 06:00:00 UTC\n");
+    const auto details = exec({"show", "backup", "--config", "x.yaml", "--json"}).json();
+    CHECK(details["cron"] == "0 6 * * *");
+    CHECK(details["last_run_id"].is_null());
+    const Outcome missing = exec({"show", "bakcup", "--config", "x.yaml"});
+    CHECK(missing.code == kExitUsage);
+    CHECK(contains(missing.err, "(did you mean 'backup'?)"));
+}
