@@ -227,12 +227,14 @@ struct BusClient::Impl {
     std::vector<sd_bus_slot*> slots;
     bool watching = false;
 
-    // The wait in progress.
-    std::string runId;
-    const std::function<void(const ScriptResult&)>* onScript = nullptr;
-    std::set<unsigned> reported;
-    std::optional<RunEnd> finished;
-    std::optional<ClientError> lost;
+    // What the signals told about a run chiefctl waits for (or will: a run accepted while
+    // watching, whose signals can arrive while an earlier run is waited for).
+    struct Progress {
+        std::vector<ScriptResult> scripts;  // ended, not yet handed to the waiter
+        std::optional<RunEnd> end;
+    };
+    std::map<std::string, Progress> awaited;  // by run id; signals of other runs are ignored
+    std::optional<ClientError> lost;          // chiefd or the connection went away: stays so
 
     explicit Impl(BusTarget t) : target(std::move(t)) {}
 
@@ -298,13 +300,13 @@ struct BusClient::Impl {
         return std::nullopt;
     }
 
-    // Subscribes to ScriptFinished and RunFinished whose argument `argIndex` is `value`, and to
-    // chiefd leaving the bus.
+    // Subscribes to ScriptFinished and RunFinished whose argument `argIndex` is `value` (every
+    // one when `value` is empty), and to chiefd leaving the bus.
     std::optional<ClientError> subscribe(int argIndex, const std::string& value) {
         if (auto e = open()) return e;
         const std::string base = std::string("type='signal',sender='") + bus::kServiceName + "',path='" +
                                  bus::kManagerPath + "',interface='" + bus::kManagerInterface + "',";
-        const std::string filter = ",arg" + std::to_string(argIndex) + "=" + matchValue(value);
+        const std::string filter = value.empty() ? "" : ",arg" + std::to_string(argIndex) + "=" + matchValue(value);
         if (auto e = addMatch(base + "member='ScriptFinished'" + filter, &Impl::onScriptFinished)) return e;
         if (auto e = addMatch(base + "member='RunFinished'" + filter, &Impl::onRunFinished)) return e;
         const std::string owner =
@@ -315,11 +317,6 @@ struct BusClient::Impl {
         return std::nullopt;
     }
 
-    void scriptEnded(const ScriptResult& script) {
-        if (!reported.insert(script.index).second) return;
-        if (onScript && *onScript) (*onScript)(script);
-    }
-
     static int onScriptFinished(sd_bus_message* m, void* userdata, sd_bus_error*) {
         auto* self = static_cast<Impl*>(userdata);
         const char *runId = nullptr, *job = nullptr, *path = nullptr, *status = nullptr;
@@ -328,8 +325,9 @@ struct BusClient::Impl {
         std::uint64_t duration = 0;
         if (sd_bus_message_read(m, "ssussiit", &runId, &job, &index, &path, &status, &exitCode, &signal, &duration) < 0)
             return 0;
-        if (self->runId.empty() || self->runId != runId || self->finished) return 0;
-        self->scriptEnded(ScriptResult{index, path, status, exitCode, signal, durationFromUsec(duration)});
+        const auto it = self->awaited.find(runId);
+        if (it == self->awaited.end() || it->second.end) return 0;
+        it->second.scripts.push_back(ScriptResult{index, path, status, exitCode, signal, durationFromUsec(duration)});
         return 0;
     }
 
@@ -338,8 +336,9 @@ struct BusClient::Impl {
         const char *runId = nullptr, *job = nullptr, *result = nullptr;
         std::uint64_t duration = 0;
         if (sd_bus_message_read(m, "ssst", &runId, &job, &result, &duration) < 0) return 0;
-        if (self->runId.empty() || self->runId != runId || self->finished) return 0;
-        self->finished = RunEnd{runId, result, durationFromUsec(duration)};
+        const auto it = self->awaited.find(runId);
+        if (it == self->awaited.end() || it->second.end) return 0;
+        it->second.end = RunEnd{runId, result, durationFromUsec(duration)};
         return 0;
     }
 
@@ -347,7 +346,7 @@ struct BusClient::Impl {
         auto* self = static_cast<Impl*>(userdata);
         const char *name = nullptr, *oldOwner = nullptr, *newOwner = nullptr;
         if (sd_bus_message_read(m, "sss", &name, &oldOwner, &newOwner) < 0) return 0;
-        if (self->runId.empty() || std::strcmp(name, bus::kServiceName) != 0 || !oldOwner || !*oldOwner) return 0;
+        if (self->awaited.empty() || std::strcmp(name, bus::kServiceName) != 0 || !oldOwner || !*oldOwner) return 0;
         self->lost = ClientError{ClientError::Kind::Lost, "",
                                  std::string("chiefd left ") + self->target.describe() +
                                      " (it stopped or restarted) before the run ended; its result is unknown"};
@@ -514,7 +513,36 @@ ClientResult<RunStart> BusClient::runJob(const std::string& name) {
     if (!reply) return reply.error();
     const char *runId = nullptr, *outcome = nullptr;
     if (int r = sd_bus_message_read(reply.value().get(), "ss", &runId, &outcome); r < 0) return malformed("RunJob", r);
+    // The reply was read before any signal was dispatched (sd_bus_call queues them), so keeping
+    // the run's signals from here on misses none.
+    if (impl_->watching) impl_->awaited.try_emplace(runId);
     return RunStart{runId, outcome};
+}
+
+ClientResult<RunJobsAnswer> BusClient::runJobs(const std::vector<std::string>& names, bool respectSchedule) {
+    auto reply = impl_->callManager("RunJobs", [&](sd_bus_message* m) {
+        int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "s");
+        for (std::size_t i = 0; r >= 0 && i < names.size(); ++i) r = sd_bus_message_append(m, "s", names[i].c_str());
+        if (r >= 0) r = sd_bus_message_close_container(m);
+        return r < 0 ? r : sd_bus_message_append(m, "b", static_cast<int>(respectSchedule));
+    });
+    if (!reply) return reply.error();
+    sd_bus_message* m = reply.value().get();
+    std::uint64_t minute = 0;
+    int r = sd_bus_message_read(m, "t", &minute);
+    if (r >= 0) r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "(ssss)");
+    if (r < 0) return malformed("RunJobs", r);
+    RunJobsAnswer answer;
+    answer.minute = secondsFromUsec(minute);
+    for (;;) {
+        const char *job = nullptr, *runId = nullptr, *outcome = nullptr, *reason = nullptr;
+        r = sd_bus_message_read(m, "(ssss)", &job, &runId, &outcome, &reason);
+        if (r < 0) return malformed("RunJobs", r);
+        if (r == 0) break;
+        answer.runs.push_back(JobRunRequest{job, runId, outcome, reason});
+        if (impl_->watching && *runId) impl_->awaited.try_emplace(runId);
+    }
+    return answer;
 }
 
 ClientResult<Done> BusClient::cancelRun(const std::string& runId) {
@@ -533,48 +561,52 @@ ClientResult<Done> BusClient::reload() {
 ClientResult<RunEnd> BusClient::waitForRun(const std::string& runId,
                                            const std::function<void(const ScriptResult&)>& onScriptFinished) {
     Impl& s = *impl_;
-    s.runId = runId;
-    s.onScript = &onScriptFinished;
-    s.reported.clear();
-    s.finished.reset();
-    s.lost.reset();
-    struct Reset {
+    s.awaited.try_emplace(runId);
+    struct Forget {
         Impl& s;
-        ~Reset() {
-            s.runId.clear();
-            s.onScript = nullptr;
-        }
-    } reset{s};
+        const std::string& runId;
+        ~Forget() { s.awaited.erase(runId); }
+    } forget{s, runId};
+    // Hands over what arrived (each script once: GetRun and the signals may both report one)
+    // and returns the end once known.
+    std::set<unsigned> reported;
+    auto deliver = [&]() -> std::optional<RunEnd> {
+        Impl::Progress& progress = s.awaited[runId];
+        for (const ScriptResult& script : progress.scripts)
+            if (reported.insert(script.index).second && onScriptFinished) onScriptFinished(script);
+        progress.scripts.clear();
+        return progress.end;
+    };
 
     // Without watchRuns before RunJob, subscribe now (to this run) and ask GetRun once, in case
     // the run ended before the subscription existed.
     const bool subscribedLate = !s.watching;
     if (subscribedLate)
         if (auto e = s.subscribe(/*argIndex=*/0, runId)) return *e;
-    if (!s.drain()) return *s.lost;
-    if (subscribedLate && !s.finished && !s.lost) {
+    s.drain();
+    if (subscribedLate && !s.awaited[runId].end && !s.lost) {
         auto run = getRun(runId);
         if (run && !run.value().result.empty() && run.value().result != "running") {
-            for (const ScriptResult& script : run.value().scripts) s.scriptEnded(script);
+            Impl::Progress& progress = s.awaited[runId];
+            for (const ScriptResult& script : run.value().scripts) progress.scripts.push_back(script);
             Millis duration{0};
             if (run.value().startedAt && run.value().endedAt) duration = *run.value().endedAt - *run.value().startedAt;
-            s.finished = RunEnd{runId, run.value().result, duration};
+            progress.end = RunEnd{runId, run.value().result, duration};
         } else if (!run && run.error().kind != ClientError::Kind::Daemon) {
             return run.error();
         }
         // Otherwise it is still running, or queued (not visible to GetRun yet): wait for signals.
     }
-    while (!s.finished && !s.lost) {
-        if (!s.drain()) break;
-        if (s.finished || s.lost) break;
+    for (;;) {
+        if (auto end = deliver()) return *end;
+        if (s.lost) return *s.lost;
+        if (!s.drain()) continue;  // `lost` is set: the next round says so
+        if (s.awaited[runId].end) continue;
         const int r = sd_bus_wait(s.bus, UINT64_MAX);
-        if (r < 0 && r != -EINTR) {
+        if (r < 0 && r != -EINTR)
             s.lost = ClientError{ClientError::Kind::Lost, "",
                                  "lost the connection to " + s.target.describe() + " while waiting (" + errnoText(r) + ")"};
-        }
     }
-    if (s.finished) return *s.finished;
-    return *s.lost;
 }
 
 }  // namespace chief::ctl

@@ -46,6 +46,7 @@ public:
     ClientResult<RunInfo> getRun(const std::string& runId) override;
     ClientResult<Done> watchRuns(const std::string& job) override;
     ClientResult<RunStart> runJob(const std::string& name) override;
+    ClientResult<RunJobsAnswer> runJobs(const std::vector<std::string>& names, bool respectSchedule) override;
     ClientResult<Done> cancelRun(const std::string& runId) override;
     ClientResult<Done> reload() override;
     ClientResult<RunEnd> waitForRun(const std::string& runId,

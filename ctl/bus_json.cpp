@@ -88,6 +88,15 @@ nlohmann::json runJson(const RunInfo& run) {
             {"scripts", scripts}};
 }
 
+nlohmann::json runRequestJson(const JobRunRequest& request) {
+    return {{"job", request.job},
+            {"run_id", orNull(request.runId)},
+            {"outcome", request.outcome},
+            {"reason", orNull(request.reason)}};
+}
+
+nlohmann::json minuteJson(const std::optional<SysSeconds>& minute) { return timeJson(minute); }
+
 nlohmann::json errorJson(const ClientError& error) {
     return {{"error", {{"name", orNull(error.name)}, {"message", error.message}}}};
 }

@@ -18,6 +18,11 @@ nlohmann::json managerJson(const ManagerInfo& manager);
 nlohmann::json runJson(const RunInfo& run);
 // One script of a run.
 nlohmann::json scriptJson(const ScriptResult& script);
+// One entry of a RunJobs-based `run --json`: {"job", "run_id", "outcome", "reason"} (run_id and
+// reason null when empty); the caller adds the result of a waited-for run.
+nlohmann::json runRequestJson(const JobRunRequest& request);
+// The "minute" of such a document (ISO 8601 UTC, or null).
+nlohmann::json minuteJson(const std::optional<SysSeconds>& minute);
 // What --json prints on standard output when a call fails: {"error": {"name", "message"}}.
 nlohmann::json errorJson(const ClientError& error);
 

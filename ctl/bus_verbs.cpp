@@ -28,7 +28,7 @@ public:
             case Verb::Show: return show();
             case Verb::Preview: return preview();
             case Verb::ExportCron: return exportCron();
-            case Verb::Run: return runJob();
+            case Verb::Run: return runVerb();
             case Verb::Cancel: return cancel();
             case Verb::Reload: return reload();
             case Verb::History: return history();
@@ -120,6 +120,13 @@ private:
         return kExitOk;
     }
 
+    // `run --job NAME` is one RunJob call (any version-1 chiefd has it); without --job, or with
+    // --respect-schedule, chiefd decides through RunJobs which jobs start.
+    int runVerb() {
+        if (!command_.job || command_.respectSchedule) return runJobs();
+        return runJob();
+    }
+
     int runJob() {
         const std::string& job = *command_.job;
         if (!command_.noWait) {
@@ -159,6 +166,72 @@ private:
             printRunEnd(end, out_);
         }
         return end.result == "succeeded" ? kExitOk : kExitFailed;
+    }
+
+    int runJobs() {
+        if (!command_.noWait) {
+            // Subscribe first (to every job's runs when there is no --job): a run may end
+            // before chiefctl gets to wait for it.
+            const auto watching = client_.watchRuns(command_.job.value_or(""));
+            if (!watching) return fail(watching.error());
+        }
+        std::vector<std::string> names;
+        if (command_.job) names.push_back(*command_.job);
+        const auto answered = client_.runJobs(names, command_.respectSchedule);
+        if (!answered) return fail(withOlderDaemonHint(answered.error()));
+        const RunJobsAnswer& answer = answered.value();
+        // --no-wait keeps standard output to the run ids, one per line, for scripts.
+        std::ostream& notes = command_.noWait ? err_ : out_;
+        bool anyFailed = false;
+        bool anyNotStarted = false;
+        nlohmann::json runs = nlohmann::json::array();
+        for (const JobRunRequest& request : answer.runs) {
+            nlohmann::json entry = runRequestJson(request);
+            const bool accepted = request.outcome == "started" || request.outcome == "queued";
+            if (!accepted) {
+                anyNotStarted = anyNotStarted || request.outcome != "not-due";
+                if (!command_.json) printRunNotStarted(request, answer.minute, *zone_, notes);
+            } else if (command_.noWait) {
+                if (!command_.json) out_ << request.runId << '\n';
+            } else {
+                if (!command_.json) printRunRequested(request, out_);
+                nlohmann::json scripts = nlohmann::json::array();
+                const auto ended = client_.waitForRun(request.runId, [&](const ScriptResult& script) {
+                    if (command_.json) scripts.push_back(scriptJson(script));
+                    else printScriptFinished(script, out_);
+                });
+                if (!ended) {
+                    // This run goes on (or its fate is unknown), and so may the later ones.
+                    ClientError error = ended.error();
+                    error.message += " (run " + request.runId + "; see chiefctl history " + request.job + ")";
+                    return fail(error);
+                }
+                const RunEnd& end = ended.value();
+                anyFailed = anyFailed || end.result != "succeeded";
+                entry["result"] = end.result;
+                entry["duration_ms"] = end.duration.count();
+                entry["scripts"] = scripts;
+                if (!command_.json) printRunEnd(end, out_);
+            }
+            runs.push_back(std::move(entry));
+        }
+        if (command_.json)
+            printJson({{"minute", minuteJson(answer.minute)},
+                       {"respect_schedule", command_.respectSchedule},
+                       {"runs", runs}});
+        else if (answer.runs.empty())
+            notes << "No enabled jobs to run.\n";
+        if (anyFailed) return kExitFailed;
+        return anyNotStarted ? kExitNotStarted : kExitOk;
+    }
+
+    // A chiefd from before RunJobs answers UnknownMethod; say what that means here.
+    static ClientError withOlderDaemonHint(ClientError error) {
+        if (error.name == "org.freedesktop.DBus.Error.UnknownMethod")
+            error.message = "this chiefd has no RunJobs method (it is older than chiefctl): run without --job and "
+                            "run --respect-schedule need a newer chiefd; run --job NAME works with it (" +
+                            error.message + ")";
+        return error;
     }
 
     int cancel() {

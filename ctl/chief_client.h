@@ -74,6 +74,21 @@ struct RunStart {
     std::string outcome;  // started | queued
 };
 
+// One job of RunJobs' answer.
+struct JobRunRequest {
+    std::string job;
+    std::string runId;    // "" unless started or queued
+    std::string outcome;  // started | queued | skipped (overlap policy) | not-due
+    std::string reason;   // queued, skipped: chiefd's reason; otherwise ""
+};
+
+// RunJobs' answer: the minute chiefd judged "due" against, and one entry per selected job in
+// the order chiefd handled them (YAML order when no names were given).
+struct RunJobsAnswer {
+    std::optional<SysSeconds> minute;
+    std::vector<JobRunRequest> runs;
+};
+
 // How a waited-for run ended (RunFinished, or GetRun when it had already ended).
 struct RunEnd {
     std::string runId;
@@ -136,17 +151,21 @@ public:
     virtual ClientResult<std::vector<RunInfo>> listRuns(const std::string& job, unsigned limit) = 0;
     // Manager.GetRun.
     virtual ClientResult<RunInfo> getRun(const std::string& runId) = 0;
-    // Subscribes to ScriptFinished/RunFinished of `job` (and to chiefd leaving the bus). Call it
-    // before runJob when the run will be waited for, so no signal can be missed.
+    // Subscribes to ScriptFinished/RunFinished of `job` ("" = of every job) and to chiefd
+    // leaving the bus. Call it before runJob/runJobs when the runs will be waited for, so no
+    // signal can be missed; signals of a run accepted meanwhile are kept until it is waited for.
     virtual ClientResult<Done> watchRuns(const std::string& job) = 0;
     // Manager.RunJob.
     virtual ClientResult<RunStart> runJob(const std::string& name) = 0;
+    // Manager.RunJobs: names empty = every enabled job; respectSchedule = only those due now.
+    virtual ClientResult<RunJobsAnswer> runJobs(const std::vector<std::string>& names, bool respectSchedule) = 0;
     // Manager.CancelRun.
     virtual ClientResult<Done> cancelRun(const std::string& runId) = 0;
     // Manager.Reload.
     virtual ClientResult<Done> reload() = 0;
-    // Waits for the run to end, calling `onScriptFinished` as each script ends. A Lost error
-    // when chiefd or the connection goes away first.
+    // Waits for the run to end, calling `onScriptFinished` as each script ends (first those that
+    // ended before the call, for a run accepted after watchRuns). A Lost error when chiefd or the
+    // connection goes away first.
     virtual ClientResult<RunEnd> waitForRun(const std::string& runId,
                                             const std::function<void(const ScriptResult&)>& onScriptFinished) = 0;
 };

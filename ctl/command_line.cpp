@@ -86,11 +86,13 @@ Commands answered by chiefd:
                            machine's time zone).
   export-cron              Print crontab lines that run jobs through chiefd's one-shot mode.
       --job NAME           Only this job.
-  run --job NAME           Run the job now. Waits for it, printing each script as it ends, and
-                           exits with its result. --job is required.
-      --no-wait            Print the run id once chiefd has accepted the run, and return.
-                           (--respect-schedule is refused: chiefd itself runs jobs when due;
-                           cron lines from export-cron use chiefd --once --respect-schedule.)
+  run                      Run every enabled job now, in config order, through chiefd (its
+                           overlap policy and max_parallel_jobs apply). Waits for each run in
+                           turn, printing each script as it ends; exits 1 if any run failed.
+      --job NAME           Only this job.
+      --respect-schedule   Only the selected job(s) due at the current minute, as chiefd decides
+                           (hybrid guards included); the others are reported as not due.
+      --no-wait            Print each accepted run id, and return.
   cancel RUN_ID            Stop a running or queued run.
   reload                   Make chiefd re-read its config; refused, with the errors, if invalid.
   history [JOB]            Recent runs, newest first (every job's without JOB).
@@ -116,7 +118,7 @@ Exit status:
   2  usage error (unknown command or option, bad value), no such job or run, job disabled
   3  chiefd is not running or cannot be reached, or it stopped while chiefctl waited
   4  access denied: run, cancel and reload need root or membership in the chief group
-  5  the run was not started because of the job's overlap policy
+  5  a run was not started because of the job's overlap policy
 )";
 }
 
@@ -223,10 +225,7 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
         } else if (flag == "--no-wait") {
             cl.noWait = true;
         } else if (flag == "--respect-schedule") {
-            return makeError(
-                "run --respect-schedule is not supported: chiefd already runs each job when it is due, so a "
-                "due-now run would be a second one. For cron-driven runs use the lines from 'chiefctl export-cron' "
-                "(chiefd --once --config PATH --job NAME --respect-schedule)");
+            cl.respectSchedule = true;
         } else if (flag == "--count") {
             int n = 0;
             const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -242,8 +241,6 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             cl.limit = n;
         }
     }
-    if (cl.verb == Verb::Run && !cl.job)
-        return makeError("run needs --job NAME: chiefd runs one job per request (chiefctl list shows the jobs)");
     if (cl.configGiven && asksDaemonOnly(cl.verb))
         return makeError("'" + name + "' asks chiefd and has no offline form; drop --config (chiefd uses the config "
                          "it was started with; chiefctl status shows which)");

@@ -25,6 +25,7 @@ struct CommandLine {
     std::optional<std::string> from;      // preview start instant, as written
     std::optional<std::string> argument;  // show JOB, cancel RUN_ID, history [JOB]
     bool noWait = false;                  // run --no-wait
+    bool respectSchedule = false;         // run --respect-schedule: only the jobs due this minute
     unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)
     BusKind bus = BusKind::System;
     std::optional<std::string> host;  // -H [user@]host: the system bus of that host, over ssh

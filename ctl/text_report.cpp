@@ -284,6 +284,28 @@ void printRunEnd(const RunEnd& end, std::ostream& out) {
         << formatDuration(end.duration) << ".\n";
 }
 
+void printRunRequested(const JobRunRequest& request, std::ostream& out) {
+    if (request.outcome == "queued")
+        out << "Run " << request.runId << " of " << request.job << " was queued ("
+            << (request.reason.empty() ? "waiting for its turn" : request.reason) << "); waiting for it to end.\n";
+    else
+        out << "Run " << request.runId << " of " << request.job << " started; waiting for it to end.\n";
+    out << std::flush;
+}
+
+void printRunNotStarted(const JobRunRequest& request, const std::optional<SysSeconds>& minute,
+                        const ZoneRules& zone, std::ostream& out) {
+    if (request.outcome == "not-due") {
+        out << request.job << ": not due";
+        if (minute) out << " at " << formatInstant(*minute, zone);
+        out << "; not run.\n";
+    } else {
+        out << request.job << ": not started: " << (request.reason.empty() ? request.outcome : request.reason)
+            << ".\n";
+    }
+    out << std::flush;
+}
+
 void printPreviewDocument(const nlohmann::json& document, std::ostream& out) {
     const auto jobs = document.find("jobs");
     if (jobs == document.end() || !jobs->is_array()) return;

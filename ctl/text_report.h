@@ -40,6 +40,12 @@ void printRunHistory(const std::vector<RunInfo>& runs, bool withJob, const ZoneR
 void printRunAccepted(const std::string& job, const RunStart& start, std::ostream& out);
 void printScriptFinished(const ScriptResult& script, std::ostream& out);
 void printRunEnd(const RunEnd& end, std::ostream& out);
+// A run of a RunJobs request, as it is waited for: started, or queued with chiefd's reason.
+void printRunRequested(const JobRunRequest& request, std::ostream& out);
+// A job of a RunJobs request that was not run: not due at `minute`, or skipped by its overlap
+// policy.
+void printRunNotStarted(const JobRunRequest& request, const std::optional<SysSeconds>& minute,
+                        const ZoneRules& zone, std::ostream& out);
 // `preview` from chiefd's JSON document (the `preview --json` shape), laid out as offline.
 void printPreviewDocument(const nlohmann::json& document, std::ostream& out);
 

@@ -99,6 +99,9 @@ public:
     }
     ControlResult<RunRecord> getRun(std::string_view) const override { return RunRecord{}; }
     ControlResult<RunAccepted> runJob(const Caller&, std::string_view) override { return RunAccepted{}; }
+    ControlResult<RunJobsOutcome> runJobs(const Caller&, const std::vector<std::string>&, bool) override {
+        return RunJobsOutcome{};
+    }
     ControlResult<Done> cancelRun(const Caller&, std::string_view) override { return Done{}; }
     ControlResult<Done> reload(const Caller&) override { return Done{}; }
 

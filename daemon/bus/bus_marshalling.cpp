@@ -99,6 +99,18 @@ int appendRunRecord(sd_bus_message* m, const RunRecord& run) {
     return sd_bus_message_close_container(m);
 }
 
+int appendRunJobsOutcome(sd_bus_message* m, const RunJobsOutcome& outcome) {
+    int r = sd_bus_message_append(m, "t", toUsec(outcome.minute));
+    if (r < 0) return r;
+    r = sd_bus_message_open_container(m, 'a', kJobRunOutcomeSignature);
+    for (std::size_t i = 0; r >= 0 && i < outcome.runs.size(); ++i) {
+        const JobRunOutcome& run = outcome.runs[i];
+        r = sd_bus_message_append(m, kJobRunOutcomeSignature, run.job.c_str(), run.runId.c_str(), run.outcome.c_str(),
+                                  run.reason.c_str());
+    }
+    return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 int appendJobProperty(sd_bus_message* m, const JobSummary& job, std::string_view property) {
     auto text = [m](const std::string& value) { return sd_bus_message_append(m, "s", value.c_str()); };
     auto boolean = [m](bool value) { return sd_bus_message_append(m, "b", static_cast<int>(value)); };

@@ -9,6 +9,8 @@
 // ListJobs entry, (ssbssststubo): name, description, enabled, schedule, mode, timezone,
 //   next_run_usec, last_result, last_run_finished_usec, running_count, pending_queued, object path.
 //   (cron and last_run_id are on the Job object only.)
+// RunJobs reply, (t, a(ssss)): minute_usec, then per job: name, run_id ("" unless started or
+//   queued), outcome (started | queued | skipped | not-due), reason ("" unless queued or skipped).
 // Run record, (ssstttsa(ssiit)): id, job, trigger, scheduled_usec, started_usec, ended_usec,
 //   result, scripts: (path, status, exit_code, signal, duration_usec).
 
@@ -28,6 +30,7 @@ namespace chief::daemon {
 inline constexpr const char* kJobSummarySignature = "(ssbssststubo)";
 inline constexpr const char* kRunRecordSignature = "(ssstttsa(ssiit))";
 inline constexpr const char* kScriptRecordSignature = "(ssiit)";
+inline constexpr const char* kJobRunOutcomeSignature = "(ssss)";
 
 // The Job properties that change while chiefd runs (they emit PropertiesChanged); the others
 // change only with a reload, after which clients re-read them (Manager.Reloaded).
@@ -61,6 +64,8 @@ std::uint64_t scriptDurationUsec(const ScriptRecord& script);
 
 int appendJobSummary(sd_bus_message* message, const JobSummary& job);
 int appendRunRecord(sd_bus_message* message, const RunRecord& run);
+// RunJobs' two out arguments: minute_usec and the a(ssss) of outcomes.
+int appendRunJobsOutcome(sd_bus_message* message, const RunJobsOutcome& outcome);
 // One property's value, as declared in the vtable; -ENOENT for an unknown name.
 int appendJobProperty(sd_bus_message* message, const JobSummary& job, std::string_view property);
 int appendManagerProperty(sd_bus_message* message, const ManagerState& state, std::string_view property);

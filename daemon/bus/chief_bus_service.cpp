@@ -92,6 +92,20 @@ int methodRunJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     return sd_bus_reply_method_return(call, "ss", run.runId.c_str(), run.outcome.c_str());
 }
 
+int methodRunJobs(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    char** raw = nullptr;
+    int r = sd_bus_message_read_strv(call, &raw);
+    const SdBusStrvPtr names(raw);
+    if (r < 0) return invalidArgument(error, std::string("cannot read the job names (as): ") + std::strerror(-r));
+    int respectSchedule = 0;
+    if (r = readArguments(call, error, "b", &respectSchedule); r < 0) return r;
+    std::vector<std::string> selected;
+    for (char** name = raw; name && *name; ++name) selected.emplace_back(*name);
+    const auto outcome = controlOf(userdata).runJobs(callerOf(call), selected, respectSchedule != 0);
+    if (const auto* refused = std::get_if<ControlError>(&outcome)) return setControlError(error, *refused);
+    return reply(call, [&](sd_bus_message* m) { return appendRunJobsOutcome(m, std::get<RunJobsOutcome>(outcome)); });
+}
+
 int methodCancelRun(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const char* runId = nullptr;
     if (int r = readArguments(call, error, "s", &runId); r < 0) return r;
@@ -191,6 +205,8 @@ const sd_bus_vtable kManagerVtable[] = {
                             SD_BUS_RESULT("s", preview_json), methodPreviewJobs, kMethod),
     SD_BUS_METHOD_WITH_ARGS("RunJob", SD_BUS_ARGS("s", name), SD_BUS_RESULT("s", run_id, "s", outcome), methodRunJob,
                             kMethod),
+    SD_BUS_METHOD_WITH_ARGS("RunJobs", SD_BUS_ARGS("as", names, "b", respect_schedule),
+                            SD_BUS_RESULT("t", minute_usec, "a(ssss)", runs), methodRunJobs, kMethod),
     SD_BUS_METHOD_WITH_ARGS("CancelRun", SD_BUS_ARGS("s", run_id), SD_BUS_NO_RESULT, methodCancelRun, kMethod),
     SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, methodReload, kMethod),
     SD_BUS_METHOD_WITH_ARGS("ExportCron", SD_BUS_ARGS("s", job), SD_BUS_RESULT("s", crontab), methodExportCron,

@@ -57,6 +57,21 @@ struct RunAccepted {
     std::string outcome;  // "started" or "queued"
 };
 
+// What a RunJobs request did with one job.
+struct JobRunOutcome {
+    std::string job;
+    RunId runId;          // set when started or queued
+    std::string outcome;  // started | queued | skipped (overlap policy) | not-due (respect_schedule)
+    std::string reason;   // queued, skipped: the scheduler's reason; otherwise empty
+};
+
+// RunJobs' answer: the minute the request was made in (what "due" was checked against) and
+// one outcome per selected job, in request order (YAML order when no names were given).
+struct RunJobsOutcome {
+    SysSeconds minute;
+    std::vector<JobRunOutcome> runs;
+};
+
 // Who is calling, from the bus's credentials.
 struct Caller {
     std::optional<uid_t> uid;
@@ -83,6 +98,12 @@ public:
 
     // State-changing calls; the caller's rights are checked first.
     virtual ControlResult<RunAccepted> runJob(const Caller& caller, std::string_view job) = 0;
+    // Several jobs at once (`chiefctl run` without --job, or with --respect-schedule): `names`
+    // empty = every enabled job. Every name is checked before anything starts, so an unknown or
+    // disabled one refuses the whole request. With respectSchedule only jobs due at the current
+    // minute start (as `chiefd --once --respect-schedule` decides); the others are "not-due".
+    virtual ControlResult<RunJobsOutcome> runJobs(const Caller& caller, const std::vector<std::string>& names,
+                                                  bool respectSchedule) = 0;
     virtual ControlResult<Done> cancelRun(const Caller& caller, std::string_view runId) = 0;
     virtual ControlResult<Done> reload(const Caller& caller) = 0;
 };

@@ -5,6 +5,7 @@
 
 #include "chief/cron_exporter.h"
 #include "chief/report_json.h"
+#include "chief/schedule.h"
 
 namespace chief::daemon {
 
@@ -148,6 +149,55 @@ ControlResult<RunAccepted> DaemonControl::runJob(const Caller& caller, std::stri
         case TriggerOutcome::Kind::Refused: break;
     }
     return error(bus::kStopping, outcome.reason);
+}
+
+ControlResult<RunJobsOutcome> DaemonControl::runJobs(const Caller& caller, const std::vector<std::string>& names,
+                                                     bool respectSchedule) {
+    if (!access_.mayControl(caller)) return denied("running jobs");
+    if (daemon_.stopping()) return error(bus::kStopping, "chiefd is stopping");
+    const auto config = daemon_.config();
+    std::vector<const Job*> jobs;
+    if (names.empty()) {
+        for (const Job& j : config->jobs)
+            if (j.enabled) jobs.push_back(&j);
+    } else {
+        // All or nothing: a typo in the last name must not leave the first jobs started.
+        for (const std::string& name : names) {
+            const Job* found = config->findJob(name);
+            if (!found) return error(bus::kNoSuchJob, "no job named \"" + name + "\"");
+            if (!found->enabled) return error(bus::kJobDisabled, "job \"" + found->name + "\" is disabled");
+            jobs.push_back(found);
+        }
+    }
+    // One instant for the whole request: every job is judged against the same minute, however
+    // long the others take to start.
+    const SysSeconds now = date::floor<Seconds>(clock_.now());
+    RunJobsOutcome result;
+    result.minute = date::floor<Minutes>(now);
+    for (const Job* job : jobs) {
+        JobRunOutcome entry;
+        entry.job = job->name;
+        // The guard chiefd --once --respect-schedule applies: the compiled schedule (hybrid
+        // guards, bounds, excluded dates and DST included) fires in this minute.
+        if (respectSchedule && !firesAtMinute(job->schedule.schedule, now)) {
+            entry.outcome = "not-due";
+            result.runs.push_back(std::move(entry));
+            continue;
+        }
+        const TriggerOutcome outcome = daemon_.runNow(job->name);
+        switch (outcome.kind) {
+            case TriggerOutcome::Kind::Started: entry.outcome = "started"; break;
+            case TriggerOutcome::Kind::Queued: entry.outcome = "queued"; break;
+            // Refused cannot happen after the checks above (the call runs on chiefd's only
+            // thread); reported as skipped rather than abandoning the runs already started.
+            case TriggerOutcome::Kind::Skipped:
+            case TriggerOutcome::Kind::Refused: entry.outcome = "skipped"; break;
+        }
+        entry.runId = outcome.runId;
+        entry.reason = outcome.reason;
+        result.runs.push_back(std::move(entry));
+    }
+    return result;
 }
 
 ControlResult<Done> DaemonControl::cancelRun(const Caller& caller, std::string_view runId) {

@@ -20,6 +20,8 @@ public:
     ControlResult<std::vector<RunRecord>> listRuns(std::string_view job, unsigned limit) const override;
     ControlResult<RunRecord> getRun(std::string_view runId) const override;
     ControlResult<RunAccepted> runJob(const Caller& caller, std::string_view job) override;
+    ControlResult<RunJobsOutcome> runJobs(const Caller& caller, const std::vector<std::string>& names,
+                                          bool respectSchedule) override;
     ControlResult<Done> cancelRun(const Caller& caller, std::string_view runId) override;
     ControlResult<Done> reload(const Caller& caller) override;
 

@@ -3,6 +3,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include <cstdlib>
 #include <memory>
 
 namespace chief::daemon {
@@ -21,10 +22,20 @@ struct SdBusCredsUnref {
     void operator()(sd_bus_creds* creds) const { sd_bus_creds_unref(creds); }
 };
 
+// A NULL-terminated string array sd-bus returns (sd_bus_message_read_strv): the strings and the
+// array are each malloc'd, and sd-bus exports no function to free them.
+struct SdBusStrvFree {
+    void operator()(char** strv) const {
+        for (char** s = strv; s && *s; ++s) std::free(*s);
+        std::free(static_cast<void*>(strv));
+    }
+};
+
 using SdBusPtr = std::unique_ptr<sd_bus, SdBusCloser>;
 using SdBusSlotPtr = std::unique_ptr<sd_bus_slot, SdBusSlotUnref>;
 using SdBusMessagePtr = std::unique_ptr<sd_bus_message, SdBusMessageUnref>;
 using SdBusCredsPtr = std::unique_ptr<sd_bus_creds, SdBusCredsUnref>;
+using SdBusStrvPtr = std::unique_ptr<char*, SdBusStrvFree>;
 
 // An sd_bus_error that is freed when it leaves scope.
 class SdBusError {

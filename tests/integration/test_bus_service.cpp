@@ -483,10 +483,16 @@ std::string callAs(const std::string& address, const char* member, const std::st
         return "cannot connect";
     sd_bus_error error{};
     sd_bus_message* reply = nullptr;
-    const int r = job.empty() ? sd_bus_call_method(b, bus::kServiceName, bus::kManagerPath, bus::kManagerInterface,
-                                                   member, &error, &reply, "")
-                              : sd_bus_call_method(b, bus::kServiceName, bus::kManagerPath, bus::kManagerInterface,
-                                                   member, &error, &reply, "s", job.c_str());
+    int r = 0;
+    if (std::string(member) == "RunJobs")  // (as names, b respect_schedule): just `job`, if due
+        r = sd_bus_call_method(b, bus::kServiceName, bus::kManagerPath, bus::kManagerInterface, member, &error, &reply,
+                               "asb", 1, job.c_str(), 1);
+    else if (job.empty())
+        r = sd_bus_call_method(b, bus::kServiceName, bus::kManagerPath, bus::kManagerInterface, member, &error, &reply,
+                               "");
+    else
+        r = sd_bus_call_method(b, bus::kServiceName, bus::kManagerPath, bus::kManagerInterface, member, &error, &reply,
+                               "s", job.c_str());
     std::string out = r >= 0 ? "ok" : (error.name ? error.name : "failed");
     sd_bus_error_free(&error);
     sd_bus_message_unref(reply);
@@ -797,6 +803,14 @@ TEST_CASE("chiefd on a private bus: error names from the shared table", "[bus]")
     CHECK(disabled.errorMessage == "job \"off\" is disabled");
     CHECK(client.manager("PreviewJobs", "sut", "hello", 0u, uint64_t{0}).errorName == bus::kInvalidArgument.name);
     CHECK(client.manager("PreviewJobs", "sut", "hello", 1u, UINT64_MAX).errorName == bus::kInvalidArgument.name);
+    // RunJobs checks every name before starting anything.
+    const CallResult unknownLast = client.manager("RunJobs", "asb", 2, "hello", "nope", 0);
+    CHECK(unknownLast.errorName == bus::kNoSuchJob.name);
+    CHECK(unknownLast.errorMessage == "no job named \"nope\"");
+    const auto hello = client.properties(jobPath("hello"), bus::kJobInterface);
+    CHECK(hello.at("RunningCount") == "0");
+    CHECK(hello.at("LastRunId").empty());
+    CHECK(client.manager("RunJobs", "asb", 1, "off", 1).errorName == bus::kJobDisabled.name);
     // Wrong argument types never reach chiefd's handlers: sd-bus answers for the vtable.
     CHECK(client.manager("GetJob", "u", 1u).errorName == "org.freedesktop.DBus.Error.InvalidArgs");
 }
@@ -878,6 +892,7 @@ TEST_CASE("chiefd on a private bus: only root and the chief group may run, cance
     // Reading is open to everyone; changing state is not.
     CHECK(asNobody({}, [&] { return callAs(d.address(), "GetJob", "hello"); }) == "ok");
     CHECK(asNobody({}, [&] { return callAs(d.address(), "RunJob", "hello"); }) == bus::kAccessDenied.name);
+    CHECK(asNobody({}, [&] { return callAs(d.address(), "RunJobs", "hello"); }) == bus::kAccessDenied.name);
     CHECK(asNobody({}, [&] { return callAs(d.address(), "Reload", ""); }) == bus::kAccessDenied.name);
     CHECK(asNobody({}, [&] { return callAs(d.address(), "CancelRun", "nope"); }) == bus::kAccessDenied.name);
     // Root may.
@@ -892,6 +907,7 @@ TEST_CASE("chiefd on a private bus: only root and the chief group may run, cance
     }
     CHECK(asNobody({chiefGid}, [&] { return callAs(d.address(), "RunJob", "hello"); }) == "ok");
     CHECK(asNobody({chiefGid}, [&] { return callAs(d.address(), "Reload", ""); }) == "ok");
+    CHECK(asNobody({chiefGid}, [&] { return callAs(d.address(), "RunJobs", "hello"); }) == "ok");
     // A supplementary group that is not "chief" does not count.
     CHECK(asNobody({chiefGid + 1}, [&] { return callAs(d.address(), "RunJob", "hello"); }) == bus::kAccessDenied.name);
 }

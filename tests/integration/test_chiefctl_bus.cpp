@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -50,11 +51,11 @@ struct Ctl {
 // A private bus with chiefd on it; chiefctl runs against it. Everything ends by PID.
 class Fixture {
 public:
-    Fixture() {
+    explicit Fixture(const std::string& yaml = kYaml) {
         dir_.write("hello.sh", "#!/bin/sh\necho hello\n", true);
         dir_.write("fail.sh", "#!/bin/sh\nexit 3\n", true);
         dir_.write("sleep.sh", "#!/bin/sh\nexec sleep 600\n", true);
-        config_ = dir_.write("chief.yaml", kYaml);
+        config_ = dir_.write("chief.yaml", yaml);
         address_ = bus_.start(dir_.path());
     }
     ~Fixture() { stopChiefd(); }
@@ -201,6 +202,108 @@ TEST_CASE("chiefctl run over the bus: waits and prints each script; --no-wait; h
     CHECK(f.ctl({"run", "--job", "nope"}).code == chief::bus::kExitUsage);
     CHECK(f.ctl({"cancel", "no-such-run"}).code == chief::bus::kExitUsage);
     CHECK(f.ctl({"reload"}).code == 0);
+}
+
+namespace {
+
+// A job due at every minute, one that cannot be due while the test runs (twelve hours from
+// now), and a disabled one. "every" runs in parallel with itself, so chiefd's own run at a
+// minute boundary never makes a requested run skipped.
+std::string dueYaml() {
+    const auto now = std::chrono::floor<std::chrono::minutes>(std::chrono::system_clock::now());
+    const long long minuteOfDay = (now.time_since_epoch().count() + 12 * 60) % (24 * 60);
+    const std::string hh = std::to_string(minuteOfDay / 60), mm = std::to_string(minuteOfDay % 60);
+    const std::string later = (hh.size() < 2 ? "0" : "") + hh + ":" + (mm.size() < 2 ? "0" : "") + mm;
+    return std::string(R"(
+jobs:
+  - name: every
+    overlap: parallel
+    schedule: {frequency: interval, every: 1m}
+    scripts: [{path: hello.sh}]
+  - name: later
+    timezone: UTC
+    schedule: {frequency: daily, time: ")") +
+           later + R"("}
+    scripts: [{path: hello.sh}]
+  - name: off
+    enabled: false
+    schedule: {frequency: interval, every: 1m}
+    scripts: [{path: hello.sh}]
+)";
+}
+
+}  // namespace
+
+TEST_CASE("chiefctl run --respect-schedule over the bus: chiefd starts the due job, reports the other", "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f(dueYaml());
+    f.startChiefd();
+    INFO(f.log());
+
+    const Ctl due = f.ctl({"run", "--job", "every", "--respect-schedule"});
+    INFO(due.err);
+    CHECK(due.code == 0);
+    CHECK(std::regex_search(due.out, std::regex("^Run \\S+ of every started; waiting for it to end\\.\n")));
+    CHECK(std::regex_search(due.out, std::regex("\n  1\\. \\S*/hello\\.sh: exit 0 \\(\\d+\\.\\ds\\)\n")));
+    CHECK(std::regex_search(due.out, std::regex("\nRun \\S+ succeeded after \\d+\\.\\ds\\.\n$")));
+
+    const Ctl notDue = f.ctl({"run", "--job", "later", "--respect-schedule"});
+    CHECK(notDue.code == 0);
+    CHECK(std::regex_match(notDue.out,
+                           std::regex("later: not due at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:00 UTC; not run\\.\n")));
+
+    // Every enabled job, judged by chiefd against one minute; "off" is not among them.
+    const Ctl all = f.ctl({"run", "--respect-schedule", "--json"});
+    INFO(all.err);
+    CHECK(all.code == 0);
+    const auto j = nlohmann::json::parse(all.out);
+    CHECK(j["respect_schedule"] == true);
+    CHECK(j["minute"].get<std::string>().ends_with(":00Z"));
+    REQUIRE(j["runs"].size() == 2);
+    CHECK(j["runs"][0]["job"] == "every");
+    CHECK(j["runs"][0]["outcome"] == "started");
+    CHECK(j["runs"][0]["result"] == "succeeded");
+    CHECK(j["runs"][0]["scripts"].size() == 1);
+    CHECK(j["runs"][1] ==
+          nlohmann::json{{"job", "later"}, {"run_id", nullptr}, {"outcome", "not-due"}, {"reason", nullptr}});
+
+    // An explicitly named disabled or unknown job refuses the whole request.
+    CHECK(f.ctl({"run", "--job", "off", "--respect-schedule"}).code == chief::bus::kExitUsage);
+    CHECK(f.ctl({"run", "--job", "nope", "--respect-schedule"}).code == chief::bus::kExitUsage);
+}
+
+TEST_CASE("chiefctl run without --job over the bus: every enabled job, in config order, each waited for",
+          "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f(dueYaml());
+    f.startChiefd();
+    INFO(f.log());
+
+    const Ctl all = f.ctl({"run"});
+    INFO(all.err);
+    CHECK(all.code == 0);
+    CHECK(std::regex_search(all.out, std::regex("^Run (\\S+) of every started; waiting for it to end\\.\n"
+                                                "  1\\. \\S*/hello\\.sh: exit 0 \\(\\d+\\.\\ds\\)\n"
+                                                "Run \\1 succeeded after \\d+\\.\\ds\\.\n"
+                                                "Run (\\S+) of later (started|was queued \\(.*\\)); waiting for it to "
+                                                "end\\.\n"
+                                                "  1\\. \\S*/hello\\.sh: exit 0 \\(\\d+\\.\\ds\\)\n"
+                                                "Run \\2 succeeded after \\d+\\.\\ds\\.\n$")));
+    CHECK_FALSE(contains(all.out, " of off "));
+
+    const Ctl noWait = f.ctl({"run", "--no-wait"});
+    CHECK(noWait.code == 0);
+    CHECK(std::regex_match(noWait.out, std::regex("\\S+\n\\S+\n")));
+    CHECK(noWait.err.empty());
+
+    // Both runs of "later" were manual runs chiefd recorded.
+    REQUIRE(waitUntil([&] {
+        const auto runs = nlohmann::json::parse(f.ctl({"history", "later", "--json"}).out)["runs"];
+        return runs.size() == 2 && runs[0]["result"] != "running" && runs[1]["result"] != "running";
+    }, 20s));
+    const auto runs = nlohmann::json::parse(f.ctl({"history", "later", "--json"}).out)["runs"];
+    CHECK(runs[0]["trigger"] == "manual");
+    CHECK(runs[1]["result"] == "succeeded");
 }
 
 TEST_CASE("chiefctl over the bus: overlap skip exits 5, cancel ends the waited run", "[ctl-bus]") {

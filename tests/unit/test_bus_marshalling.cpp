@@ -31,8 +31,10 @@ public:
         REQUIRE(sd_bus_start(raw) >= 0);
     }
     ~OfflineBus() {
-        bus_.reset();
+        // The peer goes first: the bus's flush on close waits for its (never answered)
+        // authentication to finish, until the socket's other end is gone.
         ::close(peer_);
+        bus_.reset();
     }
 
     SdBusMessagePtr methodCall() {
@@ -227,6 +229,34 @@ TEST_CASE("bus marshalling: run records, finished and in progress", "[bus]") {
         CHECK(duration == 200000);
         CHECK(sd_bus_message_read(m.get(), kScriptRecordSignature, &path, &status, &exitCode, &signal, &duration) == 0);
     }
+}
+
+TEST_CASE("bus marshalling: the RunJobs reply is (t, a(ssss)) in request order", "[bus]") {
+    OfflineBus offline;
+    RunJobsOutcome outcome;
+    outcome.minute = SysSeconds{1893466800s};
+    outcome.runs = {JobRunOutcome{"backup", "20300101T030000.000Z-0001", "started", ""},
+                    JobRunOutcome{"report", "", "not-due", ""},
+                    JobRunOutcome{"sleeper", "", "skipped", "still running (overlap: skip)"}};
+    auto m = offline.methodCall();
+    REQUIRE(appendRunJobsOutcome(m.get(), outcome) >= 0);
+    offline.seal(m.get());
+    CHECK(std::string(sd_bus_message_get_signature(m.get(), 1)) == std::string("ta") + kJobRunOutcomeSignature);
+    std::uint64_t minute = 0;
+    REQUIRE(sd_bus_message_read(m.get(), "t", &minute) > 0);
+    CHECK(minute == 1893466800000000ULL);
+    REQUIRE(sd_bus_message_enter_container(m.get(), 'a', kJobRunOutcomeSignature) > 0);
+    std::vector<std::string> rows;
+    const char *job, *runId, *result, *reason;
+    while (sd_bus_message_read(m.get(), kJobRunOutcomeSignature, &job, &runId, &result, &reason) > 0)
+        rows.push_back(std::string(job) + "|" + runId + "|" + result + "|" + reason);
+    CHECK(rows == std::vector<std::string>{"backup|20300101T030000.000Z-0001|started|", "report||not-due|",
+                                           "sleeper||skipped|still running (overlap: skip)"});
+
+    auto empty = offline.methodCall();
+    REQUIRE(appendRunJobsOutcome(empty.get(), RunJobsOutcome{SysSeconds{1893466800s}, {}}) >= 0);
+    offline.seal(empty.get());
+    CHECK(std::string(sd_bus_message_get_signature(empty.get(), 1)) == "ta(ssss)");
 }
 
 TEST_CASE("bus marshalling: every Job and Manager property has its declared type", "[bus]") {

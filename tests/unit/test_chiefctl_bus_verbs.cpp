@@ -2,6 +2,7 @@
 // codes for each error name, waiting for a run. No bus involved.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -40,6 +41,9 @@ public:
     std::vector<ScriptResult> scripts;        // "finished" during waitForRun, in order
     ClientResult<RunEnd> end = RunEnd{"backup-1", "succeeded", Millis{1500}};
     std::optional<ClientError> runError, waitError;
+    RunJobsAnswer jobsAnswer;                                  // runJobs' answer
+    std::map<std::string, ClientResult<RunEnd>> endsByRun;     // waitForRun's end by run id (else `end`)
+    std::map<std::string, std::vector<ScriptResult>> scriptsByRun;  // likewise for `scripts`
 
     // What the calls were asked.
     std::string previewJob;
@@ -123,13 +127,22 @@ public:
         if (runError) return *runError;
         return start;
     }
+    ClientResult<RunJobsAnswer> runJobs(const std::vector<std::string>& names, bool respectSchedule) override {
+        std::string call = "runJobs [";
+        for (const std::string& name : names) call += (call.back() == '[' ? "" : " ") + name;
+        call += "]";
+        if (respectSchedule) call += " respect-schedule";
+        return answer(call, jobsAnswer);
+    }
     ClientResult<Done> cancelRun(const std::string& runId) override { return answer("cancelRun " + runId, Done{}); }
     ClientResult<Done> reload() override { return answer("reload", Done{}); }
     ClientResult<RunEnd> waitForRun(const std::string& runId,
                                     const std::function<void(const ScriptResult&)>& onScriptFinished) override {
         calls.push_back("waitForRun " + runId);
-        for (const ScriptResult& s : scripts) onScriptFinished(s);
+        const auto own = scriptsByRun.find(runId);
+        for (const ScriptResult& s : own != scriptsByRun.end() ? own->second : scripts) onScriptFinished(s);
         if (waitError) return *waitError;
+        if (const auto it = endsByRun.find(runId); it != endsByRun.end()) return it->second;
         return end;
     }
 };
@@ -182,12 +195,20 @@ TEST_CASE("chiefctl bus: new verbs parse their arguments and bus options", "[ctl
     REQUIRE(runNoWait);
     CHECK(runNoWait.value().noWait);
     CHECK(runNoWait.value().job == "backup");
+    CHECK_FALSE(runNoWait.value().respectSchedule);
+    auto runAll = parseCommandLine({"run"});
+    REQUIRE(runAll);
+    CHECK_FALSE(runAll.value().job);
+    CHECK_FALSE(runAll.value().respectSchedule);
+    auto runDue = parseCommandLine({"run", "--respect-schedule", "--job=backup"});
+    REQUIRE(runDue);
+    CHECK(runDue.value().respectSchedule);
+    CHECK(runDue.value().job == "backup");
 }
 
 TEST_CASE("chiefctl bus: usage errors name what is missing", "[ctl-bus]") {
-    CHECK(parseError({"run"}) == "run needs --job NAME: chiefd runs one job per request (chiefctl list shows the jobs)");
-    CHECK(contains(parseError({"run", "--job", "backup", "--respect-schedule"}),
-                   "run --respect-schedule is not supported: chiefd already runs each job when it is due"));
+    CHECK(parseError({"run", "--respect-schedule=yes"}) == "--respect-schedule takes no value");
+    CHECK(parseError({"status", "--respect-schedule"}) == "option '--respect-schedule' does not apply to this command");
     CHECK(parseError({"show"}) == "show needs a job name: chiefctl show JOB");
     CHECK(parseError({"cancel"}) == "cancel needs a run id: chiefctl cancel RUN_ID (see chiefctl history)");
     CHECK(parseError({"show", "a", "b"}) == "unexpected argument 'b'");
@@ -458,6 +479,143 @@ TEST_CASE("chiefctl run: chiefd going away mid-wait exits 3 and names the run", 
     CHECK(r.err ==
           "chiefctl: chiefd left the system bus (it stopped or restarted) before the run ended; its result is "
           "unknown (run backup-1; see chiefctl history backup)\n");
+}
+
+// ---- run without --job, run --respect-schedule (RunJobs) ---------------------------------
+
+namespace {
+
+JobRunRequest request(std::string job, std::string runId, std::string outcome, std::string reason = "") {
+    return JobRunRequest{std::move(job), std::move(runId), std::move(outcome), std::move(reason)};
+}
+
+// backup started, report not due, cleanup queued behind it: what RunJobs answers for a
+// three-job config at 2027-01-01T06:00Z with --respect-schedule.
+RunJobsAnswer threeJobs() {
+    RunJobsAnswer answer;
+    answer.minute = at(1798783200);
+    answer.runs = {request("backup", "backup-1", "started"), request("report", "", "not-due"),
+                   request("cleanup", "cleanup-1", "queued", "waiting for a free slot (max_parallel_jobs: 1)")};
+    return answer;
+}
+
+}  // namespace
+
+TEST_CASE("chiefctl run without --job: one RunJobs call, then each run waited for in turn", "[ctl-bus]") {
+    FakeClient client;
+    client.jobsAnswer = threeJobs();
+    client.scriptsByRun["cleanup-1"] = {ScriptResult{0, "/etc/chief/clean.sh", "exited", 0, 0, Millis{200}}};
+    client.endsByRun.emplace("cleanup-1", RunEnd{"cleanup-1", "succeeded", Millis{200}});
+    const Outcome r = run({"run"}, client);
+    CHECK(client.calls ==
+          std::vector<std::string>{"watchRuns ", "runJobs []", "waitForRun backup-1", "waitForRun cleanup-1"});
+    CHECK(r.code == kExitOk);
+    CHECK(r.err.empty());
+    CHECK(r.out ==
+          "Run backup-1 of backup started; waiting for it to end.\n"
+          "  1. /etc/chief/a.sh: exit 0 (1.2s)\n"
+          "  2. /etc/chief/b.sh: exit 0 (0.3s)\n"
+          "Run backup-1 succeeded after 1.5s.\n"
+          "report: not due at 2027-01-01 06:00:00 UTC; not run.\n"
+          "Run cleanup-1 of cleanup was queued (waiting for a free slot (max_parallel_jobs: 1)); waiting for it to "
+          "end.\n"
+          "  1. /etc/chief/clean.sh: exit 0 (0.2s)\n"
+          "Run cleanup-1 succeeded after 0.2s.\n");
+
+    // One failed run makes the whole command fail; the later runs are still waited for.
+    client.calls.clear();
+    client.end = RunEnd{"backup-1", "failed", Millis{100}};
+    const Outcome failed = run({"run"}, client);
+    CHECK(failed.code == kExitFailed);
+    CHECK(client.calls.back() == "waitForRun cleanup-1");
+    CHECK(contains(failed.out, "Run backup-1 failed after 0.1s.\n"));
+    CHECK(contains(failed.out, "Run cleanup-1 succeeded after 0.2s.\n"));
+
+    client.jobsAnswer = RunJobsAnswer{at(1798783200), {}};
+    const Outcome none = run({"run"}, client);
+    CHECK(none.code == kExitOk);
+    CHECK(none.out == "No enabled jobs to run.\n");
+}
+
+TEST_CASE("chiefctl run --respect-schedule: chiefd decides, not due is said and exits 0", "[ctl-bus]") {
+    FakeClient client;
+    client.jobsAnswer = RunJobsAnswer{at(1798783200), {request("report", "", "not-due")}};
+    const Outcome r = run({"run", "--job", "report", "--respect-schedule"}, client);
+    CHECK(client.calls == std::vector<std::string>{"watchRuns report", "runJobs [report] respect-schedule"});
+    CHECK(r.code == kExitOk);
+    CHECK(r.out == "report: not due at 2027-01-01 06:00:00 UTC; not run.\n");
+    const auto j = run({"run", "--job", "report", "--respect-schedule", "--json"}, client).json();
+    CHECK(j == nlohmann::json{{"minute", "2027-01-01T06:00:00Z"},
+                              {"respect_schedule", true},
+                              {"runs", {{{"job", "report"}, {"run_id", nullptr}, {"outcome", "not-due"},
+                                         {"reason", nullptr}}}}});
+
+    client.calls.clear();
+    client.jobsAnswer = threeJobs();
+    const Outcome all = run({"run", "--respect-schedule", "--json"}, client);
+    CHECK(client.calls[1] == "runJobs [] respect-schedule");
+    CHECK(all.code == kExitOk);
+    const auto runs = all.json()["runs"];
+    REQUIRE(runs.size() == 3);
+    CHECK(runs[0]["run_id"] == "backup-1");
+    CHECK(runs[0]["result"] == "succeeded");
+    CHECK(runs[0]["duration_ms"] == 1500);
+    CHECK(runs[0]["scripts"].size() == 2);
+    CHECK(runs[1]["outcome"] == "not-due");
+    CHECK_FALSE(runs[1].contains("result"));
+    CHECK(runs[2]["outcome"] == "queued");
+    CHECK(runs[2]["reason"] == "waiting for a free slot (max_parallel_jobs: 1)");
+}
+
+TEST_CASE("chiefctl run --no-wait without --job: run ids on stdout, the rest on stderr", "[ctl-bus]") {
+    FakeClient client;
+    client.jobsAnswer = threeJobs();
+    const Outcome r = run({"run", "--no-wait", "--respect-schedule"}, client);
+    CHECK(client.calls == std::vector<std::string>{"runJobs [] respect-schedule"});
+    CHECK(r.code == kExitOk);
+    CHECK(r.out == "backup-1\ncleanup-1\n");
+    CHECK(r.err == "report: not due at 2027-01-01 06:00:00 UTC; not run.\n");
+    const auto j = run({"run", "--no-wait", "--json"}, client).json();
+    CHECK(j["respect_schedule"] == false);
+    REQUIRE(j["runs"].size() == 3);
+    CHECK(j["runs"][0] == nlohmann::json{{"job", "backup"}, {"run_id", "backup-1"}, {"outcome", "started"},
+                                         {"reason", nullptr}});
+}
+
+TEST_CASE("chiefctl run via RunJobs: overlap skips exit 5, refusals keep their status, an old chiefd is named",
+          "[ctl-bus]") {
+    FakeClient client;
+    client.jobsAnswer = RunJobsAnswer{
+        at(1798783200),
+        {request("backup", "", "skipped", "still running (overlap: skip)"), request("cleanup", "cleanup-1", "started")}};
+    const Outcome skipped = run({"run"}, client);
+    CHECK(skipped.code == kExitNotStarted);
+    CHECK(contains(skipped.out, "backup: not started: still running (overlap: skip).\n"));
+    CHECK(contains(skipped.out, "Run cleanup-1 of cleanup started"));
+    client.end = RunEnd{"cleanup-1", "failed", Millis{100}};
+    CHECK(run({"run"}, client).code == kExitFailed);  // a failure outranks a skip
+
+    for (const bus::ErrorEntry& entry : {bus::kNoSuchJob, bus::kJobDisabled, bus::kAccessDenied, bus::kStopping}) {
+        FakeClient refused;
+        refused.failWith = daemonError(entry, "refused");
+        INFO(entry.name);
+        CHECK(run({"run", "--respect-schedule"}, refused).code == entry.exitStatus);
+    }
+
+    FakeClient old;
+    old.failWith = ClientError{ClientError::Kind::Daemon, "org.freedesktop.DBus.Error.UnknownMethod",
+                               "Unknown method RunJobs or interface org.chief.Scheduler1.Manager."};
+    const Outcome r = run({"run", "--no-wait"}, old);
+    CHECK(r.code == kExitFailed);
+    CHECK(contains(r.err, "chiefctl: this chiefd has no RunJobs method (it is older than chiefctl)"));
+
+    FakeClient lost;
+    lost.jobsAnswer = threeJobs();
+    lost.waitError = ClientError{ClientError::Kind::Lost, "", "chiefd left the system bus"};
+    const Outcome gone = run({"run"}, lost);
+    CHECK(gone.code == kExitUnreachable);
+    CHECK(gone.err == "chiefctl: chiefd left the system bus (run backup-1; see chiefctl history backup)\n");
+    CHECK(lost.calls.back() == "waitForRun backup-1");  // no waiting for the later runs
 }
 
 TEST_CASE("chiefctl cancel and reload: confirmations, and a refused reload exits 1", "[ctl-bus]") {
