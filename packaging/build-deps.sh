@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Chief needs on Debian 12, from Debian's own packages.
-# Usage: packaging/build-deps.sh [--with-fuzz]   (run as root)
+# Usage: packaging/build-deps.sh [--with-fuzz] [--with-packaging]   (run as root)
+#   --with-fuzz        clang and its runtime, for the libFuzzer target
+#   --with-packaging   Debian and RPM packaging tools, and what the system test boots a container with
 set -euo pipefail
 
 packages=(
@@ -11,9 +13,13 @@ packages=(
   catch2 libbenchmark-dev
   systemd libdbus-1-dev bash-completion scdoc dbus
 )
-if [[ "${1:-}" == "--with-fuzz" ]]; then
-  packages+=(clang libclang-rt-14-dev)
-fi
+for option in "$@"; do
+  case $option in
+    --with-fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    --with-packaging) packages+=(dpkg-dev debhelper lintian rpm debootstrap systemd-container) ;;
+    *) echo "build-deps: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

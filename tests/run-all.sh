@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash packaging/build-deps.sh --with-fuzz
+bash packaging/build-deps.sh --with-fuzz --with-packaging
 
 jobs=$(nproc)
 echo "== release build (-Werror) and the full test suite" >&2
@@ -21,5 +21,12 @@ ctest --preset asan -j "$jobs" -L unit
 
 echo "== config loader fuzz smoke run (${CHIEF_FUZZ_SECONDS:=60} s)" >&2
 bash tests/fuzz/run-fuzz.sh "$CHIEF_FUZZ_SECONDS"
+
+echo "== packages: .deb (dpkg-buildpackage, lintian) and .rpm (rpmbuild) into build/dist" >&2
+rm -rf build/dist
+bash packaging/build-packages.sh build/dist
+
+echo "== system test: the .deb under systemd in a systemd-nspawn container" >&2
+CHIEF_DIST=$PWD/build/dist bash tests/system/test_package.sh
 
 echo "== all tests passed" >&2

@@ -25,9 +25,11 @@
 : "${CHIEF_SYSTEST_SUITE:=bookworm}"
 : "${CHIEF_SYSTEST_MIRROR:=http://deb.debian.org/debian}"
 : "${CHIEF_SYSTEST_SECURITY_MIRROR:=http://deb.debian.org/debian-security}"
-# Packages baked into the rootfs (Depends of chief's .deb, so installs are quick,
-# plus what booting/inspecting needs). Override or extend via *_EXTRA_PACKAGES.
-: "${CHIEF_SYSTEST_PACKAGES:=systemd systemd-sysv dbus apt ca-certificates procps libsystemd0 libyaml-cpp0.7 libdate-tz3 libcurl4 libsqlite3-0}"
+# Packages baked into the rootfs: what booting and inspecting need (man-db: systemd-analyze
+# verify checks Documentation=man:... pages), and deliberately none of
+# chief's own library Depends, so that installing the .deb with apt proves they are right.
+# Override or extend via *_EXTRA_PACKAGES.
+: "${CHIEF_SYSTEST_PACKAGES:=systemd systemd-sysv dbus apt ca-certificates procps man-db}"
 : "${CHIEF_SYSTEST_EXTRA_PACKAGES:=}"
 # Units masked in the rootfs: periodic jobs that would grab the dpkg lock or do
 # pointless work in a short-lived test container.
