@@ -103,7 +103,7 @@ TriggerOutcome Daemon::runNow(std::string_view job) {
 
 bool Daemon::cancelRun(const RunId& id) {
     if (runner_.cancel(id)) return true;
-    return scheduler_.cancelWaiting(id);
+    return scheduler_.cancelWaiting(id, parts_.clock.now());
 }
 
 void Daemon::armTimer() { timer_.arm(stopping_ ? std::nullopt : scheduler_.nextWakeup()); }

@@ -72,7 +72,7 @@ void Scheduler::load(std::shared_ptr<const Config> config, SysMillis now) {
         slot.next = next;
         if (next) due_.insert({*next, i});
         if (!unchanged && job.enabled) events_.publish(NextScheduled{job.name, next});
-        if (!job.enabled && slot.waiting) dropWaiting(slot, "the job was disabled by a reload");
+        if (!job.enabled && slot.waiting) dropWaiting(slot, "the job was disabled by a reload", now);
     }
     for (auto it = slots_.begin(); it != slots_.end();) {
         Slot& slot = it->second;
@@ -80,7 +80,7 @@ void Scheduler::load(std::shared_ptr<const Config> config, SysMillis now) {
             ++it;
             continue;
         }
-        if (slot.waiting) dropWaiting(slot, "the job was removed by a reload");
+        if (slot.waiting) dropWaiting(slot, "the job was removed by a reload", now);
         slot.config.reset();
         slot.job = nullptr;
         slot.next.reset();
@@ -216,26 +216,38 @@ void Scheduler::drainWaitQueue(SysMillis now) {
     }
 }
 
-bool Scheduler::cancelWaiting(const RunId& id) {
+bool Scheduler::cancelWaiting(const RunId& id, SysMillis now) {
     for (auto& [name, slot] : slots_) {
         if (slot.waiting && slot.waiting->runId == id) {
-            dropWaiting(slot, "cancelled while waiting to start");
+            dropWaiting(slot, "cancelled while waiting to start", now);
             return true;
         }
     }
     return false;
 }
 
-void Scheduler::dropWaiting(Slot& slot, const std::string& reason) {
+void Scheduler::dropWaiting(Slot& slot, const std::string& reason, SysMillis now) {
     if (!slot.waiting) return;
     events_.publish(TriggerSkipped{slot.name, slot.waiting->scheduledFor, slot.waiting->trigger, reason});
+    // The waiting run already has an id that someone may be waiting on (chiefctl run, a bus
+    // client): every id handed out ends with exactly one RunFinished, here a cancelled run
+    // without scripts.
+    RunRecord record;
+    record.id = slot.waiting->runId;
+    record.job = slot.name;
+    record.trigger = slot.waiting->trigger;
+    record.scheduledFor = slot.waiting->scheduledFor;
+    record.startedAt = now;
+    record.endedAt = now;
+    record.result = RunResult::Cancelled;
+    events_.publish(RunFinished{std::move(record)});
     slot.waiting.reset();
     waitQueue_.erase(std::remove(waitQueue_.begin(), waitQueue_.end(), slot.name), waitQueue_.end());
 }
 
-void Scheduler::stopDispatching(SysMillis) {
+void Scheduler::stopDispatching(SysMillis now) {
     stopping_ = true;
-    for (auto& [name, slot] : slots_) dropWaiting(slot, "chiefd is stopping");
+    for (auto& [name, slot] : slots_) dropWaiting(slot, "chiefd is stopping", now);
     due_.clear();
     for (auto& [name, slot] : slots_) slot.next.reset();
 }

@@ -78,7 +78,7 @@ public:
     TriggerOutcome requestRun(std::string_view job, SysMillis now);
 
     // Drops a waiting trigger by its run id (published as skipped); false if none waits with it.
-    bool cancelWaiting(const RunId& id);
+    bool cancelWaiting(const RunId& id, SysMillis now);
 
     // The runner reports that a run has ended; waiting triggers may start.
     void runFinished(const RunId& id, SysMillis now);
@@ -114,7 +114,7 @@ private:
     void start(Slot& slot, const RunId& id, SysSeconds scheduledFor, TriggerKind kind, SysMillis now);
     bool canStart(const Slot& slot) const;
     void drainWaitQueue(SysMillis now);
-    void dropWaiting(Slot& slot, const std::string& reason);
+    void dropWaiting(Slot& slot, const std::string& reason, SysMillis now);
     void schedule(Slot& slot, std::optional<SysSeconds> next);
     Slot* find(std::string_view name);
     const Slot* find(std::string_view name) const;

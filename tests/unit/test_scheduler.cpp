@@ -44,6 +44,9 @@ struct Recorder {
                     lines.push_back("skip " + e.job + " " + hhmmss(e.scheduledFor) + ": " + e.reason);
                 else if constexpr (std::is_same_v<T, TriggerMissed>)
                     lines.push_back("missed " + e.job + " " + hhmmss(e.scheduledFor));
+                else if constexpr (std::is_same_v<T, RunFinished>)  // the scheduler publishes it only for dropped waiting runs
+                    lines.push_back("end " + e.record.job + " " + hhmmss(e.record.scheduledFor) + " " +
+                                    runResultName(e.record.result.value_or(RunResult::Failed)) + " " + e.record.id);
             },
             event);
     }
@@ -250,7 +253,10 @@ TEST_CASE("scheduler: reload keeps unchanged jobs, recomputes changed ones, lets
                               job("changed", R"({frequency: daily, time: "12:30"})") + job("waiter", kEveryMinute) +
                               job("added", R"({frequency: daily, time: "10:30"})");
     h.load(after, "2026-05-04T10:00:20Z");
-    CHECK(h.recorder.take() == std::vector<std::string>{"skip removed 10:00:00: the job was removed by a reload"});
+    const std::vector<std::string> dropped = h.recorder.take();
+    REQUIRE(dropped.size() == 2);
+    CHECK(dropped[0] == "skip removed 10:00:00: the job was removed by a reload");
+    CHECK(dropped[1].rfind("end removed 10:00:00 cancelled 20260504T100000.000Z-", 0) == 0);
     CHECK(h.next("same") == "2026-05-05T10:00:00Z");
     CHECK(h.next("changed") == "2026-05-04T12:30:00Z");
     CHECK(h.next("added") == "2026-05-04T10:30:00Z");
@@ -310,6 +316,26 @@ TEST_CASE("scheduler: manual runs obey the overlap policy", "[scheduler]") {
     CHECK(h.starter.started.front().trigger == TriggerKind::Manual);
 }
 
+TEST_CASE("scheduler: cancelling a waiting run ends its run id as cancelled", "[scheduler]") {
+    Harness h;
+    const std::string daily = R"({frequency: daily, time: "03:00"})";
+    h.load("jobs:\n" + job("busy", daily) + job("waits", daily), "2026-05-04T09:00:00Z");
+    CHECK(h.scheduler.requestRun("busy", at("2026-05-04T09:00:01Z")).kind == TriggerOutcome::Kind::Started);
+    const TriggerOutcome queued = h.scheduler.requestRun("waits", at("2026-05-04T09:00:02Z"));
+    REQUIRE(queued.kind == TriggerOutcome::Kind::Queued);
+    h.recorder.take();
+    CHECK_FALSE(h.scheduler.cancelWaiting("20260504T090002.000Z-9999", at("2026-05-04T09:00:03Z")));
+    CHECK(h.recorder.take().empty());
+    CHECK(h.scheduler.cancelWaiting(queued.runId, at("2026-05-04T09:00:04Z")));
+    CHECK(h.recorder.take() == std::vector<std::string>{
+                                   "skip waits 09:00:02: cancelled while waiting to start",
+                                   "end waits 09:00:02 cancelled " + queued.runId,
+                               });
+    CHECK_FALSE(h.scheduler.status("waits")->waiting);
+    h.finish("busy", "2026-05-04T09:00:05Z");
+    CHECK(h.starter.started.empty());  // the cancelled run never starts
+}
+
 TEST_CASE("scheduler: disabled jobs are never scheduled", "[scheduler]") {
     Harness h;
     h.load("jobs:\n" + job("off", kEveryMinute, "    enabled: false\n"), "2026-05-04T09:00:00Z");
@@ -324,7 +350,10 @@ TEST_CASE("scheduler: stopping drops waiting triggers and starts nothing more", 
     h.scheduler.wake(at("2026-05-04T10:00:00Z"));
     h.recorder.take();
     h.scheduler.stopDispatching(at("2026-05-04T10:00:01Z"));
-    CHECK(h.recorder.take() == std::vector<std::string>{"skip b 10:00:00: chiefd is stopping"});
+    const std::vector<std::string> dropped = h.recorder.take();
+    REQUIRE(dropped.size() == 2);
+    CHECK(dropped[0] == "skip b 10:00:00: chiefd is stopping");
+    CHECK(dropped[1].rfind("end b 10:00:00 cancelled ", 0) == 0);
     h.finish("a", "2026-05-04T10:00:02Z");
     CHECK(h.starter.started.empty());
     CHECK_FALSE(h.scheduler.nextWakeup());
