@@ -161,13 +161,11 @@ public:
         abandoned_ = true;
         onExit_ = nullptr;
         if (phase_ == Phase::Starting || phase_ == Phase::Done) return;
-        boost::system::error_code ignored;
-        timeoutTimer_.cancel();
-        graceTimer_.cancel();
-        pollTimer_.cancel();
-        stdout_.pipe.close(ignored);
-        stderr_.pipe.close(ignored);
-        if (execReport_) execReport_->pipe().close(ignored);
+        stopWatching();
+        if (execReport_) {
+            boost::system::error_code ignored;
+            execReport_->pipe().close(ignored);
+        }
         if (!mainReaped_) {
             signalGroup(SIGKILL);
             ::kill(pid_, SIGKILL);  // in case it has not joined its group (a failed setpgid)
@@ -322,18 +320,23 @@ private:
         }
     }
 
-    // A step before the exec failed: the child has _exit()ed with its status for that step, or is
-    // about to. It never ran the program, so its exit is not the script's and it wrote no output.
-    void spawnFailed(std::string error) {
-        exec_ = Exec::Failed;
-        phase_ = Phase::Failing;
-        spawnError_ = std::move(error);
+    // No more timers and no more output: what abandoning a run and a failed spawn both start with.
+    void stopWatching() {
         boost::system::error_code ignored;
         timeoutTimer_.cancel();
         graceTimer_.cancel();
         pollTimer_.cancel();
         stdout_.pipe.close(ignored);
         stderr_.pipe.close(ignored);
+    }
+
+    // A step before the exec failed: the child has _exit()ed with its status for that step, or is
+    // about to. It never ran the program, so its exit is not the script's and it wrote no output.
+    void spawnFailed(std::string error) {
+        exec_ = Exec::Failed;
+        phase_ = Phase::Failing;
+        spawnError_ = std::move(error);
+        stopWatching();
         ::kill(pid_, SIGKILL);  // on its way out already; this only makes sure
         reapFailedSpawn();
     }

@@ -597,6 +597,16 @@ TEST_CASE("chiefd on a private bus: name, ListJobs, GetJob, Job properties, Prev
     CHECK(crontab.find("0 3 * * * chiefd --once --config " + d.config() + " --job hello") != std::string::npos);
 }
 
+// Calls RunJob and returns its (run id, outcome); the test fails if the call does.
+std::pair<std::string, std::string> runJob(Client& client, const char* job) {
+    const CallResult run = client.manager("RunJob", "s", job);
+    INFO(run.errorName << ": " << run.errorMessage);
+    REQUIRE(run.ok());
+    const char *runId = nullptr, *outcome = nullptr;
+    REQUIRE(sd_bus_message_read(run.get(), "ss", &runId, &outcome) >= 0);
+    return {runId, outcome};
+}
+
 TEST_CASE("chiefd on a private bus: RunJob, its signals, ListRuns/GetRun and PropertiesChanged", "[bus]") {
     SKIP_WITHOUT_DBUS_DAEMON();
     BusDaemon d;
@@ -605,13 +615,9 @@ TEST_CASE("chiefd on a private bus: RunJob, its signals, ListRuns/GetRun and Pro
     Client client(d.address());
     client.watchSignals();
 
-    const CallResult run = client.manager("RunJob", "s", "hello");
-    INFO(run.errorName << ": " << run.errorMessage);
-    REQUIRE(run.ok());
-    const char *runIdText = nullptr, *outcome = nullptr;
-    REQUIRE(sd_bus_message_read(run.get(), "ss", &runIdText, &outcome) >= 0);
-    const std::string runId = runIdText;
-    CHECK(std::string(outcome) == "started");
+    const auto accepted = runJob(client, "hello");
+    const std::string& runId = accepted.first;
+    CHECK(accepted.second == "started");
 
     const Signal* started = client.waitForMember("RunStarted", runId, 20s);
     REQUIRE(started);
@@ -686,12 +692,7 @@ TEST_CASE("chiefd on a private bus: CancelRun ends a long run as cancelled; over
     Client client(d.address());
     client.watchSignals();
 
-    const CallResult run = client.manager("RunJob", "s", "sleeper.x@y-z");
-    INFO(run.errorName << ": " << run.errorMessage);
-    REQUIRE(run.ok());
-    const char *runIdText = nullptr, *outcome = nullptr;
-    REQUIRE(sd_bus_message_read(run.get(), "ss", &runIdText, &outcome) >= 0);
-    const std::string runId = runIdText;
+    const std::string runId = runJob(client, "sleeper.x@y-z").first;
     REQUIRE(client.waitForMember("RunStarted", runId, 20s));
 
     // PropertiesChanged comes once chiefd has reacted to the start (the script is spawned).
