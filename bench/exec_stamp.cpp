@@ -1,6 +1,8 @@
 // exec_stamp: the "script" of the dispatch benchmarks. It is linked statically and does almost
 // nothing, so the instant it records is as close as possible to chiefd's exec of it. Appends
-// "<scheduled-for epoch seconds> <now, ns since the epoch> <job>\n" to the file named by argv[1].
+// "<due instant, ns since the epoch> <now, ns since the epoch> <job>\n" to the file named by
+// argv[1]. The due instant is CHIEF_SCHEDULED_FOR, turned back into real time when chiefd runs a
+// faster clock (--time-speed; CHIEF_BENCH_TIME_BASE=<origin ns>:<speed>).
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +20,12 @@ int main(int argc, char** argv) {
     tm fields{};
     long long scheduledEpoch = -1;
     if (scheduled && strptime(scheduled, "%Y-%m-%dT%H:%M:%SZ", &fields)) scheduledEpoch = timegm(&fields);
+    long long dueNs = scheduledEpoch * 1000000000LL;
+    long long origin = 0, speed = 1;
+    if (const char* base = std::getenv("CHIEF_BENCH_TIME_BASE"); base && std::sscanf(base, "%lld:%lld", &origin, &speed) == 2 && speed > 0)
+        dueNs = origin + (dueNs - origin) / speed;
     char line[256];
-    const int n = std::snprintf(line, sizeof line, "%lld %lld %s\n", scheduledEpoch,
+    const int n = std::snprintf(line, sizeof line, "%lld %lld %s\n", dueNs,
                                 static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec, job ? job : "?");
     const int fd = open(argv[1], O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd < 0 || write(fd, line, static_cast<size_t>(n)) != n) return 1;

@@ -21,9 +21,9 @@ double percentile(std::vector<double> v, double p) {
 int latency(const char* path) {
     std::ifstream in(path);
     std::vector<double> ms;
-    long long scheduled = 0, ns = 0;
+    long long due = 0, ns = 0;
     std::string job;
-    while (in >> scheduled >> ns >> job) ms.push_back(static_cast<double>(ns - scheduled * 1000000000LL) / 1e6);
+    while (in >> due >> ns >> job) ms.push_back(static_cast<double>(ns - due) / 1e6);
     if (ms.empty()) return 1;
     std::printf("runs=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f min_ms=%.3f\n", ms.size(), percentile(ms, 50),
                 percentile(ms, 90), percentile(ms, 99), *std::max_element(ms.begin(), ms.end()),

@@ -11,6 +11,7 @@
 #include "app/daemon_options.h"
 #include "app/host_adapters.h"
 #include "app/once_mode.h"
+#include "app/time_base.h"
 #include "bus/bus_connection.h"
 #include "bus/chief_bus_service.h"
 #include "bus/control_access.h"
@@ -93,14 +94,26 @@ int main(int argc, char** argv) {
                      "lost; use --log-target=console\n";
 
     boost::asio::io_context io;
-    SystemClock clock;
+    // Real time, unless a benchmark asked for a faster clock (--time-speed).
+    TimeBase timeBase;
+    timeBase.origin = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
+    timeBase.speed = options.timeSpeed;
+    const TimeBaseClock clock(timeBase);
+    std::vector<std::string> environment = processEnvironment();
+    if (!timeBase.isReal()) {
+        // Scripts (bench/exec_stamp) need it to turn CHIEF_SCHEDULED_FOR back into real time.
+        environment.push_back("CHIEF_BENCH_TIME_BASE=" + std::to_string(timeBase.origin.count()) + ":" +
+                              std::to_string(timeBase.speed));
+        logger.log(LogLevel::Warning, "benchmark mode: chiefd's clock runs " + std::to_string(timeBase.speed) +
+                                          " times faster than real time (--time-speed)");
+    }
     RunEventBus events;
     ProcessLauncher launcher(io);
     PosixAccountResolver accounts;
     ScriptOutputSinks outputs(toJournal ? &journalWriter : nullptr, std::cerr);
     const char* path = std::getenv("PATH");
     const system::PosixHostProbe host(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-    RunServices services{clock, events, launcher, outputs, accounts, host, processEnvironment()};
+    RunServices services{clock, events, launcher, outputs, accounts, host, std::move(environment)};
     const std::string zone = system::detectSystemTimezone();
     ConfigReader readConfig = [&host, zone](const std::string& file) { return system::loadConfigFile(file, host, zone); };
 
@@ -112,7 +125,7 @@ int main(int argc, char** argv) {
 
     SystemdNotifier notifier;
     Daemon daemon(DaemonParts{io, clock, logger, notifier, services, events, readConfig, options.configPath,
-                              stateDirectory(options)});
+                              stateDirectory(options), timeBase});
     const ControlAccess access;
     DaemonControl control(daemon, clock, access, CHIEF_VERSION);
     ChiefBusService busService(control, io);

@@ -22,7 +22,7 @@ Daemon::Daemon(DaemonParts parts)
       history_(parts_.stateDirectory),
       runner_(parts_.io, parts_.runServices, [this](const RunRecord& record) { onRunEnded(record); }),
       scheduler_(runner_, parts_.events, ids_),
-      timer_(parts_.io, [this](WallClockTimer::Wake wake) { onTimer(wake); }),
+      timer_(parts_.io, [this](WallClockTimer::Wake wake) { onTimer(wake); }, parts_.timeBase),
       signals_(parts_.io),
       watchdogTimer_(parts_.io),
       shutdownDeadline_(parts_.io),

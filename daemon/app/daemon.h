@@ -37,6 +37,7 @@ struct DaemonParts {
     ConfigReader readConfig;
     std::string configPath;
     std::string stateDirectory;
+    TimeBase timeBase{};  // real time, except under chiefd --time-speed (benchmarks); `clock` must agree
 };
 
 // A snapshot of one job for status displays (chiefctl status, the D-Bus job objects).

@@ -1,5 +1,7 @@
 #include "app/daemon_options.h"
 
+#include <charconv>
+
 #include "chief/key_suggester.h"
 #include "logging/level_filter_logger.h"
 
@@ -28,6 +30,9 @@ Options:
                            schedules; only chiefctl's daemon commands are unavailable.
   --print-introspection    Print the D-Bus introspection XML of the Manager and Job
                            interfaces, generated from chiefd's own tables, and exit.
+  --time-speed N           Benchmarks only: chiefd's clock runs N times faster (1-3600) from
+                           the moment it starts, so many due instants pass quickly with the real
+                           timer, runner and scripts. Scripts see CHIEF_BENCH_TIME_BASE.
   --once                   Run enabled jobs once, in YAML order, and exit (what exported
                            cron lines call). Exit status 1 if any run failed.
   --job NAME               With --once: only this job.
@@ -48,7 +53,7 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
                                                          "--state-dir", "--once",     "--job",
                                                          "--respect-schedule",        "--user",
                                                          "--print-introspection",     "--help",
-                                                         "--version"};
+                                                         "--version",                 "--time-speed"};
     DaemonOptions options;
     bool once = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -83,6 +88,15 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
             options.userBus = true;
         } else if (arg == "--respect-schedule") {
             options.respectSchedule = true;
+        } else if (arg == "--time-speed") {
+            auto v = value();
+            if (!v) return makeError(v.error());
+            long speed = 0;
+            const std::string& text = v.value();
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), speed);
+            if (ec != std::errc() || end != text.data() + text.size() || speed < 1 || speed > 3600)
+                return makeError("--time-speed must be a whole number from 1 to 3600, got '" + text + "'");
+            options.timeSpeed = speed;
         } else if (arg == "--config" || arg == "--log-target" || arg == "--log-level" || arg == "--state-dir" ||
                    arg == "--job") {
             auto v = value();
@@ -109,6 +123,7 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
     if (!once && options.job) return makeError("--job only applies with --once");
     if (!once && options.respectSchedule) return makeError("--respect-schedule only applies with --once");
     if (once && options.userBus) return makeError("--user does not apply with --once (it uses no bus)");
+    if (once && options.timeSpeed != 1) return makeError("--time-speed does not apply with --once");
     options.mode = once ? DaemonOptions::Mode::Once : DaemonOptions::Mode::Daemon;
     return options;
 }

@@ -19,6 +19,7 @@ struct DaemonOptions {
     std::optional<std::string> job;              // --once --job NAME
     bool respectSchedule = false;                // --once --respect-schedule
     bool userBus = false;                        // --user: the user bus instead of the system bus
+    long timeSpeed = 1;                          // --time-speed N (benchmarks): the clock runs N times faster
 };
 
 Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args);

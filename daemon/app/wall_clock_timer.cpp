@@ -20,8 +20,8 @@ int createTimerFd() {
 
 }  // namespace
 
-WallClockTimer::WallClockTimer(boost::asio::io_context& io, Handler handler)
-    : fd_(io, createTimerFd()), handler_(std::move(handler)) {
+WallClockTimer::WallClockTimer(boost::asio::io_context& io, Handler handler, TimeBase base)
+    : fd_(io, createTimerFd()), handler_(std::move(handler)), base_(base) {
     arm(std::nullopt);
     waitReadable();
 }
@@ -31,9 +31,11 @@ WallClockTimer::~WallClockTimer() = default;
 void WallClockTimer::arm(std::optional<SysSeconds> at) {
     itimerspec spec{};
     if (at) {
+        const auto real = base_.toReal(std::chrono::duration_cast<std::chrono::nanoseconds>(at->time_since_epoch()));
+        spec.it_value.tv_sec = static_cast<time_t>(std::chrono::floor<std::chrono::seconds>(real).count());
+        spec.it_value.tv_nsec = static_cast<long>((real - std::chrono::floor<std::chrono::seconds>(real)).count());
         // A zero it_value disarms, so an instant at the epoch (never in practice) becomes 1 ns.
-        spec.it_value.tv_sec = static_cast<time_t>(at->time_since_epoch().count());
-        if (spec.it_value.tv_sec <= 0) spec.it_value.tv_nsec = 1;
+        if (spec.it_value.tv_sec <= 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
     } else {
         // Disarmed timers do not report clock changes, so park it far in the future instead.
         spec.it_value.tv_sec = static_cast<time_t>(INT32_MAX);

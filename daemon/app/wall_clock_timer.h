@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 
+#include "app/time_base.h"
 #include "chief/run_event.h"
 
 namespace chief::daemon {
@@ -19,7 +20,8 @@ public:
     enum class Wake { Due, ClockChanged };
     using Handler = std::function<void(Wake)>;
 
-    WallClockTimer(boost::asio::io_context& io, Handler handler);
+    // `base` maps the instants given to arm() to real ones (real time unless benchmarking).
+    WallClockTimer(boost::asio::io_context& io, Handler handler, TimeBase base = {});
     ~WallClockTimer();
     WallClockTimer(const WallClockTimer&) = delete;
     WallClockTimer& operator=(const WallClockTimer&) = delete;
@@ -32,6 +34,7 @@ private:
 
     boost::asio::posix::stream_descriptor fd_;
     Handler handler_;
+    TimeBase base_;
 };
 
 }  // namespace chief::daemon

@@ -1,0 +1,40 @@
+#pragma once
+// TimeBase: the mapping between chiefd's wall clock and the real one. Real time in production;
+// for benchmarks (chiefd --time-speed N) a clock that runs N times faster from the instant chiefd
+// started, so that a thousand minute-granular due instants pass in a couple of minutes while the
+// daemon, its timer and its children stay the real ones.
+
+#include <chrono>
+
+#include "chief/run_event.h"
+#include "chief/time_types.h"
+#include "runner/clock.h"
+
+namespace chief::daemon {
+
+struct TimeBase {
+    std::chrono::nanoseconds origin{0};  // since the epoch; real and virtual time agree here
+    long speed = 1;
+
+    bool isReal() const { return speed == 1; }
+    // Virtual instant for a real one.
+    std::chrono::nanoseconds toVirtual(std::chrono::nanoseconds real) const { return origin + (real - origin) * speed; }
+    // Real instant at which the virtual `at` is reached.
+    std::chrono::nanoseconds toReal(std::chrono::nanoseconds at) const { return origin + (at - origin) / speed; }
+};
+
+// The wall clock as seen through a TimeBase.
+class TimeBaseClock final : public Clock {
+public:
+    explicit TimeBaseClock(TimeBase base) : base_(base) {}
+    SysMillis now() const override {
+        const auto real = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        return SysMillis{std::chrono::floor<std::chrono::milliseconds>(base_.toVirtual(real))};
+    }
+
+private:
+    TimeBase base_;
+};
+
+}  // namespace chief::daemon

@@ -1,0 +1,59 @@
+// chiefd's command line and the benchmark time base.
+#include <catch2/catch.hpp>
+
+#include "app/daemon_options.h"
+#include "app/time_base.h"
+
+using namespace chief::daemon;
+using namespace std::chrono_literals;
+
+TEST_CASE("chiefd options: modes, values and their errors", "[daemon-options]") {
+    auto parse = [](std::vector<std::string> args) { return parseDaemonOptions(args); };
+
+    const auto plain = parse({"--config", "/etc/x.yaml", "--log-target=console", "--user"});
+    REQUIRE(plain);
+    CHECK(plain.value().mode == DaemonOptions::Mode::Daemon);
+    CHECK(plain.value().configPath == "/etc/x.yaml");
+    CHECK(plain.value().logTarget == "console");
+    CHECK(plain.value().userBus);
+    CHECK(plain.value().timeSpeed == 1);
+
+    const auto once = parse({"--once", "--job", "backup", "--respect-schedule"});
+    REQUIRE(once);
+    CHECK(once.value().mode == DaemonOptions::Mode::Once);
+    CHECK(once.value().job == std::optional<std::string>("backup"));
+
+    CHECK(parse({"--job", "x"}).error() == "--job only applies with --once");
+    CHECK(parse({"--log-target", "syslog"}).error() == "--log-target must be auto, journal or console, got 'syslog'");
+    CHECK(parse({"--confg", "x"}).error() == "unknown option '--confg' (did you mean '--config'?)");
+    CHECK(parse({"--help"}).value().mode == DaemonOptions::Mode::Help);
+}
+
+TEST_CASE("chiefd --time-speed: whole numbers 1-3600, daemon mode only", "[daemon-options]") {
+    auto parse = [](std::vector<std::string> args) { return parseDaemonOptions(args); };
+    CHECK(parse({"--time-speed", "600"}).value().timeSpeed == 600);
+    CHECK(parse({"--time-speed=1"}).value().timeSpeed == 1);
+    for (const char* bad : {"0", "3601", "-5", "1.5", "fast", ""}) {
+        INFO(bad);
+        const auto r = parse({"--time-speed", bad});
+        REQUIRE_FALSE(r);
+        CHECK(r.error().find("--time-speed") != std::string::npos);
+    }
+    CHECK(parse({"--once", "--time-speed", "60"}).error() == "--time-speed does not apply with --once");
+}
+
+TEST_CASE("time base: real time is the identity; a faster clock maps both ways from its origin", "[daemon-options]") {
+    const TimeBase real;
+    CHECK(real.isReal());
+    CHECK(real.toVirtual(123456789ns) == 123456789ns);
+    CHECK(real.toReal(987654321ns) == 987654321ns);
+
+    TimeBase fast;
+    fast.origin = 1'000'000'000'000ns;  // real and virtual agree here
+    fast.speed = 600;
+    CHECK_FALSE(fast.isReal());
+    CHECK(fast.toVirtual(fast.origin) == fast.origin);
+    CHECK(fast.toVirtual(fast.origin + 100ms) == fast.origin + 60s);  // a virtual minute per 100 real ms
+    CHECK(fast.toReal(fast.origin + 60s) == fast.origin + 100ms);
+    CHECK(fast.toReal(fast.toVirtual(fast.origin + 12345us)) == fast.origin + 12345us);
+}
