@@ -2,7 +2,7 @@
 // nothing, so the instant it records is as close as possible to chiefd's exec of it. Appends
 // "<due instant, ns since the epoch> <now, ns since the epoch> <job>\n" to the file named by
 // argv[1]. The due instant is CHIEF_SCHEDULED_FOR, turned back into real time when chiefd runs a
-// faster clock (--time-speed; CHIEF_BENCH_TIME_BASE=<origin ns>:<speed>).
+// faster clock (--time-speed; CHIEFD_BENCH_TIME_BASE=<origin ns>:<speed>).
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     if (scheduled && strptime(scheduled, "%Y-%m-%dT%H:%M:%SZ", &fields)) scheduledEpoch = timegm(&fields);
     long long dueNs = scheduledEpoch * 1000000000LL;
     long long origin = 0, speed = 1;
-    if (const char* base = std::getenv("CHIEF_BENCH_TIME_BASE"); base && std::sscanf(base, "%lld:%lld", &origin, &speed) == 2 && speed > 0)
+    if (const char* base = std::getenv("CHIEFD_BENCH_TIME_BASE"); base && std::sscanf(base, "%lld:%lld", &origin, &speed) == 2 && speed > 0)
         dueNs = origin + (dueNs - origin) / speed;
     char line[256];
     const int n = std::snprintf(line, sizeof line, "%lld %lld %s\n", dueNs,

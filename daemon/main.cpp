@@ -101,8 +101,9 @@ int main(int argc, char** argv) {
     const TimeBaseClock clock(timeBase);
     std::vector<std::string> environment = processEnvironment();
     if (!timeBase.isReal()) {
-        // Scripts (bench/exec_stamp) need it to turn CHIEF_SCHEDULED_FOR back into real time.
-        environment.push_back("CHIEF_BENCH_TIME_BASE=" + std::to_string(timeBase.origin.count()) + ":" +
+        // Scripts (bench/exec_stamp) need it to turn CHIEF_SCHEDULED_FOR back into real time. Not
+        // CHIEF_*: those are stripped from the inherited environment (run_environment.cpp).
+        environment.push_back("CHIEFD_BENCH_TIME_BASE=" + std::to_string(timeBase.origin.count()) + ":" +
                               std::to_string(timeBase.speed));
         logger.log(LogLevel::Warning, "benchmark mode: chiefd's clock runs " + std::to_string(timeBase.speed) +
                                           " times faster than real time (--time-speed)");

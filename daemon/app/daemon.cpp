@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <boost/asio/post.hpp>
+
 #include "chief/time_format.h"
 #include "logging/message_ids.h"
 
@@ -140,12 +142,27 @@ void Daemon::scheduleHistoryFlush() {
     historyTimer_.expires_after(std::chrono::seconds{1});
     historyTimer_.async_wait([this](const boost::system::error_code& ec) {
         historyFlushPending_ = false;
-        if (!ec) flushHistory();
+        if (!ec) writeHistoryInBackground();
+    });
+}
+
+void Daemon::writeHistoryInBackground() {
+    auto files = history_.takeChanges();
+    if (files.empty()) return;
+    boost::asio::post(historyWriter_, [io = &parts_.io, this, directory = history_.directory(), files = std::move(files)] {
+        auto error = RunHistoryStore::write(directory, files);
+        // The result goes back to the loop; if chiefd is stopping and the loop is gone, the
+        // handler is destroyed unrun (io_context outlives the Daemon, see main.cpp).
+        boost::asio::post(*io, [this, error = std::move(error)] { reportHistoryWrite(error); });
     });
 }
 
 void Daemon::flushHistory() {
-    auto error = history_.flush();
+    historyWriter_.join();  // what is queued is written first, so files never go back in time
+    reportHistoryWrite(history_.flush());
+}
+
+void Daemon::reportHistoryWrite(const std::optional<std::string>& error) {
     // Said once when saving starts failing and once when it works again, not per run.
     if (error && !historyFailing_)
         parts_.logger.log(LogLevel::Warning, "cannot save run history: " + *error + "; keeping it in memory only, ignoring");

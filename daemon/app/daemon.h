@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -91,7 +92,9 @@ private:
     std::string statusLine() const;
     void publishStatus();
     void scheduleHistoryFlush();
-    void flushHistory();
+    void writeHistoryInBackground();
+    void flushHistory();  // on the loop, after the writer has finished: only when stopping
+    void reportHistoryWrite(const std::optional<std::string>& error);
     void logDiagnostics(const std::vector<Diagnostic>& diagnostics, LogLevel level);
 
     DaemonParts parts_;
@@ -112,6 +115,9 @@ private:
     bool stopping_ = false;
     bool historyFailing_ = false;
     std::function<void(std::size_t)> reloadListener_;
+    // History files are written (and fsync'ed) here, one batch after another, so that the disk
+    // never holds up the event loop at a due instant. Last member: joined before the rest goes.
+    boost::asio::thread_pool historyWriter_{1};
 };
 
 }  // namespace chief::daemon

@@ -32,7 +32,7 @@ Options:
                            interfaces, generated from chiefd's own tables, and exit.
   --time-speed N           Benchmarks only: chiefd's clock runs N times faster (1-3600) from
                            the moment it starts, so many due instants pass quickly with the real
-                           timer, runner and scripts. Scripts see CHIEF_BENCH_TIME_BASE.
+                           timer, runner and scripts. Scripts see CHIEFD_BENCH_TIME_BASE.
   --once                   Run enabled jobs once, in YAML order, and exit (what exported
                            cron lines call). Exit status 1 if any run failed.
   --job NAME               With --once: only this job.

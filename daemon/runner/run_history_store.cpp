@@ -153,20 +153,31 @@ void RunHistoryStore::record(const RunRecord& run) {
     if (!directory_.empty()) dirty_.insert(run.job);
 }
 
-std::optional<std::string> RunHistoryStore::flush() {
-    if (dirty_.empty()) return std::nullopt;
+std::vector<RunHistoryStore::FileWrite> RunHistoryStore::takeChanges() {
+    std::vector<FileWrite> files;
+    if (directory_.empty()) return files;
     const fs::path dir = fs::path(directory_) / "runs";
+    files.reserve(dirty_.size());
+    for (const std::string& job : dirty_) {
+        json list = json::array();
+        for (const RunRecord& r : runs_[job]) list.push_back(toJson(r));
+        files.push_back({(dir / (job + ".json")).string(), json{{"version", 1}, {"runs", list}}.dump() + "\n"});
+    }
+    dirty_.clear();
+    return files;
+}
+
+std::optional<std::string> RunHistoryStore::write(const std::string& directory, const std::vector<FileWrite>& files) {
+    if (files.empty()) return std::nullopt;
+    const fs::path dir = fs::path(directory) / "runs";
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return "cannot create " + dir.string() + ": " + ec.message();
     std::optional<std::string> firstError;
-    for (const std::string& job : dirty_) {
-        json list = json::array();
-        for (const RunRecord& r : runs_[job]) list.push_back(toJson(r));
-        auto error = writeAtomically((dir / (job + ".json")).string(), json{{"version", 1}, {"runs", list}}.dump() + "\n");
+    for (const FileWrite& file : files) {
+        auto error = writeAtomically(file.path, file.text);
         if (error && !firstError) firstError = std::move(error);
     }
-    dirty_.clear();
     return firstError;
 }
 

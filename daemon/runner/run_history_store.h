@@ -27,10 +27,22 @@ public:
     // Adds a finished run in memory; its job's file is rewritten at the next flush().
     void record(const RunRecord& run);
 
-    // Writes every job file changed since the last flush; returns the first error, if any.
-    // chiefd flushes a second after a run ends (so a burst of runs costs one write per job, not
-    // one fsync per run) and when it stops; a crash loses at most that last second.
-    std::optional<std::string> flush();
+    // One job file's new content, serialized; writing it is separate so that the I/O (an fsync
+    // per file) can happen away from the event loop.
+    struct FileWrite {
+        std::string path;
+        std::string text;
+    };
+    // Serializes every job file changed since the last call, and forgets that they changed.
+    std::vector<FileWrite> takeChanges();
+    // Writes them (creating <dir>/runs first); returns the first error, if any. Touches no member
+    // state, so it may run on another thread while the store is used.
+    static std::optional<std::string> write(const std::string& directory, const std::vector<FileWrite>& files);
+
+    // takeChanges() and write() in one go. chiefd writes a second after a run ends (so a burst
+    // of runs costs one write per job, not one fsync per run) and when it stops; a crash loses
+    // at most that last second.
+    std::optional<std::string> flush() { return write(directory_, takeChanges()); }
     bool dirty() const { return !dirty_.empty(); }
 
     // Newest first.
