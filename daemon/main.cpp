@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     timeBase.speed = options.timeSpeed;
     const TimeBaseClock clock(timeBase);
     std::vector<std::string> environment = processEnvironment();
+    std::erase_if(environment, [](const std::string& e) { return e.starts_with("CHIEFD_BENCH_TIME_BASE="); });
     if (!timeBase.isReal()) {
         // Scripts (bench/exec_stamp) need it to turn CHIEF_SCHEDULED_FOR back into real time. Not
         // CHIEF_*: those are stripped from the inherited environment (run_environment.cpp).

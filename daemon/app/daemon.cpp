@@ -32,14 +32,19 @@ Daemon::Daemon(DaemonParts parts)
       historyTimer_(parts_.io) {
     journal_.subscribeTo(parts_.events);
     parts_.events.subscribe([this](const RunEvent& event) {
-        if (const auto* finished = std::get_if<RunFinished>(&event)) {
+        if (const auto* finished = std::get_if<RunFinished>(&event); finished && !finished->dropped) {
             history_.record(finished->record);
             scheduleHistoryFlush();
         }
     });
 }
 
-Daemon::~Daemon() = default;
+Daemon::~Daemon() {
+    // Every way out, not only a clean stop: queued batches are written (~thread_pool would drop
+    // them), then whatever is still only in memory.
+    historyWriter_.join();
+    if (history_.dirty()) history_.flush();
+}
 
 void Daemon::logDiagnostics(const std::vector<Diagnostic>& diagnostics, LogLevel level) {
     for (const Diagnostic& d : diagnostics)

@@ -12,6 +12,8 @@
 
 namespace chief::daemon {
 
+// int64 nanoseconds: at speed 3600 virtual time overflows after ~24 days of real time (years at
+// lower speeds); a benchmark runs for minutes.
 struct TimeBase {
     std::chrono::nanoseconds origin{0};  // since the epoch; real and virtual time agree here
     long speed = 1;
@@ -19,8 +21,12 @@ struct TimeBase {
     bool isReal() const { return speed == 1; }
     // Virtual instant for a real one.
     std::chrono::nanoseconds toVirtual(std::chrono::nanoseconds real) const { return origin + (real - origin) * speed; }
-    // Real instant at which the virtual `at` is reached.
-    std::chrono::nanoseconds toReal(std::chrono::nanoseconds at) const { return origin + (at - origin) / speed; }
+    // Real instant at which the virtual `at` is reached: rounded up, so that a timer armed for
+    // it never fires before `at` in virtual time.
+    std::chrono::nanoseconds toReal(std::chrono::nanoseconds at) const {
+        const auto ahead = at - origin;
+        return origin + (ahead.count() > 0 ? (ahead + std::chrono::nanoseconds{speed - 1}) / speed : ahead / speed);
+    }
 };
 
 // The wall clock as seen through a TimeBase.

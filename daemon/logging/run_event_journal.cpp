@@ -234,6 +234,7 @@ LogEntry describeRunEvent(const RunEvent& event) {
 }
 
 void RunEventJournal::onEvent(const RunEvent& event) {
+    if (const auto* finished = std::get_if<RunFinished>(&event); finished && finished->dropped) return;  // logged as skipped
     const LogEntry entry = describeRunEvent(event);
     logger_.log(entry.level, entry.message, entry.fields, entry.messageId);
 }

@@ -67,7 +67,8 @@
 //    fork(); the kernel gives it no rseq area and no clear-tid address in our memory. The memory
 //    it runs on is freed only once it has exec'ed (EOF on the report pipe: execve closes
 //    close-on-exec descriptors after it has switched to the new program's memory) or exited.
-//  - On architectures where rawSyscall is not written out, the child is forked instead.
+//  - On architectures where rawSyscall is not written out, and for every child that switches
+//    user or group (see spawnChild), the child is forked instead.
 
 namespace chief::daemon {
 
@@ -404,9 +405,15 @@ Result<SpawnedChild> spawnChild(boost::asio::io_context& io, const ScriptLaunch&
     // Switching uid but keeping chiefd's group (root) would be a silent privilege leak.
     if (launch.uid && !launch.gid) return makeError("a user to run as (uid) needs a group (gid) too");
 
+    // A child that changes its uid or gid is forked, never run in chiefd's memory: the kernel
+    // clears the "dumpable" flag of the memory of a process whose credentials change, which for
+    // a CLONE_VM child is chiefd's own (chiefd would stop producing core dumps), and with
+    // fs.suid_dumpable=1 the job's user could ptrace that child between its setuid() and its
+    // execve() and so reach root chiefd's memory.
+    const bool shareMemory = kSharedMemoryChild && !launch.uid && !launch.gid;
     auto memory = std::make_shared<ChildMemory>(
         launch, launch.gid ? supplementaryGroups(launch.userName, *launch.gid) : std::vector<gid_t>{});
-    if (kSharedMemoryChild && !memory->allocateStack())
+    if (shareMemory && !memory->allocateStack())
         return makeError("cannot start \"" + launch.argv.front() + "\": no memory for its stack: " + describeErrno(errno));
 
     Fd outRead, outWrite, errRead, errWrite, reportRead, reportWrite;
@@ -449,7 +456,7 @@ Result<SpawnedChild> spawnChild(boost::asio::io_context& io, const ScriptLaunch&
     ::sigfillset(&all);
     ::pthread_sigmask(SIG_SETMASK, &all, &previous);
     pid_t pid = -1;
-    if constexpr (kSharedMemoryChild) {
+    if (shareMemory) {
         // No CLONE_VFORK: we go on at once, the child runs on its own stack in our memory until
         // its execve (or exit) lets go of it. Not CLONE_FILES/CLONE_SIGHAND/CLONE_THREAD: its
         // descriptors, dispositions and credentials are its own, as after fork().

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <system_error>
 
 #include "chief/time_format.h"
 
@@ -90,24 +91,27 @@ std::optional<RunRecord> fromJson(const json& j) {
     return run;
 }
 
+// strerror() is not thread-safe, and writes happen on chiefd's history writer thread.
+std::string errnoText(int error) { return std::system_category().message(error); }
+
 // Writes `text` to `path` so that a crash leaves either the old file or the complete new one.
 std::optional<std::string> writeAtomically(const std::string& path, const std::string& text) {
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
+    if (fd < 0) return "cannot create " + tmp + ": " + errnoText(errno);
     std::size_t written = 0;
     while (written < text.size()) {
         const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
         if (n < 0) {
             if (errno == EINTR) continue;
-            const std::string error = std::strerror(errno);
+            const std::string error = errnoText(errno);
             ::close(fd);
             return "cannot write " + tmp + ": " + error;
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) return "cannot flush " + tmp + ": " + std::strerror(errno);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return "cannot replace " + path + ": " + std::strerror(errno);
+    if (::fsync(fd) != 0 || ::close(fd) != 0) return "cannot flush " + tmp + ": " + errnoText(errno);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return "cannot replace " + path + ": " + errnoText(errno);
     return std::nullopt;
 }
 

@@ -231,7 +231,7 @@ void Scheduler::dropWaiting(Slot& slot, const std::string& reason, SysMillis now
     events_.publish(TriggerSkipped{slot.name, slot.waiting->scheduledFor, slot.waiting->trigger, reason});
     // The waiting run already has an id that someone may be waiting on (chiefctl run, a bus
     // client): every id handed out ends with exactly one RunFinished, here a cancelled run
-    // without scripts.
+    // without scripts, marked dropped so that it is neither logged twice nor kept as history.
     RunRecord record;
     record.id = slot.waiting->runId;
     record.job = slot.name;
@@ -240,7 +240,7 @@ void Scheduler::dropWaiting(Slot& slot, const std::string& reason, SysMillis now
     record.startedAt = now;
     record.endedAt = now;
     record.result = RunResult::Cancelled;
-    events_.publish(RunFinished{std::move(record)});
+    events_.publish(RunFinished{std::move(record), /*dropped=*/true});
     slot.waiting.reset();
     waitQueue_.erase(std::remove(waitQueue_.begin(), waitQueue_.end(), slot.name), waitQueue_.end());
 }

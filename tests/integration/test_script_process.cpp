@@ -2,6 +2,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -455,6 +456,9 @@ TEST_CASE("process: runs as another user and group when chiefd is root", "[proce
         CHECK(sink.out()[0] == std::to_string(uid));
         CHECK(sink.out()[1] == std::to_string(gid));
         CHECK(sink.out()[2] == std::to_string(gid));  // nobody has no supplementary groups; root's are gone
+        // The child changed credentials in its own memory (forked), not in ours: the kernel would
+        // otherwise have made this process non-dumpable.
+        CHECK(::prctl(PR_GET_DUMPABLE) == 1);
     }
     SECTION("enters the working directory as that user") {
         const std::string closed = dir.path() + "/closed";

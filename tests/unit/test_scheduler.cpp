@@ -45,7 +45,7 @@ struct Recorder {
                 else if constexpr (std::is_same_v<T, TriggerMissed>)
                     lines.push_back("missed " + e.job + " " + hhmmss(e.scheduledFor));
                 else if constexpr (std::is_same_v<T, RunFinished>)  // the scheduler publishes it only for dropped waiting runs
-                    lines.push_back("end " + e.record.job + " " + hhmmss(e.record.scheduledFor) + " " +
+                    lines.push_back(std::string(e.dropped ? "dropped-end " : "end ") + e.record.job + " " + hhmmss(e.record.scheduledFor) + " " +
                                     runResultName(e.record.result.value_or(RunResult::Failed)) + " " + e.record.id);
             },
             event);
@@ -256,7 +256,7 @@ TEST_CASE("scheduler: reload keeps unchanged jobs, recomputes changed ones, lets
     const std::vector<std::string> dropped = h.recorder.take();
     REQUIRE(dropped.size() == 2);
     CHECK(dropped[0] == "skip removed 10:00:00: the job was removed by a reload");
-    CHECK(dropped[1].rfind("end removed 10:00:00 cancelled 20260504T100000.000Z-", 0) == 0);
+    CHECK(dropped[1].rfind("dropped-end removed 10:00:00 cancelled 20260504T100000.000Z-", 0) == 0);
     CHECK(h.next("same") == "2026-05-05T10:00:00Z");
     CHECK(h.next("changed") == "2026-05-04T12:30:00Z");
     CHECK(h.next("added") == "2026-05-04T10:30:00Z");
@@ -329,7 +329,7 @@ TEST_CASE("scheduler: cancelling a waiting run ends its run id as cancelled", "[
     CHECK(h.scheduler.cancelWaiting(queued.runId, at("2026-05-04T09:00:04Z")));
     CHECK(h.recorder.take() == std::vector<std::string>{
                                    "skip waits 09:00:02: cancelled while waiting to start",
-                                   "end waits 09:00:02 cancelled " + queued.runId,
+                                   "dropped-end waits 09:00:02 cancelled " + queued.runId,
                                });
     CHECK_FALSE(h.scheduler.status("waits")->waiting);
     h.finish("busy", "2026-05-04T09:00:05Z");
@@ -353,7 +353,7 @@ TEST_CASE("scheduler: stopping drops waiting triggers and starts nothing more", 
     const std::vector<std::string> dropped = h.recorder.take();
     REQUIRE(dropped.size() == 2);
     CHECK(dropped[0] == "skip b 10:00:00: chiefd is stopping");
-    CHECK(dropped[1].rfind("end b 10:00:00 cancelled ", 0) == 0);
+    CHECK(dropped[1].rfind("dropped-end b 10:00:00 cancelled ", 0) == 0);
     h.finish("a", "2026-05-04T10:00:02Z");
     CHECK(h.starter.started.empty());
     CHECK_FALSE(h.scheduler.nextWakeup());

@@ -116,6 +116,10 @@ struct ScriptFinished {
 };
 struct RunFinished {
     RunRecord record;
+    // A waiting trigger that never started (cancelled, removed or disabled by a reload, chiefd
+    // stopping): it ends only so that whoever holds its run id hears of it. TriggerSkipped has
+    // already said why; it has no scripts and is not history.
+    bool dropped = false;
 };
 // The job's next fire time changed (nullopt: it will not fire again).
 struct NextScheduled {
