@@ -17,6 +17,7 @@
 #include "chief/bus_api.h"
 #include "daemon_harness.h"
 #include "private_bus.h"
+#include "test_skip.h"
 
 using namespace chief::testing;
 using namespace std::chrono_literals;
@@ -417,8 +418,7 @@ private:
 #define SKIP_WITHOUT_DBUS_DAEMON()                                                      \
     do {                                                                                \
         if (!PrivateBus::available()) {                                                 \
-            WARN("dbus-daemon is not installed: skipping this D-Bus integration test"); \
-            return;                                                                     \
+            CHIEF_SKIP_TEST("dbus-daemon is not installed: skipping this D-Bus integration test"); \
         }                                                                               \
     } while (false)
 
@@ -597,6 +597,16 @@ TEST_CASE("chiefd on a private bus: name, ListJobs, GetJob, Job properties, Prev
     CHECK(crontab.find("0 3 * * * chiefd --once --config " + d.config() + " --job hello") != std::string::npos);
 }
 
+// Calls GetRun; the test fails if the call does or its reply does not read as a run.
+RunEntry getRun(Client& client, const std::string& runId) {
+    const CallResult got = client.manager("GetRun", "s", runId.c_str());
+    INFO(got.errorName << ": " << got.errorMessage);
+    REQUIRE(got.ok());
+    RunEntry entry;
+    REQUIRE(readRun(got.get(), entry));
+    return entry;
+}
+
 // Calls RunJob and returns its (run id, outcome); the test fails if the call does.
 std::pair<std::string, std::string> runJob(Client& client, const char* job) {
     const CallResult run = client.manager("RunJob", "s", job);
@@ -652,10 +662,7 @@ TEST_CASE("chiefd on a private bus: RunJob, its signals, ListRuns/GetRun and Pro
     CHECK(changed->changed.count("NextRun"));
     CHECK(changed->changed.count("PendingQueued"));
 
-    const CallResult got = client.manager("GetRun", "s", runId.c_str());
-    REQUIRE(got.ok());
-    RunEntry entry;
-    REQUIRE(readRun(got.get(), entry));
+    const RunEntry entry = getRun(client, runId);
     CHECK(entry.id == runId);
     CHECK(entry.job == "hello");
     CHECK(entry.trigger == "manual");
@@ -705,10 +712,7 @@ TEST_CASE("chiefd on a private bus: CancelRun ends a long run as cancelled; over
     REQUIRE(client.waitForSignal(runningRuns("1"), 20s));
 
     // While it runs: GetRun says "running", the job object counts it, a second run is skipped.
-    const CallResult running = client.manager("GetRun", "s", runId.c_str());
-    REQUIRE(running.ok());
-    RunEntry entry;
-    REQUIRE(readRun(running.get(), entry));
+    const RunEntry entry = getRun(client, runId);
     CHECK(entry.result == "running");
     CHECK(entry.ended == 0);
     REQUIRE(entry.scripts.size() == 1);
@@ -730,10 +734,7 @@ TEST_CASE("chiefd on a private bus: CancelRun ends a long run as cancelled; over
     CHECK(finished->args[2] == "cancelled");
     CHECK(client.waitForSignal(runningRuns("0"), 20s));
 
-    const CallResult after = client.manager("GetRun", "s", runId.c_str());
-    REQUIRE(after.ok());
-    RunEntry ended;
-    REQUIRE(readRun(after.get(), ended));
+    const RunEntry ended = getRun(client, runId);
     CHECK(ended.result == "cancelled");
     CHECK(ended.ended > 0);
     // A finished run cannot be cancelled again.
@@ -871,8 +872,7 @@ jobs:
 TEST_CASE("chiefd on a private bus: only root and the chief group may run, cancel and reload", "[bus][access]") {
     SKIP_WITHOUT_DBUS_DAEMON();
     if (::geteuid() != 0) {
-        WARN("not root: cannot run callers as another user; skipping the access test");
-        return;
+        CHIEF_SKIP_TEST("not root: cannot run callers as another user; skipping the access test");
     }
     // Give chiefd a private /etc/group with a "chief" group, bind-mounted in a mount namespace
     // of its own: the host's file is never touched.
@@ -901,10 +901,9 @@ TEST_CASE("chiefd on a private bus: only root and the chief group may run, cance
     CHECK(root.manager("Reload").ok());
 
     if (!canUnshare) {
-        WARN(
+        CHIEF_SKIP_TEST(
             "cannot give chiefd a private /etc/group (needs root, unshare and no existing \"chief\" group): "
             "skipping the check that the chief group is allowed");
-        return;
     }
     CHECK(asNobody({chiefGid}, [&] { return callAs(d.address(), "RunJob", "hello"); }) == "ok");
     CHECK(asNobody({chiefGid}, [&] { return callAs(d.address(), "Reload", ""); }) == "ok");

@@ -12,6 +12,7 @@
 #include "chief/bus_api.h"
 #include "daemon_harness.h"
 #include "private_bus.h"
+#include "test_skip.h"
 
 using namespace chief::testing;
 using namespace std::chrono_literals;
@@ -112,8 +113,7 @@ private:
 #define SKIP_WITHOUT_DBUS_DAEMON()                                                      \
     do {                                                                                \
         if (!PrivateBus::available()) {                                                 \
-            WARN("dbus-daemon is not installed: skipping this chiefctl D-Bus test");    \
-            return;                                                                     \
+            CHIEF_SKIP_TEST("dbus-daemon is not installed: skipping this chiefctl D-Bus test"); \
         }                                                                               \
     } while (false)
 
@@ -362,8 +362,7 @@ TEST_CASE("chiefctl over the bus: chiefd stopping mid-wait, not running, no bus"
 TEST_CASE("chiefctl over the bus: run, cancel and reload need root or the chief group", "[ctl-bus]") {
     SKIP_WITHOUT_DBUS_DAEMON();
     if (::geteuid() != 0 || ::access("/usr/bin/setpriv", X_OK) != 0) {
-        WARN("needs root and setpriv to run chiefctl as another user: skipping");
-        return;
+        CHIEF_SKIP_TEST("needs root and setpriv to run chiefctl as another user: skipping");
     }
     Fixture f;
     f.startChiefd();

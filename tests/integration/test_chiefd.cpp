@@ -98,15 +98,17 @@ jobs:
     CHECK(child->err().find("failing") != std::string::npos);  // the script's stderr line
 }
 
-TEST_CASE("chiefd --once: a timeout ends the whole process tree, SIGTERM-ignoring grandchild included",
-          "[chiefd][once][timeout]") {
-    TempDir dir;
-    dir.write("stuck.sh", R"(#!/bin/sh
+// A script that runs forever with a child that ignores SIGTERM; both write their pids.
+const char* const kScriptWithStubbornChild = R"(#!/bin/sh
 sh -c 'trap "" TERM; echo $$ > grandchild.pid; while :; do sleep 1; done' &
 echo $$ > script.pid
 while :; do sleep 1; done
-)",
-              true);
+)";
+
+TEST_CASE("chiefd --once: a timeout ends the whole process tree, SIGTERM-ignoring grandchild included",
+          "[chiefd][once][timeout]") {
+    TempDir dir;
+    dir.write("stuck.sh", kScriptWithStubbornChild, true);
     const std::string config = dir.write("chief.yaml", R"(
 jobs:
   - name: stuck
@@ -218,12 +220,7 @@ TEST_CASE("chiefd: an invalid config at start is reported and exits 1", "[chiefd
 TEST_CASE("chiefd: SIGTERM stops running scripts' whole groups, leaves no child, and the run is recorded",
           "[chiefd][daemon][slow]") {
     TempDir dir;
-    dir.write("long.sh", R"(#!/bin/sh
-sh -c 'trap "" TERM; echo $$ > grandchild.pid; while :; do sleep 1; done' &
-echo $$ > script.pid
-while :; do sleep 1; done
-)",
-              true);
+    dir.write("long.sh", kScriptWithStubbornChild, true);
     const std::string config = dir.write("chief.yaml", R"(
 jobs:
   - name: long

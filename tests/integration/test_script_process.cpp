@@ -20,6 +20,7 @@
 #include "process/process_group.h"
 #include "process/script_process.h"
 #include "process_test_support.h"
+#include "test_skip.h"
 
 using namespace std::chrono_literals;
 using chief::daemon::OutputSink;
@@ -434,8 +435,7 @@ TEST_CASE("process: destroying a ScriptProcess kills and reaps its group without
 
 TEST_CASE("process: runs as another user and group when chiefd is root", "[process]") {
     if (::geteuid() != 0) {
-        WARN("not root: the uid/gid switch cannot be tested");
-        return;
+        CHIEF_SKIP_TEST("not root: the uid/gid switch cannot be tested");
     }
     const passwd* nobody = ::getpwnam("nobody");
     REQUIRE(nobody != nullptr);
