@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstring>
 
+#include <boost/asio/post.hpp>
+
 #include "bus/bus_marshalling.h"
 #include "chief/bus_api.h"
 
@@ -18,9 +20,13 @@ std::string errnoText(int negativeErrno) { return std::strerror(-negativeErrno);
 
 }  // namespace
 
-BusConnection::BusConnection(boost::asio::io_context& io, Logger& logger) : io_(io), logger_(logger) {}
+BusConnection::BusConnection(boost::asio::io_context& io, Logger& logger) : io_(io), logger_(logger), retryTimer_(io) {}
 
-BusConnection::~BusConnection() { close(); }
+BusConnection::~BusConnection() {
+    retryTimer_.cancel();
+    wanted_ = nullptr;
+    close();
+}
 
 void BusConnection::close() {
     if (service_) service_->detach();
@@ -30,51 +36,80 @@ void BusConnection::close() {
 }
 
 void BusConnection::unavailable(const std::string& what) {
-    close();
     logger_.log(LogLevel::Warning, "D-Bus control unavailable: " + what +
                                        "; jobs still run on schedule; chiefctl can only work offline with --config");
 }
 
 bool BusConnection::open(BusKind kind, ChiefBusService& service) {
-    close();
+    retryTimer_.cancel();
+    kind_ = kind;
     busName_ = kind == BusKind::System ? "system bus" : "user bus";
-    sd_bus* raw = nullptr;
-    int r = kind == BusKind::System ? sd_bus_open_system(&raw) : sd_bus_open_user(&raw);
-    if (r < 0) {
-        unavailable("cannot connect to the " + busName_ + " (" + errnoText(r) + ")");
+    wanted_ = &service;
+    if (auto failure = connect()) {
+        unavailable(*failure);
+        wanted_ = nullptr;  // never reachable at start: chiefd runs without the bus, as documented
         return false;
     }
+    logger_.log(LogLevel::Info, "D-Bus control on the " + busName_ + " as " + bus::kServiceName);
+    return true;
+}
+
+std::optional<std::string> BusConnection::connect() {
+    close();
+    sd_bus* raw = nullptr;
+    int r = kind_ == BusKind::System ? sd_bus_open_system(&raw) : sd_bus_open_user(&raw);
+    if (r < 0) return "cannot connect to the " + busName_ + " (" + errnoText(r) + ")";
     bus_.reset(raw);
-    r = service.attach(raw, [this] {
+    r = wanted_->attach(raw, [this] {
         if (driver_) driver_->wake();
     });
     if (r < 0) {
-        unavailable("cannot register chiefd's objects on the " + busName_ + " (" + errnoText(r) + ")");
-        return false;
+        close();
+        return "cannot register chiefd's objects on the " + busName_ + " (" + errnoText(r) + ")";
     }
-    service_ = &service;
+    service_ = wanted_;
     // Only now, with every object in place: whoever sees the name can call at once.
-    SdBusError error;
     r = sd_bus_request_name(raw, bus::kServiceName, 0);
     if (r < 0) {
         std::string why = errnoText(r);
         if (r == -EEXIST) why += ": another chiefd runs on it";
         if (r == -EACCES || r == -EPERM) why += ": the bus policy (org.chief.Scheduler1.conf) allows only root";
-        unavailable("cannot own the name " + std::string(bus::kServiceName) + " on the " + busName_ + " (" + why + ")");
-        return false;
+        close();
+        return "cannot own the name " + std::string(bus::kServiceName) + " on the " + busName_ + " (" + why + ")";
     }
     driver_ = std::make_unique<BusDriver>(io_, raw, [this](const std::string& reason) {
-        logger_.log(LogLevel::Warning, "D-Bus control unavailable: lost the connection to the " + busName_ + " (" +
-                                           reason + "); jobs still run on schedule");
-        if (service_) service_->detach();
-        service_ = nullptr;
+        // From inside the driver: tear down from a fresh handler, not under its feet.
+        boost::asio::post(io_, [this, reason] { lost(reason); });
     });
     if (r = driver_->start(); r < 0) {
-        unavailable("cannot watch the " + busName_ + " connection (" + errnoText(r) + ")");
-        return false;
+        close();
+        return "cannot watch the " + busName_ + " connection (" + errnoText(r) + ")";
     }
-    logger_.log(LogLevel::Info, "D-Bus control on the " + busName_ + " as " + bus::kServiceName);
-    return true;
+    return std::nullopt;
+}
+
+void BusConnection::lost(const std::string& reason) {
+    if (!wanted_) return;
+    close();
+    logger_.log(LogLevel::Warning, "D-Bus control lost: the connection to the " + busName_ + " failed (" + reason +
+                                       "); jobs still run on schedule; reconnecting");
+    retryDelay_ = kFirstRetry;
+    scheduleReconnect();
+}
+
+void BusConnection::scheduleReconnect() {
+    // Jitter keeps a fleet of chiefds from reconnecting in lockstep after a bus restart.
+    const auto jitter = std::chrono::milliseconds{jitter_() % (retryDelay_.count() / 4 + 1)};
+    retryTimer_.expires_after(retryDelay_ + jitter);
+    retryTimer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || !wanted_) return;
+        if (connect()) {  // still failing: already said once, so quietly try again later
+            retryDelay_ = std::min(retryDelay_ * 2, kMaxRetry);
+            scheduleReconnect();
+            return;
+        }
+        logger_.log(LogLevel::Notice, "D-Bus control on the " + busName_ + " again as " + bus::kServiceName);
+    });
 }
 
 // ---- --print-introspection ---------------------------------------------------------------
@@ -90,8 +125,8 @@ public:
         if (name == kName) return example();
         return std::nullopt;
     }
-    ControlResult<std::string> previewJobs(std::string_view, unsigned, std::optional<SysSeconds>) const override {
-        return std::string();
+    ControlResult<ReplyTask> previewJobs(std::string_view, unsigned, std::optional<SysSeconds>) const override {
+        return ReplyTask([]() -> ControlResult<std::string> { return std::string(); });
     }
     ControlResult<std::string> exportCron(std::string_view) const override { return std::string(); }
     ControlResult<std::vector<RunRecord>> listRuns(std::string_view, unsigned) const override {

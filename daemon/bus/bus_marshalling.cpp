@@ -72,6 +72,23 @@ std::uint64_t scriptDurationUsec(const ScriptRecord& script) {
     return usecOf(*script.endedAt - *script.startedAt);
 }
 
+std::size_t wireSize(std::string_view text) { return 4 + text.size() + 1 + 3; }
+
+std::size_t wireSize(const JobSummary& job) {
+    // (ssbssststubo): the struct's alignment, eight strings or paths, four fixed-size values.
+    return 8 + wireSize(job.name) + wireSize(job.description) + wireSize(job.schedule) + wireSize(job.mode) +
+           wireSize(job.timezone) + wireSize(job.lastResult) + wireSize(jobObjectPath(job.name)) + 5 * 8;
+}
+
+std::size_t wireSize(const RunRecord& run) {
+    // (ssstttsa(ssiit)): alignment, four strings, three times, the array's length and alignment.
+    std::size_t size = 8 + wireSize(run.id) + wireSize(run.job) + wireSize(triggerKindName(run.trigger)) + 3 * 8 +
+                       wireSize(runResultText(run)) + 8;
+    for (const ScriptRecord& script : run.scripts)
+        size += 8 + wireSize(script.path) + wireSize(scriptStatusText(run, script)) + 2 * 4 + 8;
+    return size;
+}
+
 int appendJobSummary(sd_bus_message* m, const JobSummary& job) {
     const std::string path = jobObjectPath(job.name);
     return sd_bus_message_append(m, kJobSummarySignature, job.name.c_str(), job.description.c_str(),

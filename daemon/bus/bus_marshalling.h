@@ -60,6 +60,15 @@ std::string runResultText(const RunRecord& run);
 std::string scriptStatusText(const RunRecord& run, const ScriptRecord& script);
 std::uint64_t scriptDurationUsec(const ScriptRecord& script);
 
+// ---- reply sizes -------------------------------------------------------------------------
+
+// Upper bounds of the bytes a value takes in a D-Bus message body (strings with their length,
+// terminator and worst-case padding), so a reply can be refused before it is built rather than
+// exceed the bus's message limit, which makes dbus-daemon drop the sender's connection.
+std::size_t wireSize(std::string_view text);
+std::size_t wireSize(const JobSummary& job);
+std::size_t wireSize(const RunRecord& run);
+
 // ---- messages (each returns >= 0 or a negative errno from sd-bus) ------------------------
 
 int appendJobSummary(sd_bus_message* message, const JobSummary& job);

@@ -8,6 +8,8 @@
 #include "bus/bus_marshalling.h"
 #include "chief/bus_api.h"
 
+#include <boost/asio/post.hpp>
+
 namespace chief::daemon {
 
 namespace {
@@ -18,17 +20,25 @@ namespace {
 constexpr std::uint64_t kCallerCreds =
     SD_BUS_CREDS_EUID | SD_BUS_CREDS_UID | SD_BUS_CREDS_GID | SD_BUS_CREDS_SUPPLEMENTARY_GIDS | SD_BUS_CREDS_AUGMENT;
 
-ControlApi& controlOf(void* userdata) { return *static_cast<ControlApi*>(userdata); }
+int invalidArgument(sd_bus_error* error, const std::string& message) {
+    return setControlError(error, ControlError{bus::kInvalidArgument, message});
+}
+
+ChiefBusService& serviceOf(void* userdata) { return *static_cast<ChiefBusService*>(userdata); }
+ControlApi& controlOf(void* userdata) { return serviceOf(userdata).control(); }
+
+// Refuses a reply that would not fit in one bus message (see bus::kMaxReplyBytes).
+int replyTooLarge(sd_bus_error* error, std::size_t bytes, const std::string& advice) {
+    return invalidArgument(error, "the reply would take about " + std::to_string((bytes + (1 << 20) - 1) >> 20) +
+                                      " MiB, more than the " + std::to_string(bus::kMaxReplyBytes >> 20) +
+                                      " MiB chiefd sends in one reply; " + advice);
+}
 
 Caller callerOf(sd_bus_message* call) {
     sd_bus_creds* raw = nullptr;
     if (sd_bus_query_sender_creds(call, kCallerCreds, &raw) < 0) return Caller{};  // refused by ControlApi
     const SdBusCredsPtr creds(raw);
     return callerFromCreds(raw);
-}
-
-int invalidArgument(sd_bus_error* error, const std::string& message) {
-    return setControlError(error, ControlError{bus::kInvalidArgument, message});
 }
 
 // Reads the call's arguments; a mismatch is the caller's mistake.
@@ -54,8 +64,11 @@ int reply(sd_bus_message* call, Fill&& fill) {
 
 // ---- Manager methods ---------------------------------------------------------------------
 
-int methodListJobs(sd_bus_message* call, void* userdata, sd_bus_error*) {
+int methodListJobs(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const std::vector<JobSummary> jobs = controlOf(userdata).listJobs();
+    std::size_t bytes = 0;
+    for (const JobSummary& job : jobs) bytes += wireSize(job);
+    if (bytes > bus::kMaxReplyBytes) return replyTooLarge(error, bytes, "read the jobs one at a time (GetJob)");
     return reply(call, [&](sd_bus_message* m) {
         int r = sd_bus_message_open_container(m, 'a', kJobSummarySignature);
         for (std::size_t i = 0; r >= 0 && i < jobs.size(); ++i) r = appendJobSummary(m, jobs[i]);
@@ -78,9 +91,9 @@ int methodPreviewJobs(sd_bus_message* call, void* userdata, sd_bus_error* error)
     if (int r = readArguments(call, error, "sut", &job, &count, &fromUsec); r < 0) return r;
     const auto from = fromUsecArgument(fromUsec, "from_usec");
     if (const auto* refused = std::get_if<ControlError>(&from)) return setControlError(error, *refused);
-    const auto preview = controlOf(userdata).previewJobs(job, count, std::get<std::optional<SysSeconds>>(from));
+    auto preview = controlOf(userdata).previewJobs(job, count, std::get<std::optional<SysSeconds>>(from));
     if (const auto* refused = std::get_if<ControlError>(&preview)) return setControlError(error, *refused);
-    return sd_bus_reply_method_return(call, "s", std::get<std::string>(preview).c_str());
+    return serviceOf(userdata).replyInBackground(call, std::move(std::get<ReplyTask>(preview)), error);
 }
 
 int methodRunJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
@@ -125,6 +138,8 @@ int methodExportCron(sd_bus_message* call, void* userdata, sd_bus_error* error) 
     if (int r = readArguments(call, error, "s", &job); r < 0) return r;
     const auto crontab = controlOf(userdata).exportCron(job);
     if (const auto* refused = std::get_if<ControlError>(&crontab)) return setControlError(error, *refused);
+    if (const std::size_t bytes = wireSize(std::get<std::string>(crontab)); bytes > bus::kMaxReplyBytes)
+        return replyTooLarge(error, bytes, "export one job at a time");
     return sd_bus_reply_method_return(call, "s", std::get<std::string>(crontab).c_str());
 }
 
@@ -134,6 +149,9 @@ int methodListRuns(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     if (int r = readArguments(call, error, "su", &job, &limit); r < 0) return r;
     const auto runs = controlOf(userdata).listRuns(job, limit);
     if (const auto* refused = std::get_if<ControlError>(&runs)) return setControlError(error, *refused);
+    std::size_t bytes = 0;
+    for (const RunRecord& run : std::get<std::vector<RunRecord>>(runs)) bytes += wireSize(run);
+    if (bytes > bus::kMaxReplyBytes) return replyTooLarge(error, bytes, "ask for fewer runs (limit) or one job");
     return reply(call, [&](sd_bus_message* m) {
         int r = sd_bus_message_open_container(m, 'a', kRunRecordSignature);
         for (const RunRecord& run : std::get<std::vector<RunRecord>>(runs))
@@ -259,9 +277,43 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 }  // namespace
 
 ChiefBusService::ChiefBusService(ControlApi& control, boost::asio::io_context& io)
-    : control_(control), flushTimer_(io) {}
+    : control_(control), io_(io), flushTimer_(io) {}
 
-ChiefBusService::~ChiefBusService() { detach(); }
+ChiefBusService::~ChiefBusService() {
+    worker_.join();  // its last post()s reach the loop, which is not run again; they do nothing
+    detach();
+}
+
+int ChiefBusService::replyInBackground(sd_bus_message* call, ReplyTask task, sd_bus_error* error) {
+    if (pendingReplies_.size() >= kMaxBackgroundReplies)
+        return setControlError(error, ControlError{bus::kBusy, "chiefd is already building " +
+                                                                   std::to_string(kMaxBackgroundReplies) +
+                                                                   " previews; try again shortly"});
+    const std::uint64_t id = nextReplyId_++;
+    pendingReplies_.emplace(id, SdBusMessagePtr(sd_bus_message_ref(call)));
+    boost::asio::post(worker_, [this, id, task = std::move(task)] {
+        ControlResult<std::string> result = task();
+        boost::asio::post(io_, [this, id, result = std::move(result)]() mutable {
+            finishBackgroundReply(id, std::move(result));
+        });
+    });
+    return 1;  // handled: the reply follows
+}
+
+void ChiefBusService::finishBackgroundReply(std::uint64_t id, ControlResult<std::string> result) {
+    auto it = pendingReplies_.find(id);
+    if (it == pendingReplies_.end()) return;  // the connection went away meanwhile
+    const SdBusMessagePtr call = std::move(it->second);
+    pendingReplies_.erase(it);
+    if (const auto* refused = std::get_if<ControlError>(&result)) {
+        SdBusError error;
+        setControlError(error.get(), *refused);
+        sd_bus_reply_method_error(call.get(), error.get());
+    } else {
+        sd_bus_reply_method_return(call.get(), "s", std::get<std::string>(result).c_str());
+    }
+    afterQueueing();
+}
 
 int ChiefBusService::attach(sd_bus* bus, std::function<void()> queued) {
     detach();
@@ -270,14 +322,13 @@ int ChiefBusService::attach(sd_bus* bus, std::function<void()> queued) {
         return r;
     };
     sd_bus_slot* slot = nullptr;
-    int r =
-        add(sd_bus_add_object_vtable(bus, &slot, bus::kManagerPath, bus::kManagerInterface, kManagerVtable, &control_),
-            slot);
+    int r = add(sd_bus_add_object_vtable(bus, &slot, bus::kManagerPath, bus::kManagerInterface, kManagerVtable, this),
+                slot);
     if (r >= 0)
         r = add(sd_bus_add_fallback_vtable(bus, &slot, bus::kJobPathPrefix, bus::kJobInterface, kJobVtable, findJob,
-                                           &control_),
+                                           this),
                 slot);
-    if (r >= 0) r = add(sd_bus_add_node_enumerator(bus, &slot, bus::kJobPathPrefix, enumerateJobs, &control_), slot);
+    if (r >= 0) r = add(sd_bus_add_node_enumerator(bus, &slot, bus::kJobPathPrefix, enumerateJobs, this), slot);
     if (r < 0) {
         slots_.clear();
         return r;
@@ -296,6 +347,7 @@ void ChiefBusService::detach() {
     queued_ = nullptr;
     changedJobs_.clear();
     managerChanged_ = false;
+    pendingReplies_.clear();  // their connection is going; results that arrive later are dropped
 }
 
 void ChiefBusService::subscribeTo(RunEventBus& events) {

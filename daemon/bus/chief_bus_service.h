@@ -11,13 +11,19 @@
 //   the daemon; PropertiesChanged for the Manager and for each job a run event touched. Those
 //   are gathered for a short while (kPropertiesDelay) and sent together, read from the daemon
 //   after it finished reacting to the events.
+// - Replies are bounded (bus::kMaxReplyBytes): a larger answer is refused, never sent, because
+//   dbus-daemon drops a connection that sends an oversized message. Large previews are built on
+//   a worker thread and answered from the loop when ready.
 
 #include <systemd/sd-bus.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +38,9 @@ class ChiefBusService {
 public:
     // How long property changes are gathered before PropertiesChanged goes out.
     static constexpr std::chrono::milliseconds kPropertiesDelay{50};
+
+    // Previews computed or waiting at once; more are refused until one is done.
+    static constexpr std::size_t kMaxBackgroundReplies = 16;
 
     ChiefBusService(ControlApi& control, boost::asio::io_context& io);
     ~ChiefBusService();
@@ -52,7 +61,13 @@ public:
     // The daemon's reload listener: a reload succeeded and `jobs` jobs are configured now.
     void onReloaded(std::size_t jobs);
 
+    ControlApi& control() { return control_; }
+    // Runs `task` on the worker thread and replies to `call` (with one string, or the task's
+    // error) from the loop. Returns a negative errno, or 1: the call is answered later.
+    int replyInBackground(sd_bus_message* call, ReplyTask task, sd_bus_error* error);
+
 private:
+    void finishBackgroundReply(std::uint64_t id, ControlResult<std::string> result);
     void markJobChanged(const std::string& job);
     void markManagerChanged();
     void scheduleFlush();
@@ -69,7 +84,13 @@ private:
     bool managerChanged_ = false;
     bool flushPending_ = false;
     ManagerState publishedManager_;  // what the last PropertiesChanged (or attach) showed
+    boost::asio::io_context& io_;
     boost::asio::steady_timer flushTimer_;
+    // Calls answered later, by id; only the loop thread touches them (sd-bus is single-threaded).
+    std::map<std::uint64_t, SdBusMessagePtr> pendingReplies_;
+    std::uint64_t nextReplyId_ = 0;
+    // Last member: joined (tasks finish) before anything they post back to is destroyed.
+    boost::asio::thread_pool worker_{1};
 };
 
 }  // namespace chief::daemon

@@ -78,6 +78,11 @@ struct Caller {
     std::vector<gid_t> groups;  // primary and supplementary
 };
 
+// Work that builds a large reply (a preview of many fire times). It owns or shares everything
+// it reads (the config is immutable and shared), so the bus adapter can run it on a worker
+// thread while the event loop keeps dispatching runs.
+using ReplyTask = std::function<ControlResult<std::string>()>;
+
 class ControlApi {
 public:
     virtual ~ControlApi() = default;
@@ -87,9 +92,10 @@ public:
     virtual std::optional<JobSummary> job(std::string_view name) const = 0;
 
     // JSON in the shape of `chiefctl preview --json` (see docs/chiefctl.md); job "" = all jobs,
-    // from nullopt = now.
-    virtual ControlResult<std::string> previewJobs(std::string_view job, unsigned count,
-                                                   std::optional<SysSeconds> from) const = 0;
+    // from nullopt = now. Arguments are checked at once; the task builds the document and
+    // refuses it when it exceeds bus::kMaxReplyBytes.
+    virtual ControlResult<ReplyTask> previewJobs(std::string_view job, unsigned count,
+                                                 std::optional<SysSeconds> from) const = 0;
     virtual ControlResult<std::string> exportCron(std::string_view job) const = 0;
     // Newest first; job "" = all jobs; limit 0 = all kept.
     virtual ControlResult<std::vector<RunRecord>> listRuns(std::string_view job, unsigned limit) const = 0;

@@ -13,6 +13,12 @@ namespace {
 
 ControlError error(const bus::ErrorEntry& entry, std::string message) { return ControlError{entry, std::move(message)}; }
 
+std::string previewTooLarge(std::size_t jobs, unsigned count) {
+    return "a preview of " + std::to_string(count) + (count == 1 ? " run" : " runs") + " for " + std::to_string(jobs) +
+           (jobs == 1 ? " job" : " jobs") + " is larger than the " + std::to_string(bus::kMaxReplyBytes >> 20) +
+           " MiB chiefd sends in one reply; ask for fewer (--count, --job)";
+}
+
 }  // namespace
 
 DaemonControl::DaemonControl(Daemon& daemon, const Clock& clock, const ControlAccess& access, std::string version)
@@ -75,9 +81,9 @@ std::optional<JobSummary> DaemonControl::job(std::string_view name) const {
     return summaryOf(view);
 }
 
-ControlResult<std::string> DaemonControl::previewJobs(std::string_view job, unsigned count,
-                                                      std::optional<SysSeconds> from) const {
-    const auto config = daemon_.config();
+ControlResult<ReplyTask> DaemonControl::previewJobs(std::string_view job, unsigned count,
+                                                    std::optional<SysSeconds> from) const {
+    std::shared_ptr<const Config> config = daemon_.config();
     if (count < 1 || count > 100000) return error(bus::kInvalidArgument, "count must be between 1 and 100000");
     std::vector<const Job*> jobs;
     if (job.empty()) {
@@ -87,9 +93,19 @@ ControlResult<std::string> DaemonControl::previewJobs(std::string_view job, unsi
     } else {
         return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
     }
-    std::ostringstream out;
-    writePreviewJson(out, *config, jobs, from.value_or(date::floor<Seconds>(clock_.now())), static_cast<int>(count));
-    return out.str();
+    // Every fire time takes at least this many bytes of JSON: a request that cannot fit is
+    // refused before any work is done.
+    constexpr std::size_t kMinBytesPerFireTime = 24;
+    if (jobs.size() * count * kMinBytesPerFireTime > bus::kMaxReplyBytes)
+        return error(bus::kInvalidArgument, previewTooLarge(jobs.size(), count));
+    const SysSeconds start = from.value_or(date::floor<Seconds>(clock_.now()));
+    return ReplyTask([config = std::move(config), jobs = std::move(jobs), start, count]() -> ControlResult<std::string> {
+        std::ostringstream out;
+        writePreviewJson(out, *config, jobs, start, static_cast<int>(count));
+        std::string document = std::move(out).str();
+        if (document.size() > bus::kMaxReplyBytes) return error(bus::kInvalidArgument, previewTooLarge(jobs.size(), count));
+        return document;
+    });
 }
 
 ControlResult<std::string> DaemonControl::exportCron(std::string_view job) const {

@@ -14,8 +14,8 @@ public:
     ManagerState manager() const override;
     std::vector<JobSummary> listJobs() const override;
     std::optional<JobSummary> job(std::string_view name) const override;
-    ControlResult<std::string> previewJobs(std::string_view job, unsigned count,
-                                           std::optional<SysSeconds> from) const override;
+    ControlResult<ReplyTask> previewJobs(std::string_view job, unsigned count,
+                                         std::optional<SysSeconds> from) const override;
     ControlResult<std::string> exportCron(std::string_view job) const override;
     ControlResult<std::vector<RunRecord>> listRuns(std::string_view job, unsigned limit) const override;
     ControlResult<RunRecord> getRun(std::string_view runId) const override;

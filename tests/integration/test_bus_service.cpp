@@ -382,6 +382,11 @@ public:
         config_ = dir_.write("chief.yaml", yaml);
         address_ = bus_.start(dir_.path());
     }
+    // Stops the dbus-daemon and starts a new one on the same socket (a bus restart).
+    void restartBus() {
+        bus_.stop();
+        address_ = bus_.start(dir_.path());
+    }
     ~BusDaemon() {
         if (chiefd_) {
             chiefd_->signal(SIGTERM);
@@ -396,7 +401,10 @@ public:
                                      std::string("console"), std::string("--state-dir"), dir_ / "state"})
             argv.push_back(a);
         chiefd_ = std::make_unique<Child>(
-            argv, std::vector<std::string>{"NOTIFY_SOCKET=" + notify_->path(), "DBUS_SYSTEM_BUS_ADDRESS=" + address_},
+            argv,
+            // Without the guid, which a restarted bus does not keep: chiefd must find it again.
+            std::vector<std::string>{"NOTIFY_SOCKET=" + notify_->path(),
+                                     "DBUS_SYSTEM_BUS_ADDRESS=" + address_.substr(0, address_.find(",guid="))},
             dir_ / "d.out", dir_ / "d.err");
         REQUIRE(notify_->waitFor("READY=1", 20s));
     }
@@ -815,6 +823,102 @@ TEST_CASE("chiefd on a private bus: error names from the shared table", "[bus]")
     CHECK(client.manager("RunJobs", "asb", 1, "off", 1).errorName == bus::kJobDisabled.name);
     // Wrong argument types never reach chiefd's handlers: sd-bus answers for the vtable.
     CHECK(client.manager("GetJob", "u", 1u).errorName == "org.freedesktop.DBus.Error.InvalidArgs");
+}
+
+// A config of `jobs` daily jobs named job0, job1, ...
+std::string manyJobsYaml(int jobs) {
+    std::string yaml = "jobs:\n";
+    for (int i = 0; i < jobs; ++i)
+        yaml += "  - name: job" + std::to_string(i) + "\n    schedule: {frequency: daily, time: \"03:00\"}\n"
+                "    scripts: [{path: hello.sh}]\n";
+    return yaml;
+}
+
+TEST_CASE("chiefd on a private bus: a reply larger than 16 MiB is refused, and chiefd stays on the bus",
+          "[bus][hardening]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    BusDaemon d(manyJobsYaml(7));
+    d.startChiefd();
+    INFO(d.log());
+    Client client(d.address());
+
+    // 7 jobs x 100,000 runs: refused before any work is done. Before the cap, such a reply passed
+    // the bus's 32 MiB limit and dbus-daemon dropped chiefd's connection for good.
+    const CallResult huge = client.manager("PreviewJobs", "sut", "", 100000u, uint64_t{0});
+    CHECK(huge.errorName == bus::kInvalidArgument.name);
+    CHECK(huge.errorMessage.find("16 MiB") != std::string::npos);
+    CHECK(huge.errorMessage.find("ask for fewer") != std::string::npos);
+    // One job, 100,000 runs: about 3.5 MB, answered.
+    const CallResult one = client.manager("PreviewJobs", "sut", "job0", 100000u, uint64_t{0});
+    INFO(one.errorMessage);
+    REQUIRE(one.ok());
+    CHECK(nlohmann::json::parse(readString(one))["jobs"][0]["next_runs"].size() == 100000);
+
+    // Seven jobs x 90,000 runs pass the quick estimate but not the real size (about 22 MB): built
+    // on chiefd's worker thread and refused. Meanwhile a second client is answered at once: the
+    // event loop is not blocked by the build.
+    Client other(d.address());
+    struct Pending {
+        bool done = false;
+        std::string errorName;
+    } pending;
+    sd_bus_slot* slot = nullptr;
+    REQUIRE(sd_bus_call_method_async(
+                client.get(), &slot, bus::kServiceName, bus::kManagerPath, bus::kManagerInterface, "PreviewJobs",
+                [](sd_bus_message* reply, void* userdata, sd_bus_error*) {
+                    auto& p = *static_cast<Pending*>(userdata);
+                    p.done = true;
+                    if (const sd_bus_error* e = sd_bus_message_get_error(reply)) p.errorName = e->name ? e->name : "";
+                    return 0;
+                },
+                &pending, "sut", "", 90000u, uint64_t{0}) >= 0);
+    REQUIRE(sd_bus_flush(client.get()) >= 0);
+    const CallResult list = other.manager("ListJobs");
+    REQUIRE(list.ok());
+    // Had chiefd built the preview on its loop, it would have answered it before reading the
+    // ListJobs call, and the reply would be waiting here already.
+    while (sd_bus_process(client.get(), nullptr) > 0) {
+    }
+    CHECK_FALSE(pending.done);
+    REQUIRE(waitUntil(
+        [&] {
+            while (sd_bus_process(client.get(), nullptr) > 0) {
+            }
+            return pending.done;
+        },
+        60s));
+    sd_bus_slot_unref(slot);
+    CHECK(pending.errorName == bus::kInvalidArgument.name);
+
+    // Still on the bus and answering.
+    CHECK(client.manager("ListJobs").ok());
+    CHECK(d.log().find("D-Bus control lost") == std::string::npos);
+}
+
+TEST_CASE("chiefd on a private bus: after the bus restarts, chiefd reconnects and takes its name again",
+          "[bus][hardening]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    BusDaemon d;
+    d.startChiefd();
+    {
+        Client before(d.address());
+        REQUIRE(before.manager("ListJobs").ok());
+    }
+    d.restartBus();
+    INFO(d.log());
+    // Readiness: the name has an owner on the new bus (chiefd retries with backoff from 0.5 s).
+    REQUIRE(waitUntil(
+        [&] {
+            Client probe(d.address());
+            return probe.manager("ListJobs").ok();
+        },
+        30s));
+    Client after(d.address());
+    CHECK(after.manager("GetJob", "s", "hello").ok());
+    const std::string log = d.log();
+    CHECK(log.find("D-Bus control lost") != std::string::npos);
+    CHECK(log.find("D-Bus control lost", log.find("D-Bus control lost") + 1) == std::string::npos);  // said once
+    CHECK(log.find("again as org.chief.Scheduler1") != std::string::npos);
 }
 
 TEST_CASE("chiefd's introspection equals the committed units/dbus/org.chief.Scheduler1.xml", "[bus]") {

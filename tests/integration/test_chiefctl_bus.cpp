@@ -374,3 +374,27 @@ TEST_CASE("chiefctl over the bus: run, cancel and reload need root or the chief 
     CHECK(f.ctl({"reload"}, nobody).code == chief::bus::kExitAccessDenied);
     CHECK(f.ctl({"list"}, nobody).code == 0);  // everyone may read
 }
+
+TEST_CASE("chiefctl over the bus: status and list with 10,000 jobs, and a preview too large for one reply",
+          "[ctl-bus][hardening]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    std::string yaml = "jobs:\n";
+    for (int i = 0; i < 10000; ++i)
+        yaml += "  - name: job" + std::to_string(i) + "\n    schedule: {frequency: daily, time: \"03:00\"}\n"
+                "    scripts: [{path: hello.sh}]\n";
+    Fixture f(yaml);
+    f.startChiefd();
+    INFO(f.log());
+    const Ctl status = f.ctl({"status", "--json"});
+    INFO(status.err);
+    REQUIRE(status.code == 0);
+    CHECK(nlohmann::json::parse(status.out)["daemon"]["jobs"] == 10000);
+    const Ctl list = f.ctl({"list"});
+    REQUIRE(list.code == 0);
+    CHECK(contains(list.out, "job9999"));
+    // What an unprivileged user could send to knock chiefd off the bus: refused, exit 2.
+    const Ctl preview = f.ctl({"preview", "--count", "100000"});
+    CHECK(preview.code == 2);
+    CHECK(contains(preview.err, "ask for fewer"));
+    CHECK(f.ctl({"status"}).code == 0);
+}

@@ -37,9 +37,11 @@ inline constexpr ErrorEntry kRunSkipped{"org.chief.Scheduler1.Error.RunSkipped",
 inline constexpr ErrorEntry kInvalidConfig{"org.chief.Scheduler1.Error.InvalidConfig", kExitFailed};
 inline constexpr ErrorEntry kAccessDenied{"org.chief.Scheduler1.Error.AccessDenied", kExitAccessDenied};
 inline constexpr ErrorEntry kStopping{"org.chief.Scheduler1.Error.Stopping", kExitUnreachable};
+// Too many large replies are being built at once; try again.
+inline constexpr ErrorEntry kBusy{"org.chief.Scheduler1.Error.Busy", kExitFailed};
 
-inline constexpr ErrorEntry kErrors[] = {kNoSuchJob,     kNoSuchRun,     kJobDisabled,  kInvalidArgument,
-                                         kRunSkipped,    kInvalidConfig, kAccessDenied, kStopping};
+inline constexpr ErrorEntry kErrors[] = {kNoSuchJob,    kNoSuchRun,     kJobDisabled,  kInvalidArgument, kRunSkipped,
+                                         kInvalidConfig, kAccessDenied, kStopping,     kBusy};
 
 // The exit status for an error name; kExitFailed for names not in the table.
 constexpr ExitStatus exitStatusForError(std::string_view name) {
@@ -47,6 +49,11 @@ constexpr ExitStatus exitStatusForError(std::string_view name) {
         if (name == e.name) return e.exitStatus;
     return kExitFailed;
 }
+
+// The largest reply chiefd sends, in bytes: half of dbus-daemon's default message limit
+// (32 MiB), which a bigger message would exceed and make the bus drop chiefd's connection.
+// Larger answers are refused with InvalidArgument and a hint to ask for less.
+inline constexpr unsigned long kMaxReplyBytes = 16UL * 1024 * 1024;
 
 // Members of this group (and root) may run, cancel and reload; everyone may read.
 inline constexpr const char* kControlGroup = "chief";
