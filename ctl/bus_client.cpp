@@ -601,7 +601,9 @@ ClientResult<RunEnd> BusClient::waitForRun(const std::string& runId,
         if (auto end = deliver()) return *end;
         if (s.lost) return *s.lost;
         if (!s.drain()) continue;  // `lost` is set: the next round says so
-        if (s.awaited[runId].end) continue;
+        // What drain() dispatched may have ended the wait (the run's end, or chiefd leaving
+        // the bus): look before sleeping, or the wait would never end.
+        if (s.awaited[runId].end || s.lost) continue;
         const int r = sd_bus_wait(s.bus, UINT64_MAX);
         if (r < 0 && r != -EINTR)
             s.lost = ClientError{ClientError::Kind::Lost, "",

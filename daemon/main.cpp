@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
     ChiefBusService busService(control, io);
     busService.subscribeTo(events);
     daemon.setReloadListener([&busService](std::size_t jobs) { busService.onReloaded(jobs); });
-    if (!daemon.start()) return 1;
+    if (const auto failed = daemon.start()) return *failed;
     // Without a bus chiefd still schedules (BusConnection logs why); READY=1 waits for the bus
     // name either way, so "ready" means "callable" whenever the API is there at all.
     BusConnection bus(io, logger);

@@ -24,8 +24,9 @@ namespace fs = std::filesystem;
 using Keys = std::vector<std::string_view>;
 
 const Keys kTopKeys = {"version", "defaults", "monitor", "jobs"};
-const Keys kDefaultsKeys = {"working_dir", "stop_on_failure",    "overlap",
-                            "timezone",    "max_parallel_jobs", "kill_grace_seconds", "environment"};
+const Keys kDefaultsKeys = {"working_dir",        "stop_on_failure", "overlap",
+                            "timezone",           "max_parallel_jobs", "kill_grace_seconds",
+                            "stop_timeout_seconds", "environment"};
 const Keys kMonitorKeys = {"enabled", "endpoint", "api_key", "timeout_ms", "heartbeat_seconds", "buffer"};
 const Keys kBufferKeys = {"max_events", "flush_interval_ms", "spool_file"};
 const Keys kJobKeys = {"name",     "description", "enabled", "working_dir", "stop_on_failure",
@@ -456,6 +457,9 @@ private:
                 if (const Entry* e = map->find("kill_grace_seconds"))
                     if (auto v = readInt(*e, "defaults.kill_grace_seconds", 0, "must be 0 or more"))
                         defaults.killGraceSeconds = static_cast<int>(*v);
+                if (const Entry* e = map->find("stop_timeout_seconds"))
+                    if (auto v = readInt(*e, "defaults.stop_timeout_seconds", 0, "must be 0 or more"))
+                        defaults.stopTimeoutSeconds = static_cast<int>(*v);
                 if (const Entry* e = map->find("environment"))
                     if (auto env = readEnvironment(*e, "defaults.environment")) defaults.environment = std::move(*env);
             }

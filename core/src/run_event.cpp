@@ -28,6 +28,7 @@ const char* runResultName(RunResult result) {
         case RunResult::Succeeded: return "succeeded";
         case RunResult::Failed: return "failed";
         case RunResult::Cancelled: return "cancelled";
+        case RunResult::Interrupted: return "interrupted";
     }
     return "";
 }

@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "chief/fire_window.h"
 #include "chief/time_format.h"
 #include "logging/message_ids.h"
 
@@ -15,6 +16,8 @@ namespace {
 
 // Longest a stop waits for scripts beyond their own kill grace before chiefd exits anyway.
 constexpr std::chrono::seconds kShutdownSlack{5};
+// Counting missed fire times stops here: an every-minute job down for a year is "more than".
+constexpr std::size_t kMissedCountCap = 100000;
 
 }  // namespace
 
@@ -28,11 +31,21 @@ Daemon::Daemon(DaemonParts parts)
       signals_(parts_.io),
       watchdogTimer_(parts_.io),
       shutdownDeadline_(parts_.io),
-      statusTimer_(parts_.io),
-      historyTimer_(parts_.io) {
+      statusTimer_(parts_.io) {
     journal_.subscribeTo(parts_.events);
     parts_.events.subscribe([this](const RunEvent& event) {
-        if (const auto* finished = std::get_if<RunFinished>(&event); finished && !finished->dropped) {
+        if (const auto* started = std::get_if<RunStarted>(&event)) {
+            // Recorded as soon as it starts, so a crash leaves a trace: the next start finds
+            // it unfinished and marks it interrupted.
+            RunRecord run;
+            run.id = started->runId;
+            run.job = started->job;
+            run.trigger = started->trigger;
+            run.scheduledFor = started->scheduledFor;
+            run.startedAt = started->startedAt;
+            history_.record(run);
+            scheduleHistoryFlush();
+        } else if (const auto* finished = std::get_if<RunFinished>(&event); finished && !finished->dropped) {
             history_.record(finished->record);
             scheduleHistoryFlush();
         }
@@ -52,22 +65,61 @@ void Daemon::logDiagnostics(const std::vector<Diagnostic>& diagnostics, LogLevel
                           {{"CHIEF_CONFIG", d.file}});
 }
 
-bool Daemon::start() {
+std::optional<DaemonExit> Daemon::start() {
+    std::optional<SysMillis> cleanStop;
+    if (!parts_.stateDirectory.empty()) {
+        auto prepared = prepareStateDirectory(parts_.stateDirectory);
+        if (!prepared) {
+            parts_.logger.log(LogLevel::Error, prepared.error() + "; not starting");
+            return kExitNotConfigured;
+        }
+        auto lock = InstanceLock::acquire(prepared.value());
+        if (!lock) {
+            parts_.logger.log(LogLevel::Error, lock.error() + "; not starting");
+            return kExitFailure;
+        }
+        instanceLock_.emplace(std::move(lock).value());
+        cleanStop = takeCleanStopTime(prepared.value());
+    }
     for (const std::string& problem : history_.load()) parts_.logger.log(LogLevel::Warning, problem);
     LoadResult loaded = parts_.readConfig(parts_.configPath);
     logDiagnostics(loaded.diagnostics, LogLevel::Error);
     if (!loaded.ok()) {
         parts_.logger.log(LogLevel::Error, "config " + parts_.configPath + " is invalid; not starting",
                           {{"CHIEF_CONFIG", parts_.configPath}});
-        return false;
+        return kExitNotConfigured;
     }
     installConfig(std::make_shared<const Config>(std::move(*loaded.config)));
+    reportInterruptedRuns();
+    reportMissedWhileStopped(cleanStop);
     waitForSignals();
     scheduleWatchdog();
     parts_.logger.log(LogLevel::Info,
-                      "chiefd started with " + std::to_string(config_->jobs.size()) + " jobs from " + config_->sourcePath,
+                      "chiefd started with " + std::to_string(config_->jobs.size()) +
+                          (config_->jobs.size() == 1 ? " job" : " jobs") + " from " + config_->sourcePath,
                       {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kDaemonStarted);
-    return true;
+    return std::nullopt;
+}
+
+void Daemon::reportInterruptedRuns() {
+    // Under systemd, KillMode=mixed ended their processes with the old chiefd; without it they
+    // may still run, unseen by overlap checks (docs/chiefd.md).
+    for (RunRecord& run : history_.interruptUnfinished()) parts_.events.publish(RunFinished{std::move(run)});
+    scheduleHistoryFlush();
+}
+
+void Daemon::reportMissedWhileStopped(std::optional<SysMillis> cleanStop) {
+    const SysSeconds now = date::floor<Seconds>(parts_.clock.now());
+    for (const Job& job : config_->jobs) {
+        if (!job.enabled) continue;
+        std::optional<SysSeconds> from;
+        if (auto last = history_.last(job.name)) from = std::max(last->scheduledFor, date::floor<Seconds>(last->startedAt));
+        if (!from) continue;  // never ran: nothing to compare with
+        if (cleanStop) from = std::max(*from, date::floor<Seconds>(*cleanStop));
+        const FireWindow missed = fireTimesBetween(job.schedule.schedule, *from, now, kMissedCountCap);
+        if (missed.count == 0) continue;
+        parts_.events.publish(MissedWhileStopped{job.name, missed.count, missed.capped, *missed.first, *missed.last});
+    }
 }
 
 void Daemon::announceReady() { parts_.notifier.ready(statusLine()); }
@@ -131,39 +183,41 @@ void Daemon::onTimer(WallClockTimer::Wake wake) {
 void Daemon::onRunEnded(const RunRecord& record) {
     scheduler_.runFinished(record.id, parts_.clock.now());
     if (stopping_) {
-        if (runner_.activeCount() == 0) {
-            flushHistory();
-            parts_.io.stop();
-        }
+        if (runner_.activeCount() == 0) finishStopping();
         return;
     }
     armTimer();
     publishStatus();
 }
 
+// At most one write is in flight; what changes meanwhile goes out in the next one, so a burst
+// of runs costs a few batches, not an fsync per run, and a run's start is on disk promptly.
 void Daemon::scheduleHistoryFlush() {
-    if (historyFlushPending_) return;
-    historyFlushPending_ = true;
-    historyTimer_.expires_after(std::chrono::seconds{1});
-    historyTimer_.async_wait([this](const boost::system::error_code& ec) {
-        historyFlushPending_ = false;
-        if (!ec) writeHistoryInBackground();
-    });
+    if (historyWriteInFlight_ || history_.directory().empty() || !history_.dirty()) return;
+    writeHistoryInBackground();
 }
 
 void Daemon::writeHistoryInBackground() {
     auto files = history_.takeChanges();
     if (files.empty()) return;
-    boost::asio::post(historyWriter_, [io = &parts_.io, this, directory = history_.directory(), files = std::move(files)] {
-        auto error = RunHistoryStore::write(directory, files);
+    historyWriteInFlight_ = true;
+    boost::asio::post(historyWriter_, [io = &parts_.io, this, directory = history_.directory(), perJob = history_.perJob(),
+                                       files = std::move(files)]() mutable {
+        auto outcome = RunHistoryStore::write(directory, std::move(files), perJob);
         // The result goes back to the loop; if chiefd is stopping and the loop is gone, the
         // handler is destroyed unrun (io_context outlives the Daemon, see main.cpp).
-        boost::asio::post(*io, [this, error = std::move(error)] { reportHistoryWrite(error); });
+        boost::asio::post(*io, [this, outcome = std::move(outcome)] {
+            historyWriteInFlight_ = false;
+            history_.adopt(outcome.merged);
+            reportHistoryWrite(outcome.error);
+            scheduleHistoryFlush();
+        });
     });
 }
 
 void Daemon::flushHistory() {
     historyWriter_.join();  // what is queued is written first, so files never go back in time
+    historyWriteInFlight_ = false;
     reportHistoryWrite(history_.flush());
 }
 
@@ -217,7 +271,10 @@ void Daemon::scheduleWatchdog() {
 }
 
 void Daemon::shutdown() {
-    if (stopping_) return;
+    if (stopping_) {
+        interruptRunning();  // asked again: do not wait any longer
+        return;
+    }
     stopping_ = true;
     parts_.notifier.stopping();
     const std::size_t running = runner_.activeCount();
@@ -226,25 +283,52 @@ void Daemon::shutdown() {
                       {}, message_id::kDaemonStopping);
     scheduler_.stopDispatching(parts_.clock.now());
     timer_.arm(std::nullopt);
-    watchdogTimer_.cancel();
     statusTimer_.cancel();
-    historyTimer_.cancel();
     if (running == 0) {
-        flushHistory();
-        parts_.io.stop();
+        finishStopping();
         return;
     }
-    runner_.cancelAll();
+    // The watchdog keeps going: systemd must not kill chiefd while it waits for runs.
+    const int timeout = config_ ? config_->defaults.stopTimeoutSeconds : 0;
+    if (timeout <= 0) {
+        interruptRunning();
+        return;
+    }
+    parts_.logger.log(LogLevel::Notice, "waiting up to " + std::to_string(timeout) + " s for " + std::to_string(running) +
+                                            (running == 1 ? " running run" : " running runs") +
+                                            " to finish (defaults.stop_timeout_seconds); send SIGTERM again to end " +
+                                            (running == 1 ? "it" : "them") + " now");
+    shutdownDeadline_.expires_after(std::chrono::seconds{timeout});
+    shutdownDeadline_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) interruptRunning();
+    });
+}
+
+void Daemon::interruptRunning() {
+    if (interrupting_ || runner_.activeCount() == 0) return;
+    interrupting_ = true;
+    const std::size_t running = runner_.activeCount();
+    parts_.logger.log(LogLevel::Notice, "ending " + std::to_string(running) +
+                                            (running == 1 ? " running run" : " running runs") + " (interrupted)");
+    runner_.interruptAll();
     int grace = 0;
     for (const JobRun* run : runner_.active()) grace = std::max(grace, run->ticket().job->killGraceSeconds);
+    shutdownDeadline_.cancel();
     shutdownDeadline_.expires_after(std::chrono::seconds{grace} + kShutdownSlack);
     shutdownDeadline_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
         parts_.logger.log(LogLevel::Warning, std::to_string(runner_.activeCount()) +
                                                  " runs did not end in time; exiting anyway");
-        flushHistory();
-        parts_.io.stop();
+        finishStopping();
     });
+}
+
+void Daemon::finishStopping() {
+    watchdogTimer_.cancel();
+    shutdownDeadline_.cancel();
+    flushHistory();
+    if (!parts_.stateDirectory.empty() && instanceLock_) recordCleanStop(parts_.stateDirectory, parts_.clock.now());
+    parts_.io.stop();
 }
 
 std::vector<JobView> Daemon::jobs() const {

@@ -21,6 +21,7 @@
 #include "runner/job_runner.h"
 #include "runner/run_history_store.h"
 #include "scheduler/scheduler.h"
+#include "state/state_directory.h"
 
 namespace chief::daemon {
 
@@ -48,14 +49,24 @@ struct JobView {
     std::optional<RunRecord> lastRun;
 };
 
+// chiefd's exit statuses (docs/chiefd.md). chiefd.service lists kExitNotConfigured in
+// RestartPreventExitStatus=, so a config that cannot work fails the unit at once, with the
+// reasons in its status, instead of restarting forever.
+enum DaemonExit : int {
+    kExitSuccess = 0,
+    kExitFailure = 1,        // e.g. another chiefd holds the state directory
+    kExitUsage = 2,          // bad command line
+    kExitNotConfigured = 6,  // the config is invalid, or the state directory is unusable (LSB's "not configured")
+};
+
 class Daemon {
 public:
     explicit Daemon(DaemonParts parts);
     ~Daemon();
 
-    // Loads the config and arms timers. Returns false (after logging every problem) if the
-    // config is invalid; the caller then exits with status 1.
-    bool start();
+    // Claims the state directory, loads the history and the config, and arms timers. On failure
+    // (every problem logged) returns the exit status chiefd should end with.
+    std::optional<DaemonExit> start();
     // Sends READY=1. The caller sends it after start() once everything wired around the daemon
     // is usable too: for a Type=notify service with a bus API, ready means callable.
     void announceReady();
@@ -64,8 +75,9 @@ public:
     // Returns the diagnostics (empty when the reload succeeded).
     std::vector<Diagnostic> reload();
 
-    // Stops dispatching, stops running scripts (SIGTERM, SIGKILL after each job's grace) and
-    // stops the io_context once every run has ended.
+    // Stops dispatching; lets running runs finish for up to defaults.stop_timeout_seconds, then
+    // ends them (SIGTERM, SIGKILL after each job's grace) as interrupted; stops the io_context
+    // once every run has ended. A second call (another SIGTERM) ends them at once.
     void shutdown();
     bool stopping() const { return stopping_; }
 
@@ -84,6 +96,10 @@ public:
 
 private:
     void installConfig(std::shared_ptr<const Config> config);
+    void reportInterruptedRuns();
+    void reportMissedWhileStopped(std::optional<SysMillis> cleanStop);
+    void interruptRunning();
+    void finishStopping();
     void armTimer();
     void onTimer(WallClockTimer::Wake wake);
     void onRunEnded(const RunRecord& record);
@@ -108,11 +124,12 @@ private:
     boost::asio::steady_timer watchdogTimer_;
     boost::asio::steady_timer shutdownDeadline_;
     boost::asio::steady_timer statusTimer_;
-    boost::asio::steady_timer historyTimer_;
-    bool historyFlushPending_ = false;
+    bool historyWriteInFlight_ = false;
     bool statusPending_ = false;
     std::shared_ptr<const Config> config_;
     bool stopping_ = false;
+    bool interrupting_ = false;
+    std::optional<InstanceLock> instanceLock_;
     bool historyFailing_ = false;
     std::function<void(std::size_t)> reloadListener_;
     // History files are written (and fsync'ed) here, one batch after another, so that the disk

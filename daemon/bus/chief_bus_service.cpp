@@ -360,6 +360,7 @@ void ChiefBusService::onRunEvent(const RunEvent& event) {
                    [&](const TriggerSkipped& e) { markJobChanged(e.job); },  // a waiting run may have been dropped
                    [&](const TriggerQueued& e) { markJobChanged(e.job); },
                    [&](const TriggerMissed&) {},  // NextScheduled follows
+                   [&](const MissedWhileStopped&) {},
                    [&](const RunStarted& e) {
                        emitSignal("RunStarted", e, appendRunStartedSignal);
                        markJobChanged(e.job);

@@ -24,6 +24,8 @@ inline constexpr std::string_view kJobMissed = "0216f21eebdf4ef8b6fe7f4ab3b9424d
 inline constexpr std::string_view kScriptStarted = "8c83551a931e4233872985805fcab280";
 inline constexpr std::string_view kScriptFinished = "9ccaee49291c42daaf9ee4c7e6afbc3c";
 inline constexpr std::string_view kScriptTimedOut = "01058a6c39bf49859e8dec383d26e6cc";
+inline constexpr std::string_view kJobInterrupted = "9e2d3ccbcce647f4a7984eb241f6597c";
+inline constexpr std::string_view kMissedWhileStopped = "6924f1389f234f6091a49071881bf90f";
 }  // namespace message_id
 
 // One row of the MESSAGE_ID table: for the docs and the uniqueness test.
@@ -33,7 +35,7 @@ struct MessageIdInfo {
 };
 
 // Every MESSAGE_ID chiefd uses, in docs/journal.md's order.
-inline constexpr std::array<MessageIdInfo, 14> kMessageIds{{
+inline constexpr std::array<MessageIdInfo, 16> kMessageIds{{
     {"daemon-started", message_id::kDaemonStarted},
     {"daemon-stopping", message_id::kDaemonStopping},
     {"config-reloaded", message_id::kConfigReloaded},
@@ -42,9 +44,11 @@ inline constexpr std::array<MessageIdInfo, 14> kMessageIds{{
     {"job-succeeded", message_id::kJobSucceeded},
     {"job-failed", message_id::kJobFailed},
     {"job-cancelled", message_id::kJobCancelled},
+    {"job-interrupted", message_id::kJobInterrupted},
     {"job-skipped", message_id::kJobSkipped},
     {"job-queued", message_id::kJobQueued},
     {"job-missed", message_id::kJobMissed},
+    {"missed-while-stopped", message_id::kMissedWhileStopped},
     {"script-started", message_id::kScriptStarted},
     {"script-finished", message_id::kScriptFinished},
     {"script-timed-out", message_id::kScriptTimedOut},

@@ -96,6 +96,22 @@ LogEntry describe(const TriggerMissed& e) {
     return entry;
 }
 
+LogEntry describe(const MissedWhileStopped& e) {
+    LogEntry entry;
+    entry.level = LogLevel::Warning;
+    entry.messageId = message_id::kMissedWhileStopped;
+    const std::string count = (e.capped ? "more than " : "") + std::to_string(e.count);
+    entry.message = e.job + ": " + count + (e.count == 1 && !e.capped ? " run" : " runs") +
+                    " missed while chiefd was not running (" +
+                    (e.count == 1 ? formatIsoUtc(e.first) : "first " + formatIsoUtc(e.first) + ", last " + formatIsoUtc(e.last)) +
+                    "); not caught up";
+    entry.fields = {{jf::kJob, e.job},
+                    {jf::kMissedCount, std::to_string(e.count)},
+                    {jf::kMissedFirst, formatIsoUtc(e.first)},
+                    {jf::kMissedLast, formatIsoUtc(e.last)}};
+    return entry;
+}
+
 LogEntry describe(const RunStarted& e) {
     LogEntry entry;
     entry.level = LogLevel::Info;
@@ -193,6 +209,15 @@ LogEntry describe(const RunFinished& e) {
             entry.level = LogLevel::Notice;
             entry.messageId = message_id::kJobCancelled;
             entry.message = run.job + ": run " + run.id + " cancelled" + after;
+            break;
+        case RunResult::Interrupted:
+            entry.level = LogLevel::Warning;
+            entry.messageId = message_id::kJobInterrupted;
+            // With an end: cut short while chiefd stopped. Without: found unfinished at start.
+            entry.message = run.endedAt ? run.job + ": run " + run.id + " interrupted" + after +
+                                              ": chiefd was stopping and the run did not finish in time"
+                                        : run.job + ": run " + run.id + " (started " + formatIsoUtcMillis(run.startedAt) +
+                                              ") was interrupted: chiefd stopped or crashed while it ran";
             break;
         case RunResult::Failed: {
             entry.level = LogLevel::Error;

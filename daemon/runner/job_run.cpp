@@ -116,12 +116,23 @@ void JobRun::cancel() {
     if (current_) current_->stop();
 }
 
+void JobRun::interrupt() {
+    if (finished() || cancelled_) return;
+    interrupted_ = true;
+    cancel();
+}
+
 void JobRun::finish() {
     record_.endedAt = services_.clock.now();
     bool allSucceeded = true;
     for (const ScriptRecord& s : record_.scripts)
         if (!s.outcome.succeeded()) allSucceeded = false;
-    record_.result = cancelled_ ? RunResult::Cancelled : (allSucceeded ? RunResult::Succeeded : RunResult::Failed);
+    if (interrupted_)
+        record_.result = RunResult::Interrupted;
+    else if (cancelled_)
+        record_.result = RunResult::Cancelled;
+    else
+        record_.result = allSucceeded ? RunResult::Succeeded : RunResult::Failed;
     services_.events.publish(RunFinished{record_});
     if (onDone_) onDone_(record_);
 }

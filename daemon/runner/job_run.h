@@ -72,6 +72,8 @@ public:
     // Stops the current script (SIGTERM to its group, SIGKILL after the job's grace period);
     // the scripts after it are skipped and the run ends as cancelled.
     void cancel();
+    // The same, because chiefd is stopping: the run ends as interrupted.
+    void interrupt();
 
     const RunRecord& record() const { return record_; }
     const RunTicket& ticket() const { return ticket_; }
@@ -92,6 +94,7 @@ private:
     std::unique_ptr<ScriptProcess> ended_;  // kept until the next script: never destroyed inside its own callback
     std::unique_ptr<OutputSink> endedOutput_;
     bool cancelled_ = false;
+    bool interrupted_ = false;
 };
 
 // Turns what ScriptProcess reports into the recorded outcome.

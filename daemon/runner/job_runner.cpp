@@ -28,8 +28,8 @@ bool JobRunner::cancel(const RunId& id) {
     return true;
 }
 
-void JobRunner::cancelAll() {
-    for (auto& [id, run] : runs_) run->cancel();
+void JobRunner::interruptAll() {
+    for (auto& [id, run] : runs_) run->interrupt();
 }
 
 const JobRun* JobRunner::find(const RunId& id) const {

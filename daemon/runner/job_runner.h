@@ -19,7 +19,8 @@ public:
     void startRun(const RunTicket& ticket) override;
     // Cancels a run; false if no such run is in progress.
     bool cancel(const RunId& id);
-    void cancelAll();
+    // chiefd is stopping: every run ends as interrupted.
+    void interruptAll();
     std::size_t activeCount() const { return runs_.size(); }
     const JobRun* find(const RunId& id) const;
     std::vector<const JobRun*> active() const;

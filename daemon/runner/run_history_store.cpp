@@ -1,17 +1,20 @@
 #include "runner/run_history_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <random>
 #include <system_error>
 
+#include "chief/system/bounded_file_reader.h"
 #include "chief/time_format.h"
+#include "state/file_lock.h"
+#include "state/state_directory.h"
 
 namespace chief::daemon {
 
@@ -20,13 +23,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// strerror() is not thread-safe, and writes happen on chiefd's history writer thread.
+std::string errnoText(int error) { return std::system_category().message(error); }
+
 json millisJson(const std::optional<SysMillis>& t) {
     return t ? json(t->time_since_epoch().count()) : json(nullptr);
-}
-
-std::optional<SysMillis> millisFrom(const json& j) {
-    if (!j.is_number_integer()) return std::nullopt;
-    return SysMillis{std::chrono::milliseconds{j.get<std::int64_t>()}};
 }
 
 json toJson(const RunRecord& run) {
@@ -53,52 +54,135 @@ json toJson(const RunRecord& run) {
             {"scripts", scripts}};
 }
 
+// A file that is valid JSON but not a history this chiefd wrote: the reason, for the message.
+struct NotHistory {
+    std::string why;
+};
+
 template <typename Enum, std::size_t N>
-std::optional<Enum> enumFrom(const std::string& name, const Enum (&values)[N], const char* (*nameOf)(Enum)) {
+Enum enumFrom(const json& j, const char* field, const Enum (&values)[N], const char* (*nameOf)(Enum)) {
+    if (!j.is_string()) throw NotHistory{std::string("\"") + field + "\" is not a string"};
     for (Enum v : values)
-        if (name == nameOf(v)) return v;
-    return std::nullopt;
+        if (j.get_ref<const std::string&>() == nameOf(v)) return v;
+    throw NotHistory{std::string("unknown ") + field + " \"" + j.get<std::string>() + "\""};
 }
 
-std::optional<RunRecord> fromJson(const json& j) {
-    if (!j.is_object()) return std::nullopt;
-    RunRecord run;
-    run.id = j.value("id", "");
-    run.job = j.value("job", "");
-    if (run.id.empty() || run.job.empty()) return std::nullopt;
+// Strict typed access: a field of the wrong type makes the whole file unusable, instead of an
+// exception escaping (which aborted chiefd at every start) or a silently wrong value.
+const json& field(const json& object, const char* name) {
+    const auto it = object.find(name);
+    if (it == object.end()) throw NotHistory{std::string("\"") + name + "\" is missing"};
+    return *it;
+}
+std::string stringField(const json& object, const char* name) {
+    const json& j = field(object, name);
+    if (!j.is_string()) throw NotHistory{std::string("\"") + name + "\" is not a string"};
+    return j.get<std::string>();
+}
+std::int64_t integerField(const json& object, const char* name) {
+    const json& j = field(object, name);
+    if (!j.is_number_integer()) throw NotHistory{std::string("\"") + name + "\" is not an integer"};
+    return j.get<std::int64_t>();
+}
+std::optional<SysMillis> millisField(const json& object, const char* name) {
+    const json& j = field(object, name);
+    if (j.is_null()) return std::nullopt;
+    if (!j.is_number_integer()) throw NotHistory{std::string("\"") + name + "\" is neither an integer nor null"};
+    return SysMillis{std::chrono::milliseconds{j.get<std::int64_t>()}};
+}
+
+RunRecord runFromJson(const json& j) {
+    if (!j.is_object()) throw NotHistory{"a run is not an object"};
     static const TriggerKind triggers[] = {TriggerKind::Schedule, TriggerKind::Manual, TriggerKind::Once};
-    run.trigger = enumFrom(j.value("trigger", ""), triggers, triggerKindName).value_or(TriggerKind::Schedule);
-    run.scheduledFor = SysSeconds{Seconds{j.value("scheduled_for_s", std::int64_t{0})}};
-    run.startedAt = SysMillis{std::chrono::milliseconds{j.value("started_ms", std::int64_t{0})}};
-    run.endedAt = millisFrom(j.value("ended_ms", json(nullptr)));
-    static const RunResult results[] = {RunResult::Succeeded, RunResult::Failed, RunResult::Cancelled};
-    if (j.contains("result") && j["result"].is_string()) run.result = enumFrom(j["result"].get<std::string>(), results, runResultName);
+    static const RunResult results[] = {RunResult::Succeeded, RunResult::Failed, RunResult::Cancelled,
+                                        RunResult::Interrupted};
     static const ScriptOutcome::Status statuses[] = {
         ScriptOutcome::Status::Exited,  ScriptOutcome::Status::Signaled,    ScriptOutcome::Status::TimedOut,
         ScriptOutcome::Status::Stopped, ScriptOutcome::Status::SpawnFailed, ScriptOutcome::Status::Skipped};
-    for (const json& s : j.value("scripts", json::array())) {
+    RunRecord run;
+    run.id = stringField(j, "id");
+    run.job = stringField(j, "job");
+    if (run.id.empty() || run.job.empty()) throw NotHistory{"a run without an id or job"};
+    run.trigger = enumFrom(field(j, "trigger"), "trigger", triggers, triggerKindName);
+    run.scheduledFor = SysSeconds{Seconds{integerField(j, "scheduled_for_s")}};
+    run.startedAt = SysMillis{std::chrono::milliseconds{integerField(j, "started_ms")}};
+    run.endedAt = millisField(j, "ended_ms");
+    if (const json& result = field(j, "result"); !result.is_null())
+        run.result = enumFrom(result, "result", results, runResultName);
+    const json& scripts = field(j, "scripts");
+    if (!scripts.is_array()) throw NotHistory{"\"scripts\" is not a list"};
+    for (const json& s : scripts) {
+        if (!s.is_object()) throw NotHistory{"a script is not an object"};
         ScriptRecord script;
-        script.path = s.value("path", "");
-        script.outcome.status = enumFrom(s.value("status", ""), statuses, scriptStatusName).value_or(ScriptOutcome::Status::Skipped);
-        script.outcome.exitCode = s.value("exit_code", -1);
-        script.outcome.signal = s.value("signal", 0);
-        script.outcome.error = s.value("error", "");
-        script.startedAt = millisFrom(s.value("started_ms", json(nullptr)));
-        script.endedAt = millisFrom(s.value("ended_ms", json(nullptr)));
-        script.pid = s.value("pid", std::int64_t{0});
+        script.path = stringField(s, "path");
+        script.outcome.status = enumFrom(field(s, "status"), "status", statuses, scriptStatusName);
+        script.outcome.exitCode = static_cast<int>(integerField(s, "exit_code"));
+        script.outcome.signal = static_cast<int>(integerField(s, "signal"));
+        script.outcome.error = stringField(s, "error");
+        script.startedAt = millisField(s, "started_ms");
+        script.endedAt = millisField(s, "ended_ms");
+        script.pid = integerField(s, "pid");
         run.scripts.push_back(std::move(script));
     }
     return run;
 }
 
-// strerror() is not thread-safe, and writes happen on chiefd's history writer thread.
-std::string errnoText(int error) { return std::system_category().message(error); }
+// A job file's runs, or why it is not a usable history.
+struct ParsedFile {
+    std::vector<RunRecord> runs;
+    std::optional<std::string> problem;
+};
 
-// Writes `text` to `path` so that a crash leaves either the old file or the complete new one.
-std::optional<std::string> writeAtomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) return "cannot create " + tmp + ": " + errnoText(errno);
+ParsedFile parseHistory(const std::string& text, const std::string& job) {
+    ParsedFile parsed;
+    const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) {
+        parsed.problem = "is not valid JSON";
+        return parsed;
+    }
+    try {
+        if (!doc.is_object()) throw NotHistory{"is not a JSON object"};
+        const json& version = field(doc, "version");
+        if (!version.is_number_integer() || version.get<std::int64_t>() != RunHistoryStore::kFormatVersion)
+            throw NotHistory{"has history format version " + version.dump() + ", which this chiefd does not know (it "
+                             "reads and writes version " + std::to_string(RunHistoryStore::kFormatVersion) + ")"};
+        const json& runs = field(doc, "runs");
+        if (!runs.is_array()) throw NotHistory{"\"runs\" is not a list"};
+        for (const json& r : runs) {
+            RunRecord run = runFromJson(r);
+            if (run.job != job) throw NotHistory{"holds a run of job \"" + run.job + "\""};
+            parsed.runs.push_back(std::move(run));
+        }
+    } catch (const NotHistory& notHistory) {
+        parsed.runs.clear();
+        parsed.problem = notHistory.why;
+    }
+    return parsed;
+}
+
+fs::path runsDirectory(const std::string& directory) { return fs::path(directory) / "runs"; }
+
+// Moves an unusable file out of the way, keeping it for inspection; never overwritten later.
+std::string setAside(const fs::path& path, const std::string& problem) {
+    const fs::path aside = fs::path(path).concat(".corrupt");
+    std::error_code ec;
+    fs::rename(path, aside, ec);
+    if (ec) return "run history " + path.string() + " " + problem + " and cannot be moved aside (" + ec.message() + ")";
+    return "run history " + path.string() + " " + problem + "; moved aside to " + aside.string() + ", ignoring it";
+}
+
+// Writes `text` to a fresh temporary file beside `path` and renames it over `path`.
+std::optional<std::string> replaceFile(const fs::path& path, const std::string& text) {
+    static thread_local std::minstd_rand random{std::random_device{}()};
+    std::string tmp;
+    int fd = -1;
+    for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+        tmp = path.string() + ".tmp." + std::to_string(random());
+        // O_EXCL|O_NOFOLLOW: a name someone else created (or linked) is never written through.
+        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+        if (fd < 0 && errno != EEXIST) return "cannot create " + tmp + ": " + errnoText(errno);
+    }
+    if (fd < 0) return "cannot create a temporary file beside " + path.string();
     std::size_t written = 0;
     while (written < text.size()) {
         const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
@@ -106,18 +190,36 @@ std::optional<std::string> writeAtomically(const std::string& path, const std::s
             if (errno == EINTR) continue;
             const std::string error = errnoText(errno);
             ::close(fd);
+            ::unlink(tmp.c_str());
             return "cannot write " + tmp + ": " + error;
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) return "cannot flush " + tmp + ": " + errnoText(errno);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return "cannot replace " + path + ": " + errnoText(errno);
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const std::string error = errnoText(errno);
+        ::unlink(tmp.c_str());
+        return "cannot flush " + tmp + ": " + error;
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string error = errnoText(errno);
+        ::unlink(tmp.c_str());
+        return "cannot replace " + path.string() + ": " + error;
+    }
     return std::nullopt;
 }
 
-}  // namespace
+// `mine` and `theirs` merged by run id (mine wins), oldest first, the newest `perJob` kept.
+std::vector<RunRecord> mergeRuns(std::vector<RunRecord> mine, const std::vector<RunRecord>& theirs, std::size_t perJob) {
+    std::set<std::string> known;
+    for (const RunRecord& r : mine) known.insert(r.id);
+    for (const RunRecord& r : theirs)
+        if (!known.count(r.id)) mine.push_back(r);
+    std::stable_sort(mine.begin(), mine.end(), [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
+    if (mine.size() > perJob) mine.erase(mine.begin(), mine.end() - static_cast<std::ptrdiff_t>(perJob));
+    return mine;
+}
 
-std::string runRecordJson(const RunRecord& run) { return toJson(run).dump(); }
+}  // namespace
 
 RunHistoryStore::RunHistoryStore(std::string directory, std::size_t perJob)
     : directory_(std::move(directory)), perJob_(perJob) {}
@@ -125,64 +227,123 @@ RunHistoryStore::RunHistoryStore(std::string directory, std::size_t perJob)
 std::vector<std::string> RunHistoryStore::load() {
     std::vector<std::string> problems;
     if (directory_.empty()) return problems;
-    const fs::path dir = fs::path(directory_) / "runs";
+    const fs::path dir = runsDirectory(directory_);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return problems;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const fs::path path = entry.path();
         if (path.extension() != ".json") continue;
-        std::ifstream in(path);
-        std::stringstream text;
-        text << in.rdbuf();
-        json doc = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-        if (doc.is_discarded() || !doc.is_object() || !doc["runs"].is_array()) {
-            fs::rename(path, fs::path(path).concat(".corrupt"), ec);
-            problems.push_back("run history " + path.string() + " is unreadable; moved aside to " + path.string() +
-                               ".corrupt, ignoring");
+        const std::string job = path.stem().string();
+        auto text = system::readRegularFile(path.string(), kMaxFileBytes);
+        if (!text) {
+            problems.push_back(setAside(path, "cannot be used (" + text.error() + ")"));
             continue;
         }
-        const std::string job = path.stem().string();
+        ParsedFile parsed = parseHistory(text.value(), job);
+        if (parsed.problem) {
+            problems.push_back(setAside(path, *parsed.problem));
+            continue;
+        }
         auto& runs = runs_[job];
-        for (const json& r : doc["runs"])
-            if (auto run = fromJson(r)) runs.push_back(std::move(*run));
-        while (runs.size() > perJob_) runs.pop_front();
+        for (const RunRecord& run : parsed.runs) insert(runs, run);
     }
     return problems;
 }
 
-void RunHistoryStore::record(const RunRecord& run) {
-    auto& runs = runs_[run.job];
-    runs.push_back(run);
+void RunHistoryStore::insert(std::deque<RunRecord>& runs, const RunRecord& run) const {
+    // Runs arrive nearly in id order: look from the newest end.
+    auto it = runs.end();
+    while (it != runs.begin() && std::prev(it)->id > run.id) --it;
+    if (it != runs.begin() && std::prev(it)->id == run.id)
+        *std::prev(it) = run;
+    else
+        runs.insert(it, run);
     while (runs.size() > perJob_) runs.pop_front();
+}
+
+void RunHistoryStore::record(const RunRecord& run) {
+    insert(runs_[run.job], run);
     if (!directory_.empty()) dirty_.insert(run.job);
+}
+
+std::vector<RunRecord> RunHistoryStore::interruptUnfinished() {
+    std::vector<RunRecord> out;
+    for (auto& [job, runs] : runs_) {
+        for (RunRecord& run : runs) {
+            if (run.result) continue;
+            run.result = RunResult::Interrupted;
+            out.push_back(run);
+            if (!directory_.empty()) dirty_.insert(job);
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
+    return out;
 }
 
 std::vector<RunHistoryStore::FileWrite> RunHistoryStore::takeChanges() {
     std::vector<FileWrite> files;
     if (directory_.empty()) return files;
-    const fs::path dir = fs::path(directory_) / "runs";
     files.reserve(dirty_.size());
     for (const std::string& job : dirty_) {
-        json list = json::array();
-        for (const RunRecord& r : runs_[job]) list.push_back(toJson(r));
-        files.push_back({(dir / (job + ".json")).string(), json{{"version", 1}, {"runs", list}}.dump() + "\n"});
+        const auto& runs = runs_[job];
+        files.push_back({job, std::vector<RunRecord>(runs.begin(), runs.end())});
     }
     dirty_.clear();
     return files;
 }
 
-std::optional<std::string> RunHistoryStore::write(const std::string& directory, const std::vector<FileWrite>& files) {
-    if (files.empty()) return std::nullopt;
-    const fs::path dir = fs::path(directory) / "runs";
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return "cannot create " + dir.string() + ": " + ec.message();
-    std::optional<std::string> firstError;
-    for (const FileWrite& file : files) {
-        auto error = writeAtomically(file.path, file.text);
-        if (error && !firstError) firstError = std::move(error);
+RunHistoryStore::WriteOutcome RunHistoryStore::write(const std::string& directory, std::vector<FileWrite> files,
+                                                     std::size_t perJob) {
+    WriteOutcome outcome;
+    if (files.empty()) return outcome;
+    const fs::path dir = runsDirectory(directory);
+    if (auto prepared = prepareStateDirectory(dir.string()); !prepared) {
+        outcome.error = prepared.error();
+        return outcome;
     }
-    return firstError;
+    for (FileWrite& file : files) {
+        const fs::path path = dir / (file.job + ".json");
+        auto lock = FileLock::acquire((dir / (file.job + ".lock")).string());
+        if (!lock) {
+            if (!outcome.error) outcome.error = lock.error();
+            continue;
+        }
+        // What another process (chiefd --once from cron) added since: kept, not overwritten.
+        std::vector<RunRecord> theirs;
+        if (auto text = system::readRegularFile(path.string(), kMaxFileBytes)) {
+            ParsedFile parsed = parseHistory(text.value(), file.job);
+            if (parsed.problem) setAside(path, *parsed.problem);  // reported by the next load()
+            theirs = std::move(parsed.runs);
+        }
+        file.runs = mergeRuns(std::move(file.runs), theirs, perJob);
+        json list = json::array();
+        for (const RunRecord& r : file.runs) list.push_back(toJson(r));
+        const std::string text = json{{"version", kFormatVersion}, {"runs", list}}.dump() + "\n";
+        if (auto error = replaceFile(path, text); error && !outcome.error) outcome.error = std::move(error);
+        if (!theirs.empty()) outcome.merged.push_back(std::move(file));
+    }
+    // The renames are durable once the directory is.
+    if (const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    return outcome;
+}
+
+void RunHistoryStore::adopt(const std::vector<FileWrite>& merged) {
+    for (const FileWrite& file : merged) {
+        auto& runs = runs_[file.job];
+        for (const RunRecord& run : file.runs) {
+            const bool known = std::any_of(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.id == run.id; });
+            if (!known) insert(runs, run);
+        }
+    }
+}
+
+std::optional<std::string> RunHistoryStore::flush() {
+    WriteOutcome outcome = write(directory_, takeChanges(), perJob_);
+    adopt(outcome.merged);
+    return outcome.error;
 }
 
 std::vector<RunRecord> RunHistoryStore::history(const std::string& job, std::size_t limit) const {
@@ -200,6 +361,14 @@ std::optional<RunRecord> RunHistoryStore::last(const std::string& job) const {
     auto it = runs_.find(job);
     if (it == runs_.end() || it->second.empty()) return std::nullopt;
     return it->second.back();
+}
+
+std::optional<RunRecord> RunHistoryStore::lastFinished(const std::string& job) const {
+    auto it = runs_.find(job);
+    if (it == runs_.end()) return std::nullopt;
+    for (auto r = it->second.rbegin(); r != it->second.rend(); ++r)
+        if (r->result) return *r;
+    return std::nullopt;
 }
 
 }  // namespace chief::daemon

@@ -3,9 +3,9 @@
 // `history` survive restarts. One small JSON file per job, replaced atomically.
 
 #include <deque>
-#include <set>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,51 +13,74 @@
 
 namespace chief::daemon {
 
-// Bounded, crash-safe run history. Writes go to "<dir>/runs/<job>.json.tmp", are fsync'ed and
-// renamed over "<dir>/runs/<job>.json", so a crash leaves the old or the new file, never a
-// torn one. A file that cannot be parsed is set aside as "<job>.json.corrupt" and logged once.
+// Bounded, crash-safe run history shared by chiefd and `chiefd --once`.
+// - A run is recorded when it starts (result unset) and again when it ends, so a run that a
+//   crash cut short is found at the next start and marked `interrupted`.
+// - Each job file is rewritten under its lock ("<dir>/runs/<job>.lock"): the writer reads the
+//   file, merges the runs other processes added (by run id), writes a new temporary file
+//   (O_EXCL|O_NOFOLLOW, a fresh name), fsyncs it and renames it over "<job>.json", so a crash
+//   leaves the old or the new file, never a torn one, and a planted symlink is never followed.
+// - A file that cannot be used (not JSON, wrong types, a version this chiefd does not know, not
+//   a regular file) is moved aside as "<job>.json.corrupt" and reported once; never overwritten.
 class RunHistoryStore {
 public:
+    // The history format this chiefd writes and reads.
+    static constexpr int kFormatVersion = 1;
+    // Largest job file read; far above 50 runs of any job.
+    static constexpr std::size_t kMaxFileBytes = 16 * 1024 * 1024;
+
     // `directory` is chiefd's state directory; nothing is written when it is empty.
-    RunHistoryStore(std::string directory, std::size_t perJob = 50);
+    explicit RunHistoryStore(std::string directory, std::size_t perJob = 50);
 
     // Reads every job's file; returns one message per file that could not be used.
     std::vector<std::string> load();
 
-    // Adds a finished run in memory; its job's file is rewritten at the next flush().
+    // Adds a run, or replaces the run with the same id (its start, then its end); its job's
+    // file is rewritten at the next write.
     void record(const RunRecord& run);
 
-    // One job file's new content, serialized; writing it is separate so that the I/O (an fsync
-    // per file) can happen away from the event loop.
-    struct FileWrite {
-        std::string path;
-        std::string text;
-    };
-    // Serializes every job file changed since the last call, and forgets that they changed.
-    std::vector<FileWrite> takeChanges();
-    // Writes them (creating <dir>/runs first); returns the first error, if any. Touches no member
-    // state, so it may run on another thread while the store is used.
-    static std::optional<std::string> write(const std::string& directory, const std::vector<FileWrite>& files);
+    // Runs recorded as started that never ended (chiefd stopped or crashed while they ran):
+    // they are marked RunResult::Interrupted (their end time unknown) and returned, oldest first.
+    std::vector<RunRecord> interruptUnfinished();
 
-    // takeChanges() and write() in one go. chiefd writes a second after a run ends (so a burst
-    // of runs costs one write per job, not one fsync per run) and when it stops; a crash loses
-    // at most that last second.
-    std::optional<std::string> flush() { return write(directory_, takeChanges()); }
+    // One job file's pending rewrite: what chiefd holds for the job, to be merged with the file.
+    struct FileWrite {
+        std::string job;
+        std::vector<RunRecord> runs;  // oldest first
+    };
+    // What a write found and did: per job, the merged list (which may hold runs that another
+    // process wrote), and the first error.
+    struct WriteOutcome {
+        std::vector<FileWrite> merged;
+        std::optional<std::string> error;
+    };
+    // Every job changed since the last call, and forgets that they changed.
+    std::vector<FileWrite> takeChanges();
+    // Merges and writes them (creating <dir>/runs, 0750, first). Touches no member state, so it
+    // may run on another thread while the store is used.
+    static WriteOutcome write(const std::string& directory, std::vector<FileWrite> files, std::size_t perJob);
+    // Takes in runs another process wrote (from a WriteOutcome); runs chiefd holds win.
+    void adopt(const std::vector<FileWrite>& merged);
+
+    // takeChanges(), write() and adopt() in one go, on the calling thread.
+    std::optional<std::string> flush();
     bool dirty() const { return !dirty_.empty(); }
+    std::size_t perJob() const { return perJob_; }
 
     // Newest first.
     std::vector<RunRecord> history(const std::string& job, std::size_t limit = 0) const;
     std::optional<RunRecord> last(const std::string& job) const;
+    // The newest run that has ended (what status displays call the last result).
+    std::optional<RunRecord> lastFinished(const std::string& job) const;
     const std::string& directory() const { return directory_; }
 
 private:
+    void insert(std::deque<RunRecord>& runs, const RunRecord& run) const;
+
     std::string directory_;
     std::size_t perJob_;
-    std::map<std::string, std::deque<RunRecord>> runs_;  // oldest first
+    std::map<std::string, std::deque<RunRecord>> runs_;  // oldest first (by run id)
     std::set<std::string> dirty_;
 };
-
-// JSON form of a run record (also what `chiefctl history --json` prints).
-std::string runRecordJson(const RunRecord& run);
 
 }  // namespace chief::daemon

@@ -55,7 +55,7 @@ public:
     explicit Fixture(const std::string& yaml = kYaml) {
         dir_.write("hello.sh", "#!/bin/sh\necho hello\n", true);
         dir_.write("fail.sh", "#!/bin/sh\nexit 3\n", true);
-        dir_.write("sleep.sh", "#!/bin/sh\nexec sleep 600\n", true);
+        dir_.write("sleep.sh", "#!/bin/sh\necho $$ > sleep.pid\nexec sleep 600\n", true);
         config_ = dir_.write("chief.yaml", yaml);
         address_ = bus_.start(dir_.path());
     }
@@ -70,6 +70,14 @@ public:
                                      "TZ=UTC"},
             dir_ / "d.out", dir_ / "d.err");
         REQUIRE(notify_->waitFor("READY=1", 20s));  // sent once the bus name is owned
+    }
+    // kill -9, and the script it left behind (outside systemd nothing else ends it).
+    void killChiefd() {
+        if (!chiefd_) return;
+        chiefd_->signal(SIGKILL);
+        chiefd_->wait(20s);
+        chiefd_.reset();
+        if (const std::string pid = readFile(dir_ / "sleep.pid"); !pid.empty()) ::kill(std::stoi(pid), SIGKILL);
     }
     void stopChiefd() {
         if (!chiefd_) return;
@@ -330,7 +338,8 @@ TEST_CASE("chiefctl over the bus: overlap skip exits 5, cancel ends the waited r
 
 TEST_CASE("chiefctl over the bus: chiefd stopping mid-wait, not running, no bus", "[ctl-bus]") {
     SKIP_WITHOUT_DBUS_DAEMON();
-    Fixture f;
+    // Runs end at once when chiefd stops (by default it would wait for them up to 60 s).
+    Fixture f(std::string("defaults: {stop_timeout_seconds: 0}\n") + kYaml);
 
     const Ctl notRunning = f.ctl({"status"});
     CHECK(notRunning.code == chief::bus::kExitUnreachable);
@@ -356,7 +365,21 @@ TEST_CASE("chiefctl over the bus: chiefd stopping mid-wait, not running, no bus"
     if (*code == chief::bus::kExitUnreachable)
         CHECK(contains(waiting->err(), "chiefd left the system bus (it stopped or restarted) before the run ended"));
     else
-        CHECK((*code == chief::bus::kExitFailed && contains(waiting->out(), " cancelled after ")));
+        CHECK((*code == chief::bus::kExitFailed && contains(waiting->out(), " interrupted after ")));
+}
+
+TEST_CASE("chiefctl over the bus: chiefd killed while chiefctl run waits: chiefctl says so and exits 3", "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f;
+    f.startChiefd();
+    auto waiting = f.spawn({"run", "--job", "sleeper"});
+    REQUIRE(waitUntil([&] { return contains(waiting->out(), "waiting for it to end"); }, 20s));
+    f.killChiefd();
+    // Before the fix chiefctl dispatched chiefd's NameOwnerChanged and then slept forever.
+    const auto code = waiting->wait(20s);
+    REQUIRE(code);
+    CHECK(*code == chief::bus::kExitUnreachable);
+    CHECK(contains(waiting->err(), "chiefd left the system bus (it stopped or restarted) before the run ended"));
 }
 
 TEST_CASE("chiefctl over the bus: run, cancel and reload need root or the chief group", "[ctl-bus]") {

@@ -280,14 +280,76 @@ TEST_CASE("run history: bounded per job, persisted atomically, reloaded after a 
     CHECK(runs[0].scripts[0].outcome.exitCode == 3);
     CHECK(runs[0].scripts[0].pid == 42);
     CHECK(runs[0].scheduledFor == run.scheduledFor);
-    CHECK_FALSE(std::filesystem::exists(dir / "runs" / "backup.json.tmp"));
+    // No temporary file is left behind.
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "runs"))
+        CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);
     // A torn or foreign file is moved aside, not trusted, and does not stop the others loading.
     std::ofstream(dir / "runs" / "broken.json") << "{\"runs\": [";
     RunHistoryStore third(dir.string(), 3);
     const auto problems = third.load();
     REQUIRE(problems.size() == 1);
-    CHECK(problems[0].find("broken.json is unreadable") != std::string::npos);
+    CHECK(problems[0].find("broken.json is not valid JSON") != std::string::npos);
     CHECK(std::filesystem::exists(dir / "runs" / "broken.json.corrupt"));
     CHECK(third.history("backup").size() == 3);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("run history: a run is kept from its start, replaced at its end, and marked interrupted if it never ended",
+          "[history]") {
+    const auto dir = std::filesystem::temp_directory_path() / ("chief-history-start-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    RunRecord started;
+    started.id = "r1";
+    started.job = "backup";
+    started.startedAt = SysMillis{std::chrono::milliseconds{1000}};
+    {
+        RunHistoryStore store(dir.string());
+        store.record(started);
+        CHECK_FALSE(store.flush());
+        CHECK_FALSE(store.lastFinished("backup"));
+    }
+    RunHistoryStore after(dir.string());
+    CHECK(after.load().empty());
+    const auto interrupted = after.interruptUnfinished();
+    REQUIRE(interrupted.size() == 1);
+    CHECK(interrupted[0].id == "r1");
+    CHECK(interrupted[0].result == RunResult::Interrupted);
+    CHECK_FALSE(interrupted[0].endedAt);
+    CHECK(after.dirty());
+    CHECK(after.lastFinished("backup")->result == RunResult::Interrupted);
+    // Its end replaces the start record, never a second entry.
+    RunRecord ended = started;
+    ended.result = RunResult::Succeeded;
+    ended.endedAt = started.startedAt + std::chrono::milliseconds{5};
+    after.record(ended);
+    REQUIRE(after.history("backup").size() == 1);
+    CHECK(after.history("backup")[0].result == RunResult::Succeeded);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("run history: runs another process wrote to the same file are merged, not overwritten", "[history]") {
+    const auto dir = std::filesystem::temp_directory_path() / ("chief-history-merge-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    RunRecord run;
+    run.job = "backup";
+    run.result = RunResult::Succeeded;
+    RunHistoryStore daemon(dir.string());
+    RunHistoryStore once(dir.string());  // chiefd --once from cron, say
+    run.id = "r1";
+    daemon.record(run);
+    CHECK_FALSE(daemon.flush());
+    run.id = "r2";
+    once.record(run);
+    CHECK_FALSE(once.flush());
+    run.id = "r3";
+    daemon.record(run);
+    CHECK_FALSE(daemon.flush());
+    // The daemon's write kept r2 and took it in.
+    const auto mine = daemon.history("backup");
+    REQUIRE(mine.size() == 3);
+    CHECK(mine[1].id == "r2");
+    RunHistoryStore reader(dir.string());
+    CHECK(reader.load().empty());
+    CHECK(reader.history("backup").size() == 3);
     std::filesystem::remove_all(dir);
 }

@@ -86,6 +86,9 @@ struct Defaults {
     std::string timezone;    // effective default zone (explicit, else the system's)
     int maxParallelJobs = 1; // how many different jobs may run at once (the guide's behaviour: 1)
     int killGraceSeconds = 10;
+    // On SIGTERM, how long chiefd lets running runs finish before it ends them (as interrupted).
+    // chiefd.service's TimeoutStopSec= must exceed this plus the largest kill grace.
+    int stopTimeoutSeconds = 60;
     EnvironmentList environment;
 };
 

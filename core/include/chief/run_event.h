@@ -53,7 +53,13 @@ struct ScriptRecord {
 };
 
 // How a whole run ended.
-enum class RunResult { Succeeded, Failed, Cancelled };
+enum class RunResult {
+    Succeeded,
+    Failed,
+    Cancelled,    // an operator cancelled it
+    Interrupted,  // chiefd stopped (or crashed) before it ended: cut short at shutdown, or found
+                  // unfinished at the next start (then its end time is unknown)
+};
 const char* runResultName(RunResult result);
 
 // Everything known about one run.
@@ -121,14 +127,23 @@ struct RunFinished {
     // already said why; it has no scripts and is not history.
     bool dropped = false;
 };
+// Fire times that passed while chiefd was not running, found at start (no catch-up runs them):
+// counted from the job's last recorded run, or from chiefd's last clean stop if later.
+struct MissedWhileStopped {
+    std::string job;
+    std::size_t count = 0;
+    bool capped = false;  // there were more than `count` (counting stops there)
+    SysSeconds first;
+    SysSeconds last;
+};
 // The job's next fire time changed (nullopt: it will not fire again).
 struct NextScheduled {
     std::string job;
     std::optional<SysSeconds> next;
 };
 
-using RunEvent = std::variant<TriggerSkipped, TriggerQueued, TriggerMissed, RunStarted, ScriptStarted, ScriptFinished,
-                              RunFinished, NextScheduled>;
+using RunEvent = std::variant<TriggerSkipped, TriggerQueued, TriggerMissed, MissedWhileStopped, RunStarted,
+                              ScriptStarted, ScriptFinished, RunFinished, NextScheduled>;
 
 // Fan-out of RunEvents to subscribers, synchronously and in subscription order.
 class RunEventBus {
