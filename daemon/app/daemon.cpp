@@ -338,7 +338,7 @@ std::vector<JobView> Daemon::jobs() const {
         JobView view;
         view.job = &job;
         view.status = scheduler_.status(job.name).value_or(JobStatus{job.name, job.enabled, {}, 0, false});
-        view.lastRun = history_.last(job.name);
+        view.lastRun = history_.lastFinished(job.name);
         out.push_back(std::move(view));
     }
     return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "bus/bus_marshalling.h"
 #include "chief/cron_exporter.h"
 #include "chief/report_json.h"
 #include "chief/schedule.h"
@@ -77,7 +78,7 @@ std::optional<JobSummary> DaemonControl::job(std::string_view name) const {
     JobView view;
     view.job = found;
     view.status = daemon_.scheduler().status(found->name).value_or(JobStatus{found->name, found->enabled, {}, 0, false});
-    view.lastRun = daemon_.history().last(found->name);
+    view.lastRun = daemon_.history().lastFinished(found->name);
     return summaryOf(view);
 }
 
@@ -126,13 +127,28 @@ ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view j
     std::vector<RunRecord> runs;
     if (!job.empty()) {
         if (!config->findJob(job)) return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
-        runs = daemon_.history().history(std::string(job), limit);
+        runs = daemon_.history().history(std::string(job), limit, /*finishedOnly=*/true);
     } else {
+        // Bounded as it grows, so no caller can make chiefd hold every job's history at once:
+        // with a limit only the newest `limit` are kept along the way; without one, the runs
+        // are refused as soon as they could not be sent in one reply anyway.
+        const auto newestFirst = [](const RunRecord& a, const RunRecord& b) { return a.id > b.id; };
+        std::size_t bytes = 0;
         for (const Job& j : config->jobs) {
-            auto some = daemon_.history().history(j.name, limit);
-            runs.insert(runs.end(), some.begin(), some.end());
+            for (RunRecord& run : daemon_.history().history(j.name, limit, /*finishedOnly=*/true)) {
+                if (!limit && (bytes += wireSize(run)) > bus::kMaxReplyBytes)
+                    return error(bus::kInvalidArgument, "the runs of every job are more than the " +
+                                                            std::to_string(bus::kMaxReplyBytes >> 20) +
+                                                            " MiB chiefd sends in one reply; ask for fewer (a limit, "
+                                                            "or one job)");
+                runs.push_back(std::move(run));
+            }
+            if (limit && runs.size() > 2 * std::size_t{limit}) {
+                std::nth_element(runs.begin(), runs.begin() + limit, runs.end(), newestFirst);
+                runs.resize(limit);
+            }
         }
-        std::sort(runs.begin(), runs.end(), [](const RunRecord& a, const RunRecord& b) { return a.id > b.id; });
+        std::sort(runs.begin(), runs.end(), newestFirst);
         if (limit && runs.size() > limit) runs.resize(limit);
     }
     return runs;
@@ -141,11 +157,7 @@ ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view j
 ControlResult<RunRecord> DaemonControl::getRun(std::string_view runId) const {
     const RunId id(runId);
     if (const JobRun* run = daemon_.runner().find(id)) return run->record();
-    if (auto config = daemon_.config()) {
-        for (const Job& j : config->jobs)
-            for (const RunRecord& r : daemon_.history().history(j.name))
-                if (r.id == id) return r;
-    }
+    if (const RunRecord* kept = daemon_.history().find(id)) return *kept;
     return error(bus::kNoSuchRun, "no run with id \"" + id + "\" (it may have left the history)");
 }
 

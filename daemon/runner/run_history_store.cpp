@@ -346,12 +346,13 @@ std::optional<std::string> RunHistoryStore::flush() {
     return outcome.error;
 }
 
-std::vector<RunRecord> RunHistoryStore::history(const std::string& job, std::size_t limit) const {
+std::vector<RunRecord> RunHistoryStore::history(const std::string& job, std::size_t limit, bool finishedOnly) const {
     std::vector<RunRecord> out;
     auto it = runs_.find(job);
     if (it == runs_.end()) return out;
     for (auto r = it->second.rbegin(); r != it->second.rend(); ++r) {
         if (limit && out.size() == limit) break;
+        if (finishedOnly && !r->result) continue;
         out.push_back(*r);
     }
     return out;
@@ -361,6 +362,13 @@ std::optional<RunRecord> RunHistoryStore::last(const std::string& job) const {
     auto it = runs_.find(job);
     if (it == runs_.end() || it->second.empty()) return std::nullopt;
     return it->second.back();
+}
+
+const RunRecord* RunHistoryStore::find(const RunId& id) const {
+    for (const auto& [job, runs] : runs_)
+        for (const RunRecord& run : runs)
+            if (run.id == id) return &run;
+    return nullptr;
 }
 
 std::optional<RunRecord> RunHistoryStore::lastFinished(const std::string& job) const {

@@ -67,9 +67,12 @@ public:
     bool dirty() const { return !dirty_.empty(); }
     std::size_t perJob() const { return perJob_; }
 
-    // Newest first.
-    std::vector<RunRecord> history(const std::string& job, std::size_t limit = 0) const;
+    // Newest first; with finishedOnly, without the runs still in progress (or whose end this
+    // process has not seen yet).
+    std::vector<RunRecord> history(const std::string& job, std::size_t limit = 0, bool finishedOnly = false) const;
     std::optional<RunRecord> last(const std::string& job) const;
+    // The run with this id, of any job.
+    const RunRecord* find(const RunId& id) const;
     // The newest run that has ended (what status displays call the last result).
     std::optional<RunRecord> lastFinished(const std::string& job) const;
     const std::string& directory() const { return directory_; }

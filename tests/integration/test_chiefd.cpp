@@ -244,3 +244,28 @@ jobs:
     CHECK(history["runs"][0]["result"] == "interrupted");
     CHECK(history["runs"][0]["scripts"][0]["status"] == "stopped");
 }
+
+TEST_CASE("chiefd --once: output of a background child still in the script's group is read until the group ends",
+          "[chiefd][once][hardening]") {
+    TempDir dir;
+    // The child ignores SIGTERM (it says so before the script exits) and writes after the
+    // script is gone; chiefd ends the group after kill_grace_seconds and reads it until then.
+    dir.write("bg.sh", R"(#!/bin/sh
+sh -c 'trap "" TERM; touch trapped; sleep 0.3; echo written-after-the-script-ended; echo done > done.txt; sleep 60' &
+while [ ! -e trapped ]; do sleep 0.01; done
+echo main
+)",
+              true);
+    const std::string config = dir.write("chief.yaml", R"(
+jobs:
+  - name: bg
+    kill_grace_seconds: 2
+    schedule: {frequency: daily, time: "03:00"}
+    scripts: [{path: bg.sh}]
+)");
+    auto child = runOnce(dir, config);
+    INFO(child->err());
+    CHECK(child->wait(0ms) == 0);
+    CHECK(child->err().find("written-after-the-script-ended") != std::string::npos);
+    CHECK(readFile(dir / "done.txt") == "done\n");  // the write did not kill it (no SIGPIPE)
+}

@@ -94,6 +94,8 @@ tail -n 3 "$tmp/security.txt" >&2
 getent_ok=0
 sh_ct 'getent group chief' >/dev/null || getent_ok=$?
 [[ $getent_ok -eq 0 ]] || fail "the chief group was not created (sysusers)"
+perms=$(sh_ct 'stat -c %a:%U:%G /etc/chief/chief.yaml')
+[[ $perms == "640:root:chief" ]] || fail "/etc/chief/chief.yaml is $perms, expected 640:root:chief (it may hold an API key)"
 
 log "chiefctl against the packaged daemon"
 expect_status 0 "chiefctl status" -- in_ct chiefctl status
@@ -167,6 +169,20 @@ sh_ct 'kill -9 $(systemctl show -p MainPID --value chiefd)'
 wait_ct 30 "systemd restarted chiefd" "test \"\$(systemctl show -p MainPID --value chiefd)\" != $old_pid && systemctl is-active chiefd"
 wait_ct 20 "the script and its child are gone" \
   '! kill -0 $(cat /run/chief-long.pid) 2>/dev/null && ! kill -0 $(cat /run/chief-long-child.pid) 2>/dev/null'
+sh_ct 'chiefctl history long' | grep -q interrupted || fail "the run cut short by kill -9 is not in the history as interrupted"
+
+log "an invalid config at start fails the unit at once instead of restarting it forever"
+restarts_before=$(sh_ct 'systemctl show -p NRestarts --value chiefd')
+sh_ct 'cp /etc/chief/chief.yaml /root/chief.yaml.good && echo "jobs: []" > /etc/chief/chief.yaml'
+sh_ct 'systemctl restart chiefd' && fail "systemctl restart with an invalid config succeeded"
+wait_ct 10 "chiefd failed" 'test "$(systemctl is-active chiefd)" = failed'
+sleep 5  # RestartSec=2s: long enough for systemd to have restarted it, were it going to
+restarts=$(sh_ct 'systemctl show -p NRestarts --value chiefd')
+[[ $restarts -eq $restarts_before ]] || fail "chiefd was restarted $((restarts - restarts_before)) times with an invalid config"
+sh_ct 'systemctl status chiefd --no-pager -l' | grep -q '"jobs" must not be empty' ||
+  fail "systemctl status does not show why chiefd failed"
+sh_ct 'cp /root/chief.yaml.good /etc/chief/chief.yaml && systemctl reset-failed chiefd && systemctl start chiefd'
+wait_ct 30 "chiefd active again with the valid config" 'systemctl is-active chiefd'
 
 log "a non-root user may read but not run"
 sh_ct 'useradd --no-create-home tester'
