@@ -56,6 +56,10 @@ std::string formatIsoUtc(SysSeconds instant) {
     return formatFields(LocalSeconds{instant.time_since_epoch()}, true, 'T') + "Z";
 }
 
+std::string formatIsoUtcOffset(SysSeconds instant) {
+    return formatFields(LocalSeconds{instant.time_since_epoch()}, true, 'T') + "+00:00";
+}
+
 std::string formatLocalMinute(LocalSeconds local) { return formatFields(local, false, ' '); }
 
 std::string formatDate(LocalDays day) {

@@ -113,7 +113,8 @@ void Daemon::reportMissedWhileStopped(std::optional<SysMillis> cleanStop) {
     for (const Job& job : config_->jobs) {
         if (!job.enabled) continue;
         std::optional<SysSeconds> from;
-        if (auto last = history_.last(job.name)) from = std::max(last->scheduledFor, date::floor<Seconds>(last->startedAt));
+        if (auto last = history_.last(job.name))
+            from = std::max(last->scheduledFor.value_or(SysSeconds::min()), date::floor<Seconds>(last->startedAt));
         if (!from) continue;  // never ran: nothing to compare with
         if (cleanStop) from = std::max(*from, date::floor<Seconds>(*cleanStop));
         const FireWindow missed = fireTimesBetween(job.schedule.schedule, *from, now, kMissedCountCap);

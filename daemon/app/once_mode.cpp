@@ -43,7 +43,8 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
                        {{"CHIEF_JOB", job->name}});
             continue;
         }
-        const SysSeconds scheduledFor = options.respectSchedule ? minute : date::floor<Seconds>(now);
+        // Only a run the schedule made due has a due instant; a plain --once run is like a manual one.
+        const DueInstant scheduledFor = options.respectSchedule ? DueInstant(minute) : std::nullopt;
         const RunId id = ids.next(now);
         services.events.publish(RunStarted{id, job->name, scheduledFor, TriggerKind::Once, now});
         std::optional<RunRecord> result;

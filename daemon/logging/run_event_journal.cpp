@@ -12,14 +12,22 @@ namespace jf = journal_field;
 namespace {
 
 // "scheduled for X" for scheduled runs; manual and --once runs name their trigger too, so a
-// reader does not take the time for one of the job's own fire times.
-std::string scheduledPhrase(TriggerKind trigger, SysSeconds scheduledFor) {
+// reader does not take the time for one of the job's own fire times. A run without a due
+// instant (manual, plain --once) says only its trigger.
+std::string scheduledPhrase(TriggerKind trigger, const DueInstant& scheduledFor) {
     std::string text;
     if (trigger != TriggerKind::Schedule) {
         text += triggerKindName(trigger);
-        text += " trigger, ";
+        text += " trigger";
+        if (!scheduledFor) return text + ", not scheduled";
+        text += ", ";
     }
-    return text + "scheduled for " + formatIsoUtc(scheduledFor);
+    return text + "scheduled for " + (scheduledFor ? formatIsoUtc(*scheduledFor) : std::string("no due instant"));
+}
+
+// CHIEF_SCHEDULED_FOR=, only for runs that have a due instant.
+void addDueInstant(LogFields& fields, const DueInstant& scheduledFor) {
+    if (scheduledFor) fields.emplace_back(journal_field::kScheduledFor, formatIsoUtc(*scheduledFor));
 }
 
 std::optional<std::chrono::milliseconds> scriptDuration(const ScriptRecord& script) {
@@ -61,11 +69,12 @@ LogEntry describe(const TriggerSkipped& e) {
     entry.level = LogLevel::Warning;
     entry.messageId = message_id::kJobSkipped;
     const std::string what = e.trigger == TriggerKind::Schedule ? "trigger" : std::string(triggerKindName(e.trigger)) + " trigger";
-    entry.message = e.job + ": " + what + " at " + formatIsoUtc(e.scheduledFor) + " skipped";
+    entry.message = e.job + ": " + what + (e.scheduledFor ? " at " + formatIsoUtc(*e.scheduledFor) : std::string()) +
+                    " skipped";
     if (!e.reason.empty()) entry.message += ": " + e.reason;
-    entry.fields = {{jf::kJob, e.job},
-                    {jf::kScheduledFor, formatIsoUtc(e.scheduledFor)},
-                    {jf::kTrigger, triggerKindName(e.trigger)}};
+    entry.fields = {{jf::kJob, e.job}};
+    addDueInstant(entry.fields, e.scheduledFor);
+    entry.fields.emplace_back(jf::kTrigger, triggerKindName(e.trigger));
     if (!e.reason.empty()) entry.fields.emplace_back(jf::kReason, e.reason);
     return entry;
 }
@@ -76,10 +85,9 @@ LogEntry describe(const TriggerQueued& e) {
     entry.messageId = message_id::kJobQueued;
     entry.message = e.job + ": run " + e.runId + " queued (" + scheduledPhrase(e.trigger, e.scheduledFor) + ")";
     if (!e.reason.empty()) entry.message += ": " + e.reason;
-    entry.fields = {{jf::kJob, e.job},
-                    {jf::kRunId, e.runId},
-                    {jf::kScheduledFor, formatIsoUtc(e.scheduledFor)},
-                    {jf::kTrigger, triggerKindName(e.trigger)}};
+    entry.fields = {{jf::kJob, e.job}, {jf::kRunId, e.runId}};
+    addDueInstant(entry.fields, e.scheduledFor);
+    entry.fields.emplace_back(jf::kTrigger, triggerKindName(e.trigger));
     if (!e.reason.empty()) entry.fields.emplace_back(jf::kReason, e.reason);
     return entry;
 }
@@ -117,10 +125,9 @@ LogEntry describe(const RunStarted& e) {
     entry.level = LogLevel::Info;
     entry.messageId = message_id::kJobStarted;
     entry.message = e.job + ": run " + e.runId + " started (" + scheduledPhrase(e.trigger, e.scheduledFor) + ")";
-    entry.fields = {{jf::kJob, e.job},
-                    {jf::kRunId, e.runId},
-                    {jf::kScheduledFor, formatIsoUtc(e.scheduledFor)},
-                    {jf::kTrigger, triggerKindName(e.trigger)}};
+    entry.fields = {{jf::kJob, e.job}, {jf::kRunId, e.runId}};
+    addDueInstant(entry.fields, e.scheduledFor);
+    entry.fields.emplace_back(jf::kTrigger, triggerKindName(e.trigger));
     return entry;
 }
 
@@ -192,11 +199,10 @@ LogEntry describe(const RunFinished& e) {
     const std::string after = run.endedAt ? " after " + formatDurationText(std::chrono::milliseconds{run.durationMs()}) : "";
 
     LogEntry entry;
-    entry.fields = {{jf::kJob, run.job},
-                    {jf::kRunId, run.id},
-                    {jf::kScheduledFor, formatIsoUtc(run.scheduledFor)},
-                    {jf::kTrigger, triggerKindName(run.trigger)},
-                    {jf::kResult, runResultName(result)}};
+    entry.fields = {{jf::kJob, run.job}, {jf::kRunId, run.id}};
+    addDueInstant(entry.fields, run.scheduledFor);
+    entry.fields.emplace_back(jf::kTrigger, triggerKindName(run.trigger));
+    entry.fields.emplace_back(jf::kResult, runResultName(result));
     if (run.endedAt) entry.fields.emplace_back(jf::kDurationMs, std::to_string(run.durationMs()));
 
     switch (result) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chief/time_format.h"
+#include "chief/worker_environment.h"
 
 namespace chief::daemon {
 
@@ -28,27 +29,33 @@ bool isServiceManagerVariable(const std::string& name) {
 }  // namespace
 
 std::vector<std::string> buildScriptEnvironment(const std::vector<std::string>& base, const Job& job,
-                                                const Script& script, const RunId& runId, SysSeconds scheduledFor) {
+                                                const Script& script, const RunId& runId, DueInstant scheduledFor) {
     std::vector<std::string> env;
     env.reserve(base.size() + job.environment.size() + 6);
     for (const std::string& entry : base) {
         const auto eq = entry.find('=');
         if (eq == std::string::npos || eq == 0) continue;
-        // CHIEF_* come only from chiefd, never leak in from its own environment; systemd's
-        // per-service variables describe chiefd's sockets, not the script's (a script that saw
-        // NOTIFY_SOCKET could tell systemd chiefd was stopping).
-        if (entry.starts_with("CHIEF_") || isServiceManagerVariable(entry.substr(0, eq))) continue;
-        setVariable(env, entry.substr(0, eq), entry.substr(eq + 1));
+        // The CHIEF_* names chiefd sets come only from chiefd, set or not (a caller's
+        // CHIEF_SCHEDULED_FOR must not leak into a manual run); other CHIEF_* pass through.
+        // systemd's per-service variables describe chiefd's sockets, not the script's (a
+        // script that saw NOTIFY_SOCKET could tell systemd chiefd was stopping).
+        const std::string name = entry.substr(0, eq);
+        if (worker_env::isReserved(name) || isServiceManagerVariable(name)) continue;
+        setVariable(env, name, entry.substr(eq + 1));
     }
     for (const auto& [name, value] : job.environment) setVariable(env, name, value);
     if (job.monitor.enabled) {
-        setVariable(env, "CHIEF_MONITOR_ENDPOINT", job.monitor.endpoint);
-        setVariable(env, "CHIEF_MONITOR_API_KEY", job.monitor.apiKey);
+        setVariable(env, std::string(worker_env::kMonitorEndpoint), job.monitor.endpoint);
+        // Unset without a key, as chief.py left it: an empty key is not a key.
+        if (!job.monitor.apiKey.empty()) setVariable(env, std::string(worker_env::kMonitorApiKey), job.monitor.apiKey);
     }
-    setVariable(env, "CHIEF_RUN_ID", runId);
-    setVariable(env, "CHIEF_JOB_NAME", job.name);
-    setVariable(env, "CHIEF_SCRIPT_PATH", script.resolvedPath);
-    setVariable(env, "CHIEF_SCHEDULED_FOR", formatIsoUtc(scheduledFor));
+    setVariable(env, std::string(worker_env::kRunId), runId);
+    setVariable(env, std::string(worker_env::kJobName), job.name);
+    setVariable(env, std::string(worker_env::kScriptPath), script.resolvedPath);
+    // Only for runs with a due instant, as chief.py did: a worker that picks "which day's data"
+    // from it must not take a manual run's "now" for a fire time. +00:00, not Z: Python before
+    // 3.11 cannot parse Z with datetime.fromisoformat.
+    if (scheduledFor) setVariable(env, std::string(worker_env::kScheduledFor), formatIsoUtcOffset(*scheduledFor));
     return env;
 }
 

@@ -16,7 +16,7 @@ namespace chief::daemon {
 // CHIEF_RUN_ID, CHIEF_JOB_NAME, CHIEF_SCRIPT_PATH, CHIEF_SCHEDULED_FOR. Later entries replace
 // earlier ones of the same name; a name appears once.
 std::vector<std::string> buildScriptEnvironment(const std::vector<std::string>& base, const Job& job,
-                                                const Script& script, const RunId& runId, SysSeconds scheduledFor);
+                                                const Script& script, const RunId& runId, DueInstant scheduledFor);
 
 // interpreter words (if any), the script's resolved path, then its args.
 std::vector<std::string> buildScriptArgv(const Script& script);

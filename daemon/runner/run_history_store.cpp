@@ -45,8 +45,8 @@ json toJson(const RunRecord& run) {
     return {{"id", run.id},
             {"job", run.job},
             {"trigger", triggerKindName(run.trigger)},
-            {"scheduled_for", formatIsoUtc(run.scheduledFor)},
-            {"scheduled_for_s", run.scheduledFor.time_since_epoch().count()},
+            {"scheduled_for", run.scheduledFor ? json(formatIsoUtc(*run.scheduledFor)) : json(nullptr)},
+            {"scheduled_for_s", run.scheduledFor ? json(run.scheduledFor->time_since_epoch().count()) : json(nullptr)},
             {"started_ms", run.startedAt.time_since_epoch().count()},
             {"ended_ms", millisJson(run.endedAt)},
             {"duration_ms", run.durationMs()},
@@ -104,7 +104,10 @@ RunRecord runFromJson(const json& j) {
     run.job = stringField(j, "job");
     if (run.id.empty() || run.job.empty()) throw NotHistory{"a run without an id or job"};
     run.trigger = enumFrom(field(j, "trigger"), "trigger", triggers, triggerKindName);
-    run.scheduledFor = SysSeconds{Seconds{integerField(j, "scheduled_for_s")}};
+    if (const json& due = field(j, "scheduled_for_s"); !due.is_null()) {
+        if (!due.is_number_integer()) throw NotHistory{"\"scheduled_for_s\" is neither an integer nor null"};
+        run.scheduledFor = SysSeconds{Seconds{due.get<std::int64_t>()}};
+    }
     run.startedAt = SysMillis{std::chrono::milliseconds{integerField(j, "started_ms")}};
     run.endedAt = millisField(j, "ended_ms");
     if (const json& result = field(j, "result"); !result.is_null())

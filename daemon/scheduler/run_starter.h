@@ -14,7 +14,7 @@ struct RunTicket {
     RunId id;
     std::shared_ptr<const Config> config;
     const Job* job = nullptr;
-    SysSeconds scheduledFor;
+    DueInstant scheduledFor;
     TriggerKind trigger = TriggerKind::Schedule;
 };
 

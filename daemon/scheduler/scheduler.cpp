@@ -137,10 +137,10 @@ TriggerOutcome Scheduler::requestRun(std::string_view job, SysMillis now) {
     Slot* slot = find(job);
     if (!slot || !slot->job) return {TriggerOutcome::Kind::Refused, {}, "no job named \"" + std::string(job) + "\""};
     if (!slot->job->enabled) return {TriggerOutcome::Kind::Refused, {}, "job \"" + slot->name + "\" is disabled"};
-    return trigger(*slot, toSeconds(now), TriggerKind::Manual, now);
+    return trigger(*slot, std::nullopt, TriggerKind::Manual, now);  // nobody scheduled it: no due instant
 }
 
-TriggerOutcome Scheduler::trigger(Slot& slot, SysSeconds scheduledFor, TriggerKind kind, SysMillis now) {
+TriggerOutcome Scheduler::trigger(Slot& slot, DueInstant scheduledFor, TriggerKind kind, SysMillis now) {
     auto skip = [&](std::string reason) {
         events_.publish(TriggerSkipped{slot.name, scheduledFor, kind, reason});
         return TriggerOutcome{TriggerOutcome::Kind::Skipped, {}, std::move(reason)};
@@ -179,7 +179,7 @@ bool Scheduler::canStart(const Slot& slot) const {
     return busyJobs_ < maxParallelJobs_;
 }
 
-void Scheduler::start(Slot& slot, const RunId& id, SysSeconds scheduledFor, TriggerKind kind, SysMillis now) {
+void Scheduler::start(Slot& slot, const RunId& id, DueInstant scheduledFor, TriggerKind kind, SysMillis now) {
     if (slot.activeRuns++ == 0) ++busyJobs_;
     activeRuns_.emplace(id, slot.name);
     events_.publish(RunStarted{id, slot.name, scheduledFor, kind, now});

@@ -95,7 +95,7 @@ public:
 private:
     struct Waiting {
         RunId runId;
-        SysSeconds scheduledFor;
+        DueInstant scheduledFor;
         TriggerKind trigger;
     };
     struct Slot {
@@ -110,8 +110,8 @@ private:
         std::optional<Waiting> waiting;
     };
 
-    TriggerOutcome trigger(Slot& slot, SysSeconds scheduledFor, TriggerKind kind, SysMillis now);
-    void start(Slot& slot, const RunId& id, SysSeconds scheduledFor, TriggerKind kind, SysMillis now);
+    TriggerOutcome trigger(Slot& slot, DueInstant scheduledFor, TriggerKind kind, SysMillis now);
+    void start(Slot& slot, const RunId& id, DueInstant scheduledFor, TriggerKind kind, SysMillis now);
     bool canStart(const Slot& slot) const;
     void drainWaitQueue(SysMillis now);
     void dropWaiting(Slot& slot, const std::string& reason, SysMillis now);

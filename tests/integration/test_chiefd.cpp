@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "daemon_harness.h"
 
@@ -64,7 +65,8 @@ jobs:
     CHECK(env.find("CHIEF_JOB_NAME=listed\n") != std::string::npos);
     CHECK(env.find("CHIEF_SCRIPT_PATH=" + (dir / "show.sh") + "\n") != std::string::npos);
     CHECK(env.find("CHIEF_RUN_ID=20") != std::string::npos);
-    CHECK(env.find("CHIEF_SCHEDULED_FOR=20") != std::string::npos);
+    // Not scheduled (plain --once): no due instant, as chief.py left it unset.
+    CHECK(env.find("CHIEF_SCHEDULED_FOR") == std::string::npos);
     CHECK(env.find("REGION=us-east\n") != std::string::npos);
     CHECK(env.find("EXTRA=1\n") != std::string::npos);
     CHECK(env.find("NOTIFY_SOCKET") == std::string::npos);
@@ -157,7 +159,7 @@ jobs:
 
 TEST_CASE("chiefd --once --respect-schedule runs only jobs due this minute", "[chiefd][once]") {
     TempDir dir;
-    dir.write("touch.sh", "#!/bin/sh\ntouch \"ran-$CHIEF_JOB_NAME\"\n", true);
+    dir.write("touch.sh", "#!/bin/sh\necho \"$CHIEF_SCHEDULED_FOR\" > \"ran-$CHIEF_JOB_NAME\"\n", true);
     const std::string config = dir.write("chief.yaml", R"(
 jobs:
   - name: every-minute
@@ -171,6 +173,9 @@ jobs:
     INFO(child->err());
     CHECK(child->wait(0ms) == 0);
     CHECK(std::filesystem::exists(dir / "ran-every-minute"));
+    // Due this minute: the minute is its due instant, in the +00:00 form every ISO parser reads.
+    const std::string due = readFile(dir / "ran-every-minute");
+    CHECK(std::regex_match(due, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:00\+00:00\n)")));
     CHECK_FALSE(std::filesystem::exists(dir / "ran-leap-day"));
     CHECK(child->err().find("leap-day: not due at") != std::string::npos);
 }

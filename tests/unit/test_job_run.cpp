@@ -132,7 +132,7 @@ TEST_CASE("job run: scripts run in order with argv, cwd, env, timeout and grace"
     CHECK(first.environment == std::vector<std::string>{
                                    "PATH=/usr/bin:/bin", "HOME=/root", "REGION=eu", "CHIEF_RUN_ID=20260504T120000.000Z-0001",
                                    "CHIEF_JOB_NAME=etl", "CHIEF_SCRIPT_PATH=/etc/chief/extract.sh",
-                                   "CHIEF_SCHEDULED_FOR=2026-05-04T12:00:00Z"});
+                                   "CHIEF_SCHEDULED_FOR=2026-05-04T12:00:00+00:00"});
     h.launcher.exit(0, ScriptExit::Kind::Exited, 0);
     REQUIRE(h.launcher.launches.size() == 2);
     // A .py script that is not executable runs through python3, resolved on PATH.
@@ -352,4 +352,24 @@ TEST_CASE("run history: runs another process wrote to the same file are merged, 
     CHECK(reader.load().empty());
     CHECK(reader.history("backup").size() == 3);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("job run: only the CHIEF_* names chiefd sets are reserved; an empty API key is left unset", "[runner]") {
+    Harness h(R"(
+monitor: {enabled: true, endpoint: "http://127.0.0.1:7410"}
+jobs:
+  - name: keyless
+    schedule: {frequency: daily, time: "12:00"}
+    scripts: [{path: a.sh}]
+)");
+    const Job& job = h.config->jobs[0];
+    // A caller's CHIEF_ENVIRONMENT passes through; a caller's CHIEF_SCHEDULED_FOR must not leak
+    // into a run that has no due instant.
+    const auto env = buildScriptEnvironment(
+        {"CHIEF_ENVIRONMENT=prod", "CHIEF_SCHEDULED_FOR=2020-01-01T00:00:00+00:00", "CHIEF_MONITOR_API_KEY=old"}, job,
+        job.scripts[0], "r1", std::nullopt);
+    CHECK(std::count(env.begin(), env.end(), "CHIEF_ENVIRONMENT=prod") == 1);
+    CHECK(std::none_of(env.begin(), env.end(), [](const std::string& e) { return e.starts_with("CHIEF_SCHEDULED_FOR="); }));
+    CHECK(std::count(env.begin(), env.end(), "CHIEF_MONITOR_ENDPOINT=http://127.0.0.1:7410") == 1);
+    CHECK(std::none_of(env.begin(), env.end(), [](const std::string& e) { return e.starts_with("CHIEF_MONITOR_API_KEY="); }));
 }

@@ -28,6 +28,8 @@ SysMillis at(const char* iso) {
 }
 
 std::string hhmmss(SysSeconds t) { return formatIsoUtc(t).substr(11, 8); }
+// A run without a due instant (a manual one) shows as "-".
+std::string hhmmss(const DueInstant& t) { return t ? hhmmss(*t) : "-"; }
 
 // Records what the scheduler did, as short readable lines.
 struct Recorder {
@@ -314,6 +316,8 @@ TEST_CASE("scheduler: manual runs obey the overlap policy", "[scheduler]") {
     REQUIRE(h.starter.started.size() == 1);
     CHECK(h.starter.started.front().id == queued.runId);
     CHECK(h.starter.started.front().trigger == TriggerKind::Manual);
+    // Nobody scheduled these runs: they have no due instant (CHIEF_SCHEDULED_FOR stays unset).
+    CHECK_FALSE(h.starter.started.front().scheduledFor);
 }
 
 TEST_CASE("scheduler: cancelling a waiting run ends its run id as cancelled", "[scheduler]") {
@@ -328,8 +332,8 @@ TEST_CASE("scheduler: cancelling a waiting run ends its run id as cancelled", "[
     CHECK(h.recorder.take().empty());
     CHECK(h.scheduler.cancelWaiting(queued.runId, at("2026-05-04T09:00:04Z")));
     CHECK(h.recorder.take() == std::vector<std::string>{
-                                   "skip waits 09:00:02: cancelled while waiting to start",
-                                   "dropped-end waits 09:00:02 cancelled " + queued.runId,
+                                   "skip waits -: cancelled while waiting to start",
+                                   "dropped-end waits - cancelled " + queued.runId,
                                });
     CHECK_FALSE(h.scheduler.status("waits")->waiting);
     h.finish("busy", "2026-05-04T09:00:05Z");

@@ -16,6 +16,9 @@ namespace chief {
 
 using SysMillis = date::sys_time<std::chrono::milliseconds>;
 using RunId = std::string;
+// The instant a run was due: a schedule's fire time, or the minute `chiefd --once
+// --respect-schedule` found due. Runs nobody scheduled (manual ones, plain --once) have none.
+using DueInstant = std::optional<SysSeconds>;
 
 // Why a run exists.
 enum class TriggerKind {
@@ -67,7 +70,7 @@ struct RunRecord {
     RunId id;
     std::string job;
     TriggerKind trigger = TriggerKind::Schedule;
-    SysSeconds scheduledFor;
+    DueInstant scheduledFor;
     SysMillis startedAt;
     std::optional<SysMillis> endedAt;
     std::optional<RunResult> result;  // unset while running
@@ -80,7 +83,7 @@ struct RunRecord {
 // A trigger was dropped: the job is busy (overlap "skip", or a run already waits), disabled, or removed.
 struct TriggerSkipped {
     std::string job;
-    SysSeconds scheduledFor;
+    DueInstant scheduledFor;
     TriggerKind trigger;
     std::string reason;
 };
@@ -88,7 +91,7 @@ struct TriggerSkipped {
 struct TriggerQueued {
     RunId runId;
     std::string job;
-    SysSeconds scheduledFor;
+    DueInstant scheduledFor;
     TriggerKind trigger;
     std::string reason;
 };
@@ -102,7 +105,7 @@ struct TriggerMissed {
 struct RunStarted {
     RunId runId;
     std::string job;
-    SysSeconds scheduledFor;
+    DueInstant scheduledFor;
     TriggerKind trigger;
     SysMillis startedAt;
 };

@@ -15,6 +15,9 @@ namespace chief {
 std::string formatIsoInZone(SysSeconds instant, const ZoneRules& zone);
 // "2026-03-08T07:00:00Z".
 std::string formatIsoUtc(SysSeconds instant);
+// "2026-03-08T07:00:00+00:00": the same instant in the form every ISO 8601 parser accepts
+// (Python's datetime.fromisoformat before 3.11 rejects "Z"); what scripts get in CHIEF_*.
+std::string formatIsoUtcOffset(SysSeconds instant);
 // "2026-03-08 03:00" (local wall-clock time, no zone).
 std::string formatLocalMinute(LocalSeconds local);
 // "2026-03-08".
