@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
     if (options.mode == DaemonOptions::Mode::Once) {
         RunEventJournal journal(logger);
         journal.subscribeTo(events);
-        return runOnce(io, options, readConfig(options.configPath), logger, services);
+        return runOnce(io, options, readConfig(options.configPath), logger, services, stateDirectory(options));
     }
 
     SystemdNotifier notifier;

@@ -101,6 +101,10 @@ std::optional<DaemonExit> Daemon::start() {
     return std::nullopt;
 }
 
+void Daemon::refreshHistory() {
+    for (const std::string& problem : history_.refresh()) parts_.logger.log(LogLevel::Warning, problem);
+}
+
 void Daemon::reportInterruptedRuns() {
     // Under systemd, KillMode=mixed ended their processes with the old chiefd; without it they
     // may still run, unseen by overlap checks (docs/chiefd.md).
@@ -209,7 +213,7 @@ void Daemon::writeHistoryInBackground() {
         // handler is destroyed unrun (io_context outlives the Daemon, see main.cpp).
         boost::asio::post(*io, [this, outcome = std::move(outcome)] {
             historyWriteInFlight_ = false;
-            history_.adopt(outcome.merged);
+            history_.adopt(outcome);
             reportHistoryWrite(outcome.error);
             scheduleHistoryFlush();
         });

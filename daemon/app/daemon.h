@@ -91,6 +91,8 @@ public:
     Scheduler& scheduler() { return scheduler_; }
     JobRunner& runner() { return runner_; }
     const RunHistoryStore& history() const { return history_; }
+    // Takes in runs other processes (chiefd --once from cron) recorded since chiefd last looked.
+    void refreshHistory();
     std::shared_ptr<const Config> config() const { return config_; }
     std::vector<JobView> jobs() const;
 

@@ -2,13 +2,41 @@
 
 #include <memory>
 
+#include <unistd.h>
+
 #include "chief/time_format.h"
+#include "runner/run_history_store.h"
 #include "scheduler/run_id_source.h"
 
 namespace chief::daemon {
 
+namespace {
+
+// Records this process's runs in the shared history, synchronously: a --once run is not on a
+// latency-critical path, and a crash right after must not lose the record.
+class OnceHistory {
+public:
+    OnceHistory(std::string directory, Logger& logger) : store_(std::move(directory)), logger_(logger) {}
+
+    void record(const RunRecord& run) {
+        store_.record(run);
+        if (auto error = store_.flush(); error && !failed_) {
+            failed_ = true;
+            logger_.log(LogLevel::Warning, "cannot record run history: " + *error +
+                                               "; the run goes on, but chiefctl history will not show it");
+        }
+    }
+
+private:
+    RunHistoryStore store_;
+    Logger& logger_;
+    bool failed_ = false;
+};
+
+}  // namespace
+
 int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, Logger& logger,
-            RunServices& services) {
+            RunServices& services, const std::string& stateDirectory) {
     for (const Diagnostic& d : loaded.diagnostics)
         logger.log(d.severity == Severity::Error ? LogLevel::Error : LogLevel::Warning, formatDiagnostic(d));
     if (!loaded.ok()) {
@@ -33,7 +61,8 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
             if (job.enabled) jobs.push_back(&job);
     }
 
-    RunIdSource ids;
+    RunIdSource ids("o" + std::to_string(::getpid()));
+    OnceHistory history(stateDirectory, logger);
     bool anyFailed = false;
     for (const Job* job : jobs) {
         const SysMillis now = services.clock.now();
@@ -47,12 +76,20 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
         const DueInstant scheduledFor = options.respectSchedule ? DueInstant(minute) : std::nullopt;
         const RunId id = ids.next(now);
         services.events.publish(RunStarted{id, job->name, scheduledFor, TriggerKind::Once, now});
+        RunRecord started;
+        started.id = id;
+        started.job = job->name;
+        started.trigger = TriggerKind::Once;
+        started.scheduledFor = scheduledFor;
+        started.startedAt = now;
+        history.record(started);
         std::optional<RunRecord> result;
         JobRun run(RunTicket{id, config, job, scheduledFor, TriggerKind::Once}, services,
                    [&result](const RunRecord& record) { result = record; });
         run.start();
         while (!result && io.run_one() > 0) {
         }
+        if (result) history.record(*result);
         if (!result || result->result != RunResult::Succeeded) anyFailed = true;
     }
     return anyFailed ? 1 : 0;

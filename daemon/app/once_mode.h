@@ -12,8 +12,11 @@
 namespace chief::daemon {
 
 // Returns the exit status: 0 every run succeeded (or none was due), 1 a run failed or the
-// config is invalid, 2 the job does not exist or is disabled.
+// config is invalid, 2 the job does not exist or is disabled. Each run is recorded in the
+// run history under `stateDirectory` (when it starts and when it ends, under the job file's
+// lock, merged with what chiefd or other --once runs wrote), so `chiefctl history` shows runs
+// that cron started; a history that cannot be written is logged once and the run goes on.
 int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, Logger& logger,
-            RunServices& services);
+            RunServices& services, const std::string& stateDirectory);
 
 }  // namespace chief::daemon

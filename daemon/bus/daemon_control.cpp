@@ -124,6 +124,7 @@ ControlResult<std::string> DaemonControl::exportCron(std::string_view job) const
 
 ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view job, unsigned limit) const {
     const auto config = daemon_.config();
+    daemon_.refreshHistory();  // runs that cron started with chiefd --once belong here too
     std::vector<RunRecord> runs;
     if (!job.empty()) {
         if (!config->findJob(job)) return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
@@ -157,6 +158,8 @@ ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view j
 ControlResult<RunRecord> DaemonControl::getRun(std::string_view runId) const {
     const RunId id(runId);
     if (const JobRun* run = daemon_.runner().find(id)) return run->record();
+    if (const RunRecord* kept = daemon_.history().find(id)) return *kept;
+    daemon_.refreshHistory();
     if (const RunRecord* kept = daemon_.history().find(id)) return *kept;
     return error(bus::kNoSuchRun, "no run with id \"" + id + "\" (it may have left the history)");
 }

@@ -165,6 +165,14 @@ ParsedFile parseHistory(const std::string& text, const std::string& job) {
 
 fs::path runsDirectory(const std::string& directory) { return fs::path(directory) / "runs"; }
 
+std::optional<RunHistoryStore::FileStamp> stampOf(const fs::path& path) {
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return RunHistoryStore::FileStamp{static_cast<std::uint64_t>(st.st_ino),
+                                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                                      static_cast<std::int64_t>(st.st_size)};
+}
+
 // Moves an unusable file out of the way, keeping it for inspection; never overwritten later.
 std::string setAside(const fs::path& path, const std::string& problem) {
     const fs::path aside = fs::path(path).concat(".corrupt");
@@ -211,12 +219,18 @@ std::optional<std::string> replaceFile(const fs::path& path, const std::string& 
     return std::nullopt;
 }
 
-// `mine` and `theirs` merged by run id (mine wins), oldest first, the newest `perJob` kept.
+// `mine` and `theirs` merged by run id, oldest first, the newest `perJob` kept. For a run both
+// hold, mine wins unless only theirs knows how it ended.
 std::vector<RunRecord> mergeRuns(std::vector<RunRecord> mine, const std::vector<RunRecord>& theirs, std::size_t perJob) {
-    std::set<std::string> known;
-    for (const RunRecord& r : mine) known.insert(r.id);
-    for (const RunRecord& r : theirs)
-        if (!known.count(r.id)) mine.push_back(r);
+    std::map<std::string, std::size_t> known;
+    for (std::size_t i = 0; i < mine.size(); ++i) known.emplace(mine[i].id, i);
+    for (const RunRecord& r : theirs) {
+        const auto it = known.find(r.id);
+        if (it == known.end())
+            mine.push_back(r);
+        else if (!mine[it->second].result && r.result)
+            mine[it->second] = r;
+    }
     std::stable_sort(mine.begin(), mine.end(), [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
     if (mine.size() > perJob) mine.erase(mine.begin(), mine.end() - static_cast<std::ptrdiff_t>(perJob));
     return mine;
@@ -237,6 +251,7 @@ std::vector<std::string> RunHistoryStore::load() {
         const fs::path path = entry.path();
         if (path.extension() != ".json") continue;
         const std::string job = path.stem().string();
+        const auto stamp = stampOf(path);
         auto text = system::readRegularFile(path.string(), kMaxFileBytes);
         if (!text) {
             problems.push_back(setAside(path, "cannot be used (" + text.error() + ")"));
@@ -249,6 +264,32 @@ std::vector<std::string> RunHistoryStore::load() {
         }
         auto& runs = runs_[job];
         for (const RunRecord& run : parsed.runs) insert(runs, run);
+        if (stamp) stamps_[job] = *stamp;
+    }
+    return problems;
+}
+
+std::vector<std::string> RunHistoryStore::refresh() {
+    std::vector<std::string> problems;
+    if (directory_.empty()) return problems;
+    const fs::path dir = runsDirectory(directory_);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const fs::path path = entry.path();
+        if (path.extension() != ".json") continue;
+        const std::string job = path.stem().string();
+        const auto stamp = stampOf(path);
+        if (!stamp) continue;
+        if (const auto known = stamps_.find(job); known != stamps_.end() && known->second == *stamp) continue;
+        auto text = system::readRegularFile(path.string(), kMaxFileBytes);
+        if (!text) continue;  // gone or replaced meanwhile; the next load() or write reports it
+        ParsedFile parsed = parseHistory(text.value(), job);
+        stamps_[job] = *stamp;  // a bad file is reported once, not at every call
+        if (parsed.problem) {
+            problems.push_back("run history " + path.string() + " " + *parsed.problem + "; ignoring it for now");
+            continue;
+        }
+        adoptRuns(job, parsed.runs);
     }
     return problems;
 }
@@ -322,7 +363,11 @@ RunHistoryStore::WriteOutcome RunHistoryStore::write(const std::string& director
         json list = json::array();
         for (const RunRecord& r : file.runs) list.push_back(toJson(r));
         const std::string text = json{{"version", kFormatVersion}, {"runs", list}}.dump() + "\n";
-        if (auto error = replaceFile(path, text); error && !outcome.error) outcome.error = std::move(error);
+        if (auto error = replaceFile(path, text)) {
+            if (!outcome.error) outcome.error = std::move(error);
+            continue;
+        }
+        if (const auto stamp = stampOf(path)) outcome.written.emplace_back(file.job, *stamp);  // still under the lock
         if (!theirs.empty()) outcome.merged.push_back(std::move(file));
     }
     // The renames are durable once the directory is.
@@ -333,19 +378,25 @@ RunHistoryStore::WriteOutcome RunHistoryStore::write(const std::string& director
     return outcome;
 }
 
-void RunHistoryStore::adopt(const std::vector<FileWrite>& merged) {
-    for (const FileWrite& file : merged) {
-        auto& runs = runs_[file.job];
-        for (const RunRecord& run : file.runs) {
-            const bool known = std::any_of(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.id == run.id; });
-            if (!known) insert(runs, run);
-        }
+void RunHistoryStore::adoptRuns(const std::string& job, const std::vector<RunRecord>& runs) {
+    auto& mine = runs_[job];
+    for (const RunRecord& run : runs) {
+        const auto known = std::find_if(mine.begin(), mine.end(), [&](const RunRecord& r) { return r.id == run.id; });
+        if (known == mine.end())
+            insert(mine, run);
+        else if (!known->result && run.result)
+            *known = run;  // another process saw its end (its own run, recorded here at its start)
     }
+}
+
+void RunHistoryStore::adopt(const WriteOutcome& outcome) {
+    for (const FileWrite& file : outcome.merged) adoptRuns(file.job, file.runs);
+    for (const auto& [job, stamp] : outcome.written) stamps_[job] = stamp;
 }
 
 std::optional<std::string> RunHistoryStore::flush() {
     WriteOutcome outcome = write(directory_, takeChanges(), perJob_);
-    adopt(outcome.merged);
+    adopt(outcome);
     return outcome.error;
 }
 

@@ -48,10 +48,18 @@ public:
         std::string job;
         std::vector<RunRecord> runs;  // oldest first
     };
+    // Identifies one version of a job file, to notice when another process rewrote it.
+    struct FileStamp {
+        std::uint64_t inode = 0;
+        std::int64_t mtimeNs = 0;
+        std::int64_t size = 0;
+        bool operator==(const FileStamp&) const = default;
+    };
     // What a write found and did: per job, the merged list (which may hold runs that another
-    // process wrote), and the first error.
+    // process wrote), the stamp of each file written, and the first error.
     struct WriteOutcome {
         std::vector<FileWrite> merged;
+        std::vector<std::pair<std::string, FileStamp>> written;
         std::optional<std::string> error;
     };
     // Every job changed since the last call, and forgets that they changed.
@@ -59,8 +67,13 @@ public:
     // Merges and writes them (creating <dir>/runs, 0750, first). Touches no member state, so it
     // may run on another thread while the store is used.
     static WriteOutcome write(const std::string& directory, std::vector<FileWrite> files, std::size_t perJob);
-    // Takes in runs another process wrote (from a WriteOutcome); runs chiefd holds win.
-    void adopt(const std::vector<FileWrite>& merged);
+    // Takes in a write's outcome: runs another process wrote (runs chiefd holds win), and the
+    // stamps of the files as chiefd left them.
+    void adopt(const WriteOutcome& outcome);
+    // Re-reads the job files another process (chiefd --once from cron) changed since chiefd last
+    // read or wrote them, and takes in their runs. A stat per file: cheap enough for the calls
+    // that show history. Returns the problems, like load().
+    std::vector<std::string> refresh();
 
     // takeChanges(), write() and adopt() in one go, on the calling thread.
     std::optional<std::string> flush();
@@ -79,11 +92,13 @@ public:
 
 private:
     void insert(std::deque<RunRecord>& runs, const RunRecord& run) const;
+    void adoptRuns(const std::string& job, const std::vector<RunRecord>& runs);
 
     std::string directory_;
     std::size_t perJob_;
     std::map<std::string, std::deque<RunRecord>> runs_;  // oldest first (by run id)
     std::set<std::string> dirty_;
+    std::map<std::string, FileStamp> stamps_;  // per job: the file as chiefd last read or wrote it
 };
 
 }  // namespace chief::daemon

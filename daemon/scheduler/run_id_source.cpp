@@ -16,7 +16,7 @@ RunId RunIdSource::next(SysMillis now) {
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
                   static_cast<int>(tod.seconds().count()), static_cast<int>(tod.subseconds().count()), sequence_);
-    return buf;
+    return suffix_.empty() ? RunId(buf) : RunId(buf) + "-" + suffix_;
 }
 
 }  // namespace chief::daemon
