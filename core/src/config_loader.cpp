@@ -444,7 +444,8 @@ private:
         if (!context_.files->isDirectory(resolved)) {
             error(entry, path,
                   "working directory " + inQuotes(*text) +
-                      (resolved != *text ? " (resolved to " + resolved + ")" : std::string()) + " does not exist or is not a directory");
+                      (resolved != *text ? " (resolved to " + shortenForMessage(resolved, kMaxShownPathChars) + ")" : std::string()) +
+                      " does not exist or is not a directory");
             return std::nullopt;
         }
         return resolved;
@@ -784,7 +785,9 @@ private:
     void checkRunnable(const Entry& pathEntry, const std::string& path, Script& script, bool explicitInterpreter) {
         const HostProbe& files = *context_.files;
         const std::string shown = inQuotes(script.path) +
-                                  (script.resolvedPath != script.path ? " (resolved to " + script.resolvedPath + ")" : "");
+                                  (script.resolvedPath != script.path
+                                       ? " (resolved to " + shortenForMessage(script.resolvedPath, kMaxShownPathChars) + ")"
+                                       : "");
         if (!files.isRegularFile(script.resolvedPath)) {
             error(pathEntry, path + ".path",
                   files.isDirectory(script.resolvedPath) ? "script " + shown + " is a directory, not a file"

@@ -25,6 +25,9 @@ void DiagnosticSink::add(Severity severity, SourcePosition position, std::string
         ++dropped_;
         return;
     }
+    // Messages quote user text through quoteForMessage; one that quoted it raw (10 kB of
+    // "invalid time ...") is cut here rather than printed or logged whole.
+    if (message.size() > kMaxMessageChars) message = shortenForMessage(message, kMaxMessageChars);
     diagnostics_.push_back({severity, file_, position, std::move(path), std::move(message)});
 }
 

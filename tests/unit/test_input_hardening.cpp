@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "chief/display_text.h"
 #include "chief/key_suggester.h"
 #include "chief/report_json.h"
 #include "chief/system/config_source.h"
@@ -335,6 +336,15 @@ TEST_CASE("hardening: a 10,000-character name is cut in messages", "[hardening][
     CHECK(errors(r)[0].message.starts_with("invalid job name \"" + std::string(64, 'n') +
                                            "\xE2\x80\xA6\" (10000 characters): "));
     CHECK(errors(r)[0].message.size() < 250);
+}
+
+TEST_CASE("hardening: a message that quotes a long value raw is cut as a whole", "[hardening][positions]") {
+    // The schedule parsers quote values themselves; the sink bounds what they echo.
+    const auto r = loadYaml(jobWithSchedule("      frequency: daily\n      time: \"" + std::string(10000, '9') + "\"\n"));
+    REQUIRE(errors(r).size() == 1);
+    CHECK(errors(r)[0].message.starts_with("invalid time \"999"));
+    CHECK(errors(r)[0].message.ends_with("\xE2\x80\xA6"));
+    CHECK(errors(r)[0].message.size() <= kMaxMessageChars + 3);
 }
 
 // ---- 9. a world-readable API key --------------------------------------------------------

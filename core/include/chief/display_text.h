@@ -21,8 +21,12 @@ std::string escapeInvalidUtf8(std::string_view text);
 // text of several lines stays several lines.
 std::string escapeForDisplay(std::string_view text, bool keepNewlines = false);
 
-// How many characters messages show of one user-provided string.
+// How many characters messages show of one user-provided string, of a path built from one (a
+// script resolved against its working directory), and of a whole message (a safety net for text
+// quoted without quoteForMessage).
 inline constexpr std::size_t kMaxShownChars = 64;
+inline constexpr std::size_t kMaxShownPathChars = 200;
+inline constexpr std::size_t kMaxMessageChars = 500;
 
 // `text` escaped for display, in double quotes; past `maxChars` characters it is cut and its
 // length added: "aaaa…" (10000 characters). Every message quoting user text uses this.
