@@ -819,29 +819,30 @@ private:
     // with "No such file or directory" naming the script. A file the probe cannot read, or one
     // without "#!" (a binary), is left to today's rules.
     void checkShebang(const Entry& pathEntry, const std::string& path, const Script& script, const std::string& shown) {
-        const auto start = context_.files->readFileStart(script.resolvedPath, kShebangBytes);
-        if (!start) return;
+        // Once per file: 10,000 jobs often share one script, and each look is an open and a read.
+        auto cached = shebangProblems_.find(script.resolvedPath);
+        if (cached == shebangProblems_.end())
+            cached = shebangProblems_.emplace(script.resolvedPath, shebangProblem(script.resolvedPath)).first;
+        if (!cached->second.empty()) error(pathEntry, path + ".path", "script " + shown + " " + cached->second);
+    }
+
+    // What is wrong with the "#!" line of the file at `resolvedPath`, or "" when nothing is.
+    std::string shebangProblem(const std::string& resolvedPath) const {
+        const auto start = context_.files->readFileStart(resolvedPath, kShebangBytes);
+        if (!start) return {};
         const auto shebang = parseShebang(*start);
-        if (!shebang) return;
+        if (!shebang) return {};
         const std::string line = "starts with " + inQuotes(shebang->line);
-        if (shebang->interpreter.empty()) {
-            error(pathEntry, path + ".path", "script " + shown + " " + line + ", which names no interpreter");
-            return;
-        }
+        if (shebang->interpreter.empty()) return line + ", which names no interpreter";
         // The kernel resolves a relative interpreter against the working directory at exec:
         // rare enough to leave to exec.
-        if (shebang->interpreter.front() != '/') return;
-        if (!context_.files->isExecutable(shebang->interpreter)) {
-            error(pathEntry, path + ".path",
-                  "script " + shown + " " + line + ": interpreter " + inQuotes(shebang->interpreter) +
-                      " does not exist or is not executable");
-            return;
-        }
+        if (shebang->interpreter.front() != '/') return {};
+        if (!context_.files->isExecutable(shebang->interpreter))
+            return line + ": interpreter " + inQuotes(shebang->interpreter) + " does not exist or is not executable";
         if (const auto program = envProgram(*shebang); program && !programExists(*program))
-            error(pathEntry, path + ".path",
-                  "script " + shown + " " + line + ": program " + inQuotes(*program) +
-                      (program->find('/') != std::string::npos ? " does not exist or is not executable"
-                                                               : " was not found in PATH"));
+            return line + ": program " + inQuotes(*program) +
+                   (program->find('/') != std::string::npos ? " does not exist or is not executable" : " was not found in PATH");
+        return {};
     }
 
     struct Shebang {
@@ -1284,6 +1285,7 @@ private:
     std::unordered_map<std::string, ZoneHandle> zones_;
     std::vector<std::string> zoneNames_;
     std::vector<std::string_view> zoneViews_;  // into zoneNames_
+    std::unordered_map<std::string, std::string> shebangProblems_;  // by resolved script path
 };
 
 }  // namespace

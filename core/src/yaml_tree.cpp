@@ -232,6 +232,7 @@ private:
     // Counts `nodes` more toward kMaxYamlNodes; the error, at `mark`, when that passes it. The
     // parser stops there: a 31-million-item list never becomes 31 million nodes.
     std::optional<YamlSyntaxError> charge(std::size_t nodes, const yaml_mark_t& mark) {
+        static_assert(kMaxYamlNodes == 1'000'000, "the message below spells the limit out");
         total_ += nodes;
         if (total_ <= kMaxYamlNodes) return std::nullopt;
         return YamlSyntaxError{positionOf(mark),

@@ -59,8 +59,8 @@ struct YamlSyntaxError {
 };
 
 // The most nodes (scalars, lists, mappings) one stream may hold, an alias counting as every node
-// it repeats: several times a 10,000-job config (about 260,000), and a bound on what the loader
-// walks, however aliases multiply it.
+// it repeats: four times a 10,000-job config (bench/gen_config.sh's has 245,009), and a bound on
+// what the loader walks, however aliases multiply it.
 inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
 // The deepest nesting of lists and mappings: chief.yaml needs about 6 levels.
 inline constexpr std::size_t kMaxYamlDepth = 64;
