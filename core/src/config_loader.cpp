@@ -603,7 +603,9 @@ private:
         job.overlap = config.defaults.overlap;
         job.workingDir = config.defaults.workingDir;
         job.killGraceSeconds = config.defaults.killGraceSeconds;
-        job.environment = config.defaults.environment;
+        // The defaults' variables are copied into every job, so 250,000 of them and 500,000 jobs
+        // would be 10^11 copies: after the limit is reported, jobs get none.
+        if (!environmentOverLimit_) job.environment = config.defaults.environment;
         bool workingDirOk = !defaultWorkingDirBroken_;
 
         if (const Entry* e = map.find("name")) {
@@ -689,9 +691,27 @@ private:
             sink_.error(map.position(), path + ".scripts", "\"scripts\" is required: a non-empty list of scripts");
         }
         readJobMonitor(map.find("monitor"), path + ".monitor", config.monitor, job.monitor);
+        countEnvironment(job, map, path);
         if (errorCount() != errorsBefore) return std::nullopt;
         return job;
     }
+
+    // Bounds the variables (and their bytes) kept for all jobs together; reported once, at the
+    // job that passed the limit.
+    void countEnvironment(Job& job, const MappingReader& map, const std::string& path) {
+        if (environmentOverLimit_) return;
+        environmentVariables_ += job.environment.size();
+        for (const auto& [name, value] : job.environment) environmentBytes_ += name.size() + value.size();
+        if (environmentVariables_ <= kMaxEnvironmentVariables && environmentBytes_ <= kMaxEnvironmentBytes) return;
+        environmentOverLimit_ = true;
+        job.environment.clear();
+        const Entry* own = map.find("environment");
+        sink_.error(own ? own->keyPosition : map.position(), path + ".environment",
+                    "the jobs' environments together pass 1,000,000 variables or 64 MiB (defaults.environment is "
+                    "copied into every job)");
+    }
+    static constexpr std::size_t kMaxEnvironmentVariables = 1'000'000;
+    static constexpr std::size_t kMaxEnvironmentBytes = 64ULL * 1024 * 1024;
 
     static bool validJobName(const std::string& name) {
         if (name.empty() || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
@@ -855,7 +875,8 @@ private:
     static constexpr std::size_t kShebangBytes = 256;
 
     // The "#!" line as binfmt_script reads it: blanks after "#!" skipped, the interpreter up to
-    // the next blank, the rest (trimmed) one argument.
+    // the next blank, the rest (trimmed of spaces and tabs) one argument. A carriage return is
+    // not trimmed, by the kernel either: "#!/bin/sh\r" (a file saved with CRLF) names "/bin/sh\r".
     static std::optional<Shebang> parseShebang(std::string_view start) {
         if (!start.starts_with("#!")) return std::nullopt;
         std::string_view line = start.substr(0, start.find('\n'));
@@ -866,7 +887,7 @@ private:
         const auto trimFront = [&](std::string_view& v) {
             while (!v.empty() && blank(v.front())) v.remove_prefix(1);
         };
-        while (!line.empty() && (blank(line.back()) || line.back() == '\r')) line.remove_suffix(1);
+        while (!line.empty() && blank(line.back())) line.remove_suffix(1);
         trimFront(line);
         std::size_t end = 0;
         while (end < line.size() && !blank(line[end])) ++end;
@@ -1286,6 +1307,9 @@ private:
     std::vector<std::string> zoneNames_;
     std::vector<std::string_view> zoneViews_;  // into zoneNames_
     std::unordered_map<std::string, std::string> shebangProblems_;  // by resolved script path
+    std::size_t environmentVariables_ = 0;  // in every job's environment so far
+    std::size_t environmentBytes_ = 0;
+    bool environmentOverLimit_ = false;
 };
 
 }  // namespace

@@ -396,6 +396,9 @@ TEST_CASE("hardening: #! lines through the fake probe", "[hardening][shebang]") 
     CHECK(messageFor("#!/usr/bin/env -S ruby -w\n") ==
           at + "\"#!/usr/bin/env -S ruby -w\": program \"ruby\" was not found in PATH");
     CHECK(messageFor("#!\n") == at + "\"#!\", which names no interpreter");
+    // Saved with CRLF: the kernel looks for "/bin/sh\r".
+    CHECK(messageFor("#!/bin/sh\r\necho\r\n") ==
+          at + "\"#!/bin/sh\\r\": interpreter \"/bin/sh\\r\" does not exist or is not executable");
     CHECK(messageFor("#!/opt/tools/interp\x1b[2J\n") ==
           at + "\"#!/opt/tools/interp\\x1b[2J\": interpreter \"/opt/tools/interp\\x1b[2J\" does not exist or is not "
                "executable");
@@ -487,6 +490,38 @@ TEST_CASE("hardening: past 1,000 problems the rest are counted, not listed", "[h
     CHECK(formatDiagnostic(r.diagnostics.back()) ==
           "/etc/chief/chief.yaml: and 3500 more problems, not listed (only the first 1000 are)");
     CHECK_FALSE(r.ok());
+}
+
+TEST_CASE("hardening: defaults.environment copied into every job is bounded", "[hardening][limits]") {
+    // 300 variables x 3,400 jobs: past 1,000,000 copies at job 3333 (0-based), reported once.
+    std::string text = "defaults:\n  environment:\n";
+    for (int i = 0; i < 300; ++i) text += "    V" + std::to_string(i) + ": x\n";
+    text += "jobs:\n";
+    for (int i = 0; i < 3400; ++i)
+        text += "  - {name: j" + std::to_string(i) + ", schedule: {frequency: daily, time: \"06:00\"}, scripts: [{path: run.sh}]}\n";
+    const auto r = loadYaml(text);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].path == "jobs[3333].environment");
+    CHECK(r.diagnostics[0].position.line == 304 + 3333);
+    CHECK(r.diagnostics[0].position.column == 5);
+    CHECK(r.diagnostics[0].message.starts_with("the jobs' environments together pass 1,000,000 variables"));
+}
+
+TEST_CASE("hardening: jobDefinitionKey takes any bytes and tells them apart", "[hardening][utf8]") {
+    // It was JSON text: dump() threw type_error 316 on a working directory that is not UTF-8,
+    // and chiefd stopped at start.
+    const auto r = loadYaml(kValidJobs);
+    REQUIRE(r.ok());
+    Job job = r.config->jobs[0];
+    job.workingDir = "/srv/\xff";
+    const std::string ff = jobDefinitionKey(job);
+    job.workingDir = "/srv/\xfe";
+    const std::string fe = jobDefinitionKey(job);
+    job.workingDir = "/srv/\\xff";
+    CHECK(ff != fe);
+    CHECK(jobDefinitionKey(job) != ff);
+    job.workingDir = "/srv/\xff";
+    CHECK(jobDefinitionKey(job) == ff);
 }
 
 TEST_CASE("hardening: NUL in an environment value through the YAML tree keeps its length", "[hardening][nul]") {
