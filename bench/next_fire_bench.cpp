@@ -1,6 +1,8 @@
 // Nanoseconds per next-fire computation for the schedule shapes operators use most.
 // Each case compiles its schedule from YAML (as chiefd would) and asks for the next fire
 // time after instants spread over two years, so every lookup does real DST work.
+// Also: loading hostile configs (issue 8), which chiefd does on its event loop at reload, so
+// their time must stay far below the watchdog's (a 100,000-character zone name once took 30 s).
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -46,7 +48,34 @@ void nextFire(benchmark::State& state, const std::string& scheduleYaml) {
     }
 }
 
+const std::string kValidJobs =
+    "jobs:\n  - name: job\n    schedule: {frequency: daily, time: \"06:00\"}\n    scripts: [{path: run.sh}]\n";
+
+void loadText(benchmark::State& state, const std::string& yaml) {
+    const chief::testing::FakeHostProbe files;
+    chief::LoadContext context;
+    context.sourcePath = "/etc/chief/chief.yaml";
+    context.files = &files;
+    for (auto _ : state) {
+        auto result = chief::loadConfig(yaml, context);
+        benchmark::DoNotOptimize(result);
+    }
+}
+
+std::string longList(std::size_t items) {
+    std::string text = "x: [";
+    for (std::size_t i = 0; i < items; ++i) text += "0,";
+    return text + "0]\n" + kValidJobs;
+}
+
 }  // namespace
+
+BENCHMARK_CAPTURE(loadText, timezone_100000_chars,
+                  "defaults:\n  timezone: " + std::string(100000, 'A') + "\n" + kValidJobs)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(loadText, unknown_key_100000_chars, "? " + std::string(100000, 'k') + "\n: 1\n" + kValidJobs)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(loadText, list_of_31_million_stops_at_1_million, longList(31'000'000))->Unit(benchmark::kMillisecond);
 
 BENCHMARK_CAPTURE(nextFire, daily_0600_new_york,
                   std::string(R"({frequency: daily, time: "06:00", timezone: America/New_York})"));

@@ -3,6 +3,8 @@
 #include <ostream>
 
 #include "bus_json.h"
+#include "chief/display_text.h"
+#include "chief/json_text.h"
 #include "chief/time_format.h"
 #include "exit_codes.h"
 #include "text_report.h"
@@ -40,8 +42,9 @@ public:
 
 private:
     int fail(const ClientError& error) {
-        err_ << "chiefctl: " << error.message << '\n';
-        if (command_.json) out_ << errorJson(error).dump(2) << '\n';
+        // chiefd's message may list a refused config's problems, one per line.
+        err_ << "chiefctl: " << escapeForDisplay(error.message, /*keepNewlines=*/true) << '\n';
+        if (command_.json) out_ << jsonText(errorJson(error), 2) << '\n';
         return exitStatusFor(error);
     }
 
@@ -50,7 +53,7 @@ private:
         return kExitUsage;
     }
 
-    void printJson(const nlohmann::json& document) { out_ << document.dump(2) << '\n'; }
+    void printJson(const nlohmann::json& document) { out_ << jsonText(document, 2) << '\n'; }
 
     int status() {
         const auto manager = client_.managerProperties();

@@ -6,6 +6,7 @@
 
 #include "bus_client.h"
 #include "bus_verbs.h"
+#include "chief/display_text.h"
 #include "chief/system/config_source.h"
 #include "chief/system/posix_host_probe.h"
 #include "command_line.h"
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     auto command = ctl::parseCommandLine(args);
     if (!command) {
-        std::cerr << "chiefctl: " << command.error() << "\nTry 'chiefctl --help' for more information.\n";
+        std::cerr << "chiefctl: " << escapeForDisplay(command.error()) << "\nTry 'chiefctl --help' for more information.\n";
         return ctl::kExitUsage;
     }
     if (command.value().verb == ctl::Verb::Help) {

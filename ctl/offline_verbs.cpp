@@ -4,6 +4,8 @@
 
 #include "bus_json.h"
 #include "chief/cron_exporter.h"
+#include "chief/display_text.h"
+#include "chief/json_text.h"
 #include "chief/key_suggester.h"
 #include "chief/report_json.h"
 #include "chief/time_format.h"
@@ -31,14 +33,14 @@ Result<std::vector<const Job*>> selectJobs(const Config& config, const std::opti
     }
     std::vector<std::string_view> names;
     for (const Job& job : config.jobs) names.push_back(job.name);
-    std::string message = "no job named '" + *name + "' in " + config.sourcePath;
+    std::string message = "no job named '" + shortenForMessage(*name) + "' in " + escapeForDisplay(config.sourcePath);
     if (auto s = suggestClosest(*name, names)) message += " (did you mean '" + *s + "'?)";
     return makeError(message);
 }
 
 int validate(const CommandLine& command, const OfflineInput& input, std::ostream& out, std::ostream& err) {
     if (command.json) {
-        out << validateReportJson(input.loaded).dump(2) << '\n';
+        out << jsonText(validateReportJson(input.loaded), 2) << '\n';
     } else {
         printDiagnostics(input.loaded, err);
         if (input.loaded.ok()) printValidateSummary(*input.loaded.config, out);
@@ -58,7 +60,8 @@ int preview(const CommandLine& command, const OfflineInput& input, std::ostream&
     if (command.from) {
         auto parsed = parseDateTime(*command.from);
         if (!parsed) {
-            err << "chiefctl: invalid --from '" << *command.from << "': " << parsed.error() << '\n';
+            err << "chiefctl: invalid --from '" << shortenForMessage(*command.from) << "': " << escapeForDisplay(parsed.error())
+                << '\n';
             return kExitUsage;
         }
         auto zone = ZoneRules::locate(input.systemTimezone);
@@ -100,7 +103,7 @@ int exportCronVerb(const CommandLine& command, const OfflineInput& input, std::o
                             {"timezone", job->timezone},
                             {"dst_differences", cronDstDifferences(*job, input.now, input.now + date::days{366})}});
         }
-        out << nlohmann::json{{"config", config.sourcePath}, {"crontab", text}, {"jobs", list}}.dump(2) << '\n';
+        out << jsonText(nlohmann::json{{"config", config.sourcePath}, {"crontab", text}, {"jobs", list}}, 2) << '\n';
     } else {
         out << text;
     }
@@ -134,7 +137,7 @@ int listVerb(const CommandLine& command, const OfflineInput& input, std::ostream
     if (command.json) {
         nlohmann::json list = nlohmann::json::array();
         for (const JobInfo& job : jobs) list.push_back(jobSummaryJson(job));
-        out << nlohmann::json{{"jobs", list}}.dump(2) << '\n';
+        out << jsonText(nlohmann::json{{"jobs", list}}, 2) << '\n';
     } else {
         printJobList(jobs, *displayZone(input), out);
     }
@@ -148,7 +151,7 @@ int showVerb(const CommandLine& command, const OfflineInput& input, std::ostream
         return kExitUsage;
     }
     const JobInfo info = jobInfoFromConfig(*jobs.value().front(), input.now);
-    if (command.json) out << jobDetailsJson(info).dump(2) << '\n';
+    if (command.json) out << jsonText(jobDetailsJson(info), 2) << '\n';
     else printJobDetails(info, *displayZone(input), out);
     return kExitOk;
 }
@@ -160,7 +163,7 @@ int runOfflineVerb(const CommandLine& command, const OfflineInput& input, std::o
     // The other verbs need a valid config; show why it is not, as validate would.
     if (!input.loaded.ok()) {
         if (command.json)
-            out << validateReportJson(input.loaded).dump(2) << '\n';
+            out << jsonText(validateReportJson(input.loaded), 2) << '\n';
         else {
             printDiagnostics(input.loaded, err);
             printErrorCount(input.loaded, err);

@@ -6,12 +6,18 @@
 #include <iomanip>
 #include <ostream>
 
+#include "chief/display_text.h"
+#include "chief/json_text.h"
 #include "chief/shell_words.h"
 #include "chief/time_format.h"
 
 namespace chief::ctl {
 
 namespace {
+
+// Every string that came from a user (a config, chiefd's answers about one) goes to the terminal
+// through this: control characters and bytes that are not UTF-8 are shown escaped, never sent.
+std::string shown(std::string_view text) { return escapeForDisplay(text); }
 
 const char* kWeekdayShort[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
@@ -27,11 +33,17 @@ std::string runLine(const FireTime& fire, const ZoneRules& zone) {
 // Prints rows as left-aligned columns two spaces apart; the last column is not padded.
 void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out, const std::string& indent = "") {
     std::vector<std::size_t> widths;
+    std::vector<std::vector<std::string>> cells;
     for (const auto& row : rows) {
+        std::vector<std::string> escaped;
+        for (const std::string& cell : row) escaped.push_back(shown(cell));
+        cells.push_back(std::move(escaped));
+    }
+    for (const auto& row : cells) {
         if (widths.size() < row.size()) widths.resize(row.size(), 0);
         for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
     }
-    for (const auto& row : rows) {
+    for (const auto& row : cells) {
         std::string line = indent;
         for (std::size_t i = 0; i < row.size(); ++i) {
             line += row[i];
@@ -98,11 +110,11 @@ void printValidateSummary(const Config& config, std::ostream& out) {
         nameWidth = std::max(nameWidth, job.name.size());
         cronWidth = std::max(cronWidth, job.schedule.cron.size());
     }
-    out << config.sourcePath << ": valid, " << config.jobs.size() << (config.jobs.size() == 1 ? " job" : " jobs") << "\n";
+    out << shown(config.sourcePath) << ": valid, " << countOf(config.jobs.size(), "job") << "\n";
     out << "  " << std::left << std::setw(static_cast<int>(nameWidth)) << "JOB" << "  " << std::setw(8) << "ENABLED"
         << "  " << std::setw(12) << "MODE" << "  " << std::setw(static_cast<int>(cronWidth)) << "CRON" << "  TIMEZONE\n";
     for (const Job& job : config.jobs) {
-        out << "  " << std::setw(static_cast<int>(nameWidth)) << job.name << "  " << std::setw(8)
+        out << "  " << std::setw(static_cast<int>(nameWidth)) << shown(job.name) << "  " << std::setw(8)
             << (job.enabled ? "yes" : "no") << "  " << std::setw(12) << modeName(job.schedule.mode) << "  "
             << std::setw(static_cast<int>(cronWidth)) << (job.schedule.cron.empty() ? "-" : job.schedule.cron) << "  "
             << job.timezone << "\n";
@@ -112,14 +124,14 @@ void printValidateSummary(const Config& config, std::ostream& out) {
 void printErrorCount(const LoadResult& loaded, std::ostream& err) {
     const auto errors = std::count_if(loaded.diagnostics.begin(), loaded.diagnostics.end(),
                                       [](const Diagnostic& d) { return d.severity == Severity::Error; });
-    err << errors << (errors == 1 ? " error" : " errors") << "; the config is not valid.\n";
+    err << countOf(static_cast<std::size_t>(errors), "error") << "; the config is not valid.\n";
 }
 
 void printJobPreview(const JobPreview& preview, std::ostream& out) {
     const Job& job = *preview.job;
     const CompiledSchedule& s = job.schedule;
     const ZoneRules& zone = *s.schedule.zone;
-    out << job.name << (job.enabled ? "" : "  (disabled)") << "\n";
+    out << shown(job.name) << (job.enabled ? "" : "  (disabled)") << "\n";
     out << "  schedule:   " << s.description << "\n";
     out << "  timezone:   " << job.timezone << "\n";
     out << "  mode:       " << modeName(s.mode);
@@ -140,14 +152,14 @@ void printJobPreview(const JobPreview& preview, std::ostream& out) {
     }
     out << "  overlap:    " << overlapName(job.overlap) << ", stop_on_failure: " << (job.stopOnFailure ? "true" : "false")
         << "\n";
-    out << "  working dir: " << job.workingDir << "\n";
+    out << "  working dir: " << shown(job.workingDir) << "\n";
     out << "  scripts:\n";
     int n = 1;
     for (const Script& script : job.scripts) {
         out << "    " << n++ << ". ";
-        if (!script.interpreter.empty()) out << joinShellWords(script.interpreter) << " ";
-        out << quoteShellWord(script.path);
-        if (!script.args.empty()) out << " " << joinShellWords(script.args);
+        if (!script.interpreter.empty()) out << shown(joinShellWords(script.interpreter)) << " ";
+        out << shown(quoteShellWord(script.path));
+        if (!script.args.empty()) out << " " << shown(joinShellWords(script.args));
         out << "  (timeout " << script.timeoutSeconds << "s)\n";
     }
     out << "  next runs:\n";
@@ -157,7 +169,7 @@ void printJobPreview(const JobPreview& preview, std::ostream& out) {
         out << "  notes:\n";
         for (const PreviewNote& note : preview.notes) {
             const bool dst = note.kind == PreviewNote::Kind::DstSkipped || note.kind == PreviewNote::Kind::DstAmbiguous;
-            out << "    " << (dst ? "DST: " : "") << note.message << "\n";
+            out << "    " << (dst ? "DST: " : "") << shown(note.message) << "\n";
         }
     }
 }
@@ -200,15 +212,14 @@ void printJobList(const std::vector<JobInfo>& jobs, const ZoneRules& zone, std::
         rows.push_back({job.name, job.enabled ? "yes" : "no", instantOrDash(job.nextRun, zone), orDash(job.lastResult),
                         orDash(job.schedule)});
     printTable(rows, out);
-    out << "\n" << jobs.size() << (jobs.size() == 1 ? " job" : " jobs") << ".\n";
+    out << "\n" << countOf(jobs.size(), "job") << ".\n";
 }
 
 void printStatus(const ManagerInfo& manager, const std::vector<JobInfo>& jobs, const ZoneRules& zone,
                  std::ostream& out) {
-    out << "chiefd " << manager.version << " is running\n";
-    out << "    config: " << orDash(manager.configPath) << "\n";
-    out << "      jobs: " << manager.jobCount << ", " << manager.runningRuns
-        << (manager.runningRuns == 1 ? " run" : " runs") << " in progress\n";
+    out << "chiefd " << shown(manager.version) << " is running\n";
+    out << "    config: " << shown(orDash(manager.configPath)) << "\n";
+    out << "      jobs: " << manager.jobCount << ", " << countOf(manager.runningRuns, "run") << " in progress\n";
     out << "  next run: " << instantOrDash(manager.nextRun, zone) << "\n";
     if (jobs.empty()) return;
     out << "\n";
@@ -220,7 +231,7 @@ void printStatus(const ManagerInfo& manager, const std::vector<JobInfo>& jobs, c
 }
 
 void printJobDetails(const JobInfo& job, const ZoneRules& zone, std::ostream& out) {
-    out << job.name << (job.description.empty() ? "" : " - " + job.description) << "\n";
+    out << shown(job.name) << (job.description.empty() ? "" : " - " + shown(job.description)) << "\n";
     std::vector<std::vector<std::string>> rows;
     rows.push_back({"enabled:", job.enabled ? "yes" : "no"});
     rows.push_back({"schedule:", orDash(job.schedule)});
@@ -238,7 +249,7 @@ void printJobDetails(const JobInfo& job, const ZoneRules& zone, std::ostream& ou
         rows.push_back({"last run:", last});
     }
     if (job.runningCount) {
-        std::string running = std::to_string(*job.runningCount) + (*job.runningCount == 1 ? " run" : " runs");
+        std::string running = countOf(*job.runningCount, "run");
         if (job.pendingQueued.value_or(false)) running += ", 1 queued";
         rows.push_back({"running:", running});
     }
@@ -267,40 +278,40 @@ void printRunHistory(const std::vector<RunInfo>& runs, bool withJob, const ZoneR
 
 void printRunAccepted(const std::string& job, const RunStart& start, std::ostream& out) {
     if (start.outcome == "queued")
-        out << "Run " << start.runId << " of " << job << " is queued behind the job's current run; waiting.\n";
+        out << "Run " << shown(start.runId) << " of " << shown(job) << " is queued behind the job's current run; waiting.\n";
     else
-        out << "Run " << start.runId << " of " << job << " started; waiting for it to end.\n";
+        out << "Run " << shown(start.runId) << " of " << shown(job) << " started; waiting for it to end.\n";
     out << std::flush;
 }
 
 void printScriptFinished(const ScriptResult& script, std::ostream& out) {
-    out << "  " << script.index + 1 << ". " << script.path << ": " << describeScriptEnd(script);
+    out << "  " << script.index + 1 << ". " << shown(script.path) << ": " << shown(describeScriptEnd(script));
     if (script.status != "skipped") out << " (" << formatDuration(script.duration) << ")";
     out << "\n" << std::flush;
 }
 
 void printRunEnd(const RunEnd& end, std::ostream& out) {
-    out << "Run " << end.runId << " " << (end.result.empty() ? "ended" : end.result) << " after "
+    out << "Run " << shown(end.runId) << " " << shown(end.result.empty() ? "ended" : end.result) << " after "
         << formatDuration(end.duration) << ".\n";
 }
 
 void printRunRequested(const JobRunRequest& request, std::ostream& out) {
     if (request.outcome == "queued")
-        out << "Run " << request.runId << " of " << request.job << " was queued ("
-            << (request.reason.empty() ? "waiting for its turn" : request.reason) << "); waiting for it to end.\n";
+        out << "Run " << shown(request.runId) << " of " << shown(request.job) << " was queued ("
+            << shown(request.reason.empty() ? "waiting for its turn" : request.reason) << "); waiting for it to end.\n";
     else
-        out << "Run " << request.runId << " of " << request.job << " started; waiting for it to end.\n";
+        out << "Run " << shown(request.runId) << " of " << shown(request.job) << " started; waiting for it to end.\n";
     out << std::flush;
 }
 
 void printRunNotStarted(const JobRunRequest& request, const std::optional<SysSeconds>& minute,
                         const ZoneRules& zone, std::ostream& out) {
     if (request.outcome == "not-due") {
-        out << request.job << ": not due";
+        out << shown(request.job) << ": not due";
         if (minute) out << " at " << formatInstant(*minute, zone);
         out << "; not run.\n";
     } else {
-        out << request.job << ": not started: " << (request.reason.empty() ? request.outcome : request.reason)
+        out << shown(request.job) << ": not started: " << shown(request.reason.empty() ? request.outcome : request.reason)
             << ".\n";
     }
     out << std::flush;
@@ -316,13 +327,13 @@ void printPreviewDocument(const nlohmann::json& document, std::ostream& out) {
         const std::string timezone = jsonString(job, "timezone");
         auto located = ZoneRules::locate(timezone);
         const ZoneRules* zone = located ? located.value().get() : nullptr;
-        out << jsonString(job, "name") << (job.value("enabled", true) ? "" : "  (disabled)") << "\n";
-        out << "  schedule:   " << jsonString(job, "description") << "\n";
-        out << "  timezone:   " << timezone << "\n";
-        out << "  mode:       " << jsonString(job, "mode");
-        if (const std::string cron = jsonString(job, "cron"); !cron.empty()) out << "  (cron: " << cron << ")";
+        out << shown(jsonString(job, "name")) << (job.value("enabled", true) ? "" : "  (disabled)") << "\n";
+        out << "  schedule:   " << shown(jsonString(job, "description")) << "\n";
+        out << "  timezone:   " << shown(timezone) << "\n";
+        out << "  mode:       " << shown(jsonString(job, "mode"));
+        if (const std::string cron = jsonString(job, "cron"); !cron.empty()) out << "  (cron: " << shown(cron) << ")";
         out << "\n";
-        if (const std::string guard = jsonString(job, "guard"); !guard.empty()) out << "  guard:      runs " << guard << "\n";
+        if (const std::string guard = jsonString(job, "guard"); !guard.empty()) out << "  guard:      runs " << shown(guard) << "\n";
         const std::string start = jsonString(job, "start"), end = jsonString(job, "end");
         if (!start.empty() || !end.empty()) {
             out << "  bounds:    ";
@@ -332,12 +343,12 @@ void printPreviewDocument(const nlohmann::json& document, std::ostream& out) {
         }
         if (const auto exclude = job.find("exclude"); exclude != job.end() && exclude->is_array() && !exclude->empty()) {
             out << "  excluded:  ";
-            for (const auto& day : *exclude) out << " " << (day.is_string() ? day.get<std::string>() : day.dump());
+            for (const auto& day : *exclude) out << " " << shown(day.is_string() ? day.get<std::string>() : jsonText(day));
             out << "\n";
         }
-        out << "  overlap:    " << jsonString(job, "overlap")
+        out << "  overlap:    " << shown(jsonString(job, "overlap"))
             << ", stop_on_failure: " << (job.value("stop_on_failure", true) ? "true" : "false") << "\n";
-        out << "  working dir: " << jsonString(job, "working_dir") << "\n";
+        out << "  working dir: " << shown(jsonString(job, "working_dir")) << "\n";
         out << "  scripts:\n";
         int n = 1;
         if (const auto scripts = job.find("scripts"); scripts != job.end() && scripts->is_array()) {
@@ -345,10 +356,10 @@ void printPreviewDocument(const nlohmann::json& document, std::ostream& out) {
                 out << "    " << n++ << ". ";
                 if (const std::string interpreter = joinWords(script.value("interpreter", nlohmann::json::array()));
                     !interpreter.empty())
-                    out << interpreter << " ";
-                out << quoteShellWord(jsonString(script, "path"));
+                    out << shown(interpreter) << " ";
+                out << shown(quoteShellWord(jsonString(script, "path")));
                 if (const std::string args = joinWords(script.value("args", nlohmann::json::array())); !args.empty())
-                    out << " " << args;
+                    out << " " << shown(args);
                 out << "  (timeout " << script.value("timeout", 0) << "s)\n";
             }
         }
@@ -356,13 +367,14 @@ void printPreviewDocument(const nlohmann::json& document, std::ostream& out) {
         const auto runs = job.find("next_runs");
         if (runs == job.end() || !runs->is_array() || runs->empty()) out << "    (none)\n";
         else
-            for (const auto& run : *runs) out << "    " << runLineFromIso(run.is_string() ? run.get<std::string>() : "", zone) << "\n";
+            for (const auto& run : *runs)
+                out << "    " << shown(runLineFromIso(run.is_string() ? run.get<std::string>() : "", zone)) << "\n";
         if (const auto notes = job.find("notes"); notes != job.end() && notes->is_array() && !notes->empty()) {
             out << "  notes:\n";
             for (const nlohmann::json& note : *notes) {
                 const std::string kind = jsonString(note, "kind");
                 const bool dst = kind == "dst_skipped" || kind == "dst_ambiguous";
-                out << "    " << (dst ? "DST: " : "") << jsonString(note, "message") << "\n";
+                out << "    " << (dst ? "DST: " : "") << shown(jsonString(note, "message")) << "\n";
             }
         }
     }

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "chief/display_text.h"
 #include "chief/key_suggester.h"
 #include "chief/schedule_fields.h"
 #include "chief/shell_words.h"
@@ -56,7 +59,8 @@ Keys keysOf(Frequency frequency) {
 
 bool contains(const Keys& keys, std::string_view key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); }
 
-std::string inQuotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+// User text in a message: escaped and cut to a sane length (see display_text.h).
+std::string inQuotes(std::string_view text) { return quoteForMessage(text); }
 
 SourcePosition positionOf(const YamlNode& node) { return node.position(); }
 
@@ -85,13 +89,15 @@ public:
     MappingReader(DiagnosticSink& sink, const YamlNode& node, std::string path, const Keys& allowed,
                   const std::map<std::string_view, std::string>& misplacedHints = {})
         : path_(std::move(path)), position_(positionOf(node)) {
-        std::set<std::string> explicitKeys;
-        std::vector<YamlNode> visited;
-        collect(sink, node, explicitKeys, visited, /*fromMerge=*/false);
+        std::unordered_set<std::uint32_t> visited;
+        collect(sink, node, visited, /*fromMerge=*/false);
         for (const Entry& entry : entries_) {
             if (contains(allowed, entry.key)) continue;
             std::string message = "unknown key " + inQuotes(entry.key);
-            if (auto suggestion = suggestClosest(entry.key, allowed))
+            // Past the sink's limit the message is dropped: spare the suggestion's cost.
+            std::optional<std::string> suggestion;
+            if (!sink.full()) suggestion = suggestClosest(entry.key, allowed);
+            if (suggestion)
                 message += " (did you mean " + inQuotes(*suggestion) + "?)";
             else if (auto hint = misplacedHints.find(entry.key); hint != misplacedHints.end())
                 message += " (" + hint->second + ")";
@@ -100,25 +106,24 @@ public:
     }
 
     const Entry* find(std::string_view key) const {
-        for (const Entry& entry : entries_)
-            if (entry.key == key) return &entry;
-        return nullptr;
+        const auto it = index_.find(std::string(key));
+        return it == index_.end() ? nullptr : &entries_[it->second];
     }
     bool has(std::string_view key) const { return find(key) != nullptr; }
     const std::vector<Entry>& entries() const { return entries_; }
     SourcePosition position() const { return position_; }
     const std::string& path() const { return path_; }
     std::string childPath(std::string_view key) const {
-        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+        const std::string shown = shortenForMessage(key);
+        return path_.empty() ? shown : path_ + "." + shown;
     }
 
 private:
     // `visited` holds every mapping already read, so a mapping that merges itself (through an
-    // alias of an enclosing anchor) or one merged many times over is read only once.
-    void collect(DiagnosticSink& sink, const YamlNode& node, std::set<std::string>& seen,
-                 std::vector<YamlNode>& visited, bool fromMerge) {
-        if (std::any_of(visited.begin(), visited.end(), [&](const YamlNode& v) { return v.sameAs(node); })) return;
-        visited.push_back(node);
+    // alias of an enclosing anchor) or one merged many times over is read only once. Keys and
+    // mappings are looked up in hash sets: a mapping of 500,000 keys must not take 500,000^2.
+    void collect(DiagnosticSink& sink, const YamlNode& node, std::unordered_set<std::uint32_t>& visited, bool fromMerge) {
+        if (!visited.insert(node.id()).second) return;
         std::vector<YamlNode> merges;
         for (std::size_t i = 0; i < node.size(); ++i) {
             const YamlNode key = node.key(i);
@@ -132,7 +137,7 @@ private:
                 merges.push_back(value);
                 continue;
             }
-            if (seen.count(name)) {
+            if (index_.count(name)) {
                 if (!fromMerge) {
                     const Entry* first = find(name);
                     sink.error(positionOf(key), childPath(name),
@@ -141,21 +146,21 @@ private:
                 }
                 continue;
             }
-            seen.insert(name);
             const SourcePosition keyPos = positionOf(key);
             SourcePosition valuePos = positionOf(value);
             if (valuePos.line == 0 || value.isNull()) valuePos = keyPos;
+            index_.emplace(name, entries_.size());
             entries_.push_back({name, value, keyPos, valuePos});
         }
         // Explicit keys win over merged ones, whatever their order in the file.
         for (const YamlNode& merge : merges) {
             if (merge.isMapping()) {
-                collect(sink, merge, seen, visited, true);
+                collect(sink, merge, visited, true);
             } else if (merge.isSequence()) {
                 for (std::size_t i = 0; i < merge.size(); ++i) {
                     const YamlNode item = merge.item(i);
                     if (item.isMapping())
-                        collect(sink, item, seen, visited, true);
+                        collect(sink, item, visited, true);
                     else
                         sink.error(positionOf(item), path_, "a merge key (<<) takes mappings only");
                 }
@@ -168,6 +173,7 @@ private:
     std::string path_;
     SourcePosition position_;
     std::vector<Entry> entries_;
+    std::unordered_map<std::string, std::size_t> index_;  // key -> entries_ index
 };
 
 // Reads one chief.yaml document into a Config, reporting every problem it finds.
@@ -226,7 +232,7 @@ private:
         std::string found = describeNode(entry.value);
         std::string message = "expected " + std::string(expected) + ", got " + found;
         if (entry.value.isScalar()) {
-            const std::string shown = tag.starts_with(core) ? "!!" + tag.substr(core.size()) : tag;
+            const std::string shown = shortenForMessage(tag.starts_with(core) ? "!!" + tag.substr(core.size()) : tag);
             message += tag.empty() ? " (remove the quotes)" : " (remove the tag " + shown + ")";
         }
         error(entry, path, message);
@@ -282,8 +288,20 @@ private:
             error(entry, path, "must not be empty");
             return std::nullopt;
         }
+        if (!checkNoNul(entry.value, path)) return std::nullopt;
         return std::string(entry.value.text());
     }
+
+    // A "\0" escape in a double-quoted scalar puts a NUL byte in the text. Text here ends up in
+    // argv, the environment, paths, account names or an HTTP header, all C strings that would
+    // silently end at the NUL: refuse it wherever it is written.
+    bool checkNoNul(const YamlNode& node, const std::string& path) {
+        if (node.text().find('\0') == std::string_view::npos) return true;
+        sink_.error(positionOf(node), path, std::string(kNulMessage));
+        return false;
+    }
+    static constexpr std::string_view kNulMessage =
+        "contains a NUL byte (\\0), which cannot be passed to a program or used in a path";
 
     // A list of scalars, or a single scalar handled by `fromScalar` (e.g. shell words).
     std::optional<std::vector<std::string>> readScalarList(const Entry& entry, const std::string& path) {
@@ -296,9 +314,11 @@ private:
         bool ok = true;
         std::size_t index = 0;
         for (const YamlNode& item : entry.value.items()) {
+            const std::string itemPath = path + "[" + std::to_string(index) + "]";
             if (!item.isScalar()) {
-                sink_.error(positionOf(item), path + "[" + std::to_string(index) + "]",
-                            "expected a text value, got " + describeNode(item));
+                sink_.error(positionOf(item), itemPath, "expected a text value, got " + describeNode(item));
+                ok = false;
+            } else if (!checkNoNul(item, itemPath)) {
                 ok = false;
             } else {
                 items.emplace_back(item.text());
@@ -311,6 +331,7 @@ private:
 
     std::optional<std::vector<std::string>> readWords(const Entry& entry, const std::string& path) {
         if (entry.value.isScalar()) {
+            if (!checkNoNul(entry.value, path)) return std::nullopt;
             auto words = splitShellWords(entry.value.text());
             if (!words) {
                 error(entry, path, words.error());
@@ -344,7 +365,7 @@ private:
             const YamlNode key = entry.value.key(i);
             const YamlNode value = entry.value.value(i);
             const std::string name(key.text());
-            const std::string itemPath = path + "." + name;
+            const std::string itemPath = path + "." + shortenForMessage(name);
             const bool validName = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
                                    std::all_of(name.begin(), name.end(), [](char c) {
                                        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
@@ -364,7 +385,10 @@ private:
             if (value.isNull()) {
                 out.emplace_back(name, "");
             } else if (value.isScalar()) {
-                out.emplace_back(name, std::string(value.text()));
+                if (checkNoNul(value, itemPath))
+                    out.emplace_back(name, std::string(value.text()));
+                else
+                    ok = false;
             } else {
                 sink_.error(positionOf(value), itemPath, "expected a text value, got " + describeNode(value));
                 ok = false;
@@ -398,9 +422,14 @@ private:
         auto zone = ZoneRules::locate(name);
         if (!zone) {
             std::string message = "invalid timezone " + inQuotes(name) + ": expected an IANA name such as \"America/New_York\"";
-            if (zoneNames_.empty()) zoneNames_ = ZoneRules::allZoneNames();
-            std::vector<std::string_view> views(zoneNames_.begin(), zoneNames_.end());
-            if (auto s = suggestClosest(name, views)) message += " (did you mean " + inQuotes(*s) + "?)";
+            // Past the sink's limit the message is dropped: spare the suggestion's cost.
+            if (!sink_.full()) {
+                if (zoneNames_.empty()) {
+                    zoneNames_ = ZoneRules::allZoneNames();
+                    zoneViews_.assign(zoneNames_.begin(), zoneNames_.end());
+                }
+                if (auto s = suggestClosest(name, zoneViews_)) message += " (did you mean " + inQuotes(*s) + "?)";
+            }
             error(entry, path, message);
             return nullptr;
         }
@@ -416,7 +445,8 @@ private:
         if (!context_.files->isDirectory(resolved)) {
             error(entry, path,
                   "working directory " + inQuotes(*text) +
-                      (resolved != *text ? " (resolved to " + resolved + ")" : std::string()) + " does not exist or is not a directory");
+                      (resolved != *text ? " (resolved to " + shortenForMessage(resolved, kMaxShownPathChars) + ")" : std::string()) +
+                      " does not exist or is not a directory");
             return std::nullopt;
         }
         return resolved;
@@ -492,8 +522,15 @@ private:
                     monitor.endpoint = *v;
             }
         }
-        if (const Entry* e = map->find("api_key"))
-            if (auto v = readString(*e, "monitor.api_key")) monitor.apiKey = *v;
+        if (const Entry* e = map->find("api_key")) {
+            if (auto v = readString(*e, "monitor.api_key")) {
+                if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+                    error(*e, "monitor.api_key", "must not contain control characters: it is sent as an HTTP header");
+                else
+                    monitor.apiKey = *v;
+                warnIfReadableByOthers(*e, *v);
+            }
+        }
         if (const Entry* e = map->find("timeout_ms"))
             if (auto v = readInt(*e, "monitor.timeout_ms", 1)) monitor.timeoutMs = static_cast<int>(*v);
         if (const Entry* e = map->find("heartbeat_seconds"))
@@ -510,6 +547,18 @@ private:
                         monitor.buffer.spoolFile = absoluteFrom(configDir_, *v);
             }
         }
+    }
+
+    // A key anyone on the host can read is no secret. The mode comes from the file as it was
+    // read (LoadContext::sourceMode); unknown (text loaded from elsewhere), nothing is said.
+    void warnIfReadableByOthers(const Entry& entry, const std::string& key) {
+        if (key.empty() || !context_.sourceMode || (*context_.sourceMode & 0004) == 0) return;
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(*context_.sourceMode & 07777));
+        const std::string file = quoteShellWord(context_.sourcePath);
+        sink_.warning(entry.valuePosition, "monitor.api_key",
+                      std::string("the config holds an API key and every user can read it (mode ") + mode +
+                          "): chown root:chief " + file + " && chmod 640 " + file);
     }
 
     void readJobs(const MappingReader& top, Config& config) {
@@ -558,7 +607,9 @@ private:
         job.overlap = config.defaults.overlap;
         job.workingDir = config.defaults.workingDir;
         job.killGraceSeconds = config.defaults.killGraceSeconds;
-        job.environment = config.defaults.environment;
+        // The defaults' variables are copied into every job, so 250,000 of them and 500,000 jobs
+        // would be 10^11 copies: after the limit is reported, jobs get none.
+        if (!environmentOverLimit_) job.environment = config.defaults.environment;
         bool workingDirOk = !defaultWorkingDirBroken_;
 
         if (const Entry* e = map.find("name")) {
@@ -587,14 +638,17 @@ private:
                 job.killGraceSeconds = static_cast<int>(*v);
         if (const Entry* e = map.find("environment")) {
             if (auto env = readEnvironment(*e, path + ".environment")) {
-                // Job values override defaults of the same name; order: defaults first, then the job's.
+                // Job values override defaults of the same name; order: defaults first, then the
+                // job's. Found through an index: thousands of variables must not cost their square.
+                std::unordered_map<std::string, std::size_t> position;
+                for (std::size_t i = 0; i < job.environment.size(); ++i) position.emplace(job.environment[i].first, i);
                 for (auto& entry : *env) {
-                    auto same = std::find_if(job.environment.begin(), job.environment.end(),
-                                             [&](const auto& kv) { return kv.first == entry.first; });
-                    if (same != job.environment.end())
-                        same->second = entry.second;
-                    else
-                        job.environment.push_back(entry);
+                    if (auto same = position.find(entry.first); same != position.end()) {
+                        job.environment[same->second].second = std::move(entry.second);
+                    } else {
+                        job.environment.push_back(std::move(entry));
+                        position.emplace(job.environment.back().first, job.environment.size() - 1);
+                    }
                 }
             }
         }
@@ -641,9 +695,27 @@ private:
             sink_.error(map.position(), path + ".scripts", "\"scripts\" is required: a non-empty list of scripts");
         }
         readJobMonitor(map.find("monitor"), path + ".monitor", config.monitor, job.monitor);
+        countEnvironment(job, map, path);
         if (errorCount() != errorsBefore) return std::nullopt;
         return job;
     }
+
+    // Bounds the variables (and their bytes) kept for all jobs together; reported once, at the
+    // job that passed the limit.
+    void countEnvironment(Job& job, const MappingReader& map, const std::string& path) {
+        if (environmentOverLimit_) return;
+        environmentVariables_ += job.environment.size();
+        for (const auto& [name, value] : job.environment) environmentBytes_ += name.size() + value.size();
+        if (environmentVariables_ <= kMaxEnvironmentVariables && environmentBytes_ <= kMaxEnvironmentBytes) return;
+        environmentOverLimit_ = true;
+        job.environment.clear();
+        const Entry* own = map.find("environment");
+        sink_.error(own ? own->keyPosition : map.position(), path + ".environment",
+                    "the jobs' environments together pass 1,000,000 variables or 64 MiB (defaults.environment is "
+                    "copied into every job)");
+    }
+    static constexpr std::size_t kMaxEnvironmentVariables = 1'000'000;
+    static constexpr std::size_t kMaxEnvironmentBytes = 64ULL * 1024 * 1024;
 
     static bool validJobName(const std::string& name) {
         if (name.empty() || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
@@ -737,7 +809,9 @@ private:
     void checkRunnable(const Entry& pathEntry, const std::string& path, Script& script, bool explicitInterpreter) {
         const HostProbe& files = *context_.files;
         const std::string shown = inQuotes(script.path) +
-                                  (script.resolvedPath != script.path ? " (resolved to " + script.resolvedPath + ")" : "");
+                                  (script.resolvedPath != script.path
+                                       ? " (resolved to " + shortenForMessage(script.resolvedPath, kMaxShownPathChars) + ")"
+                                       : "");
         if (!files.isRegularFile(script.resolvedPath)) {
             error(pathEntry, path + ".path",
                   files.isDirectory(script.resolvedPath) ? "script " + shown + " is a directory, not a file"
@@ -745,7 +819,10 @@ private:
             return;
         }
         if (explicitInterpreter) return;  // checked where "interpreter" is read
-        if (files.isExecutable(script.resolvedPath)) return;
+        if (files.isExecutable(script.resolvedPath)) {
+            checkShebang(pathEntry, path, script, shown);
+            return;
+        }
         const std::string extension = fs::path(script.resolvedPath).extension().string();
         if (extension == ".py")
             script.interpreter = {"python3"};
@@ -760,6 +837,91 @@ private:
         if (!programExists(script.interpreter.front()))
             error(pathEntry, path + ".path",
                   "script " + shown + " needs " + script.interpreter.front() + ", which was not found in PATH");
+    }
+
+    // An executable script runs through its "#!" interpreter; a missing one fails only at exec,
+    // with "No such file or directory" naming the script. A file the probe cannot read, or one
+    // without "#!" (a binary), is left to today's rules.
+    void checkShebang(const Entry& pathEntry, const std::string& path, const Script& script, const std::string& shown) {
+        // Once per file: 10,000 jobs often share one script, and each look is an open and a read.
+        auto cached = shebangProblems_.find(script.resolvedPath);
+        if (cached == shebangProblems_.end())
+            cached = shebangProblems_.emplace(script.resolvedPath, shebangProblem(script.resolvedPath)).first;
+        if (!cached->second.empty()) error(pathEntry, path + ".path", "script " + shown + " " + cached->second);
+    }
+
+    // What is wrong with the "#!" line of the file at `resolvedPath`, or "" when nothing is.
+    std::string shebangProblem(const std::string& resolvedPath) const {
+        const auto start = context_.files->readFileStart(resolvedPath, kShebangBytes);
+        if (!start) return {};
+        const auto shebang = parseShebang(*start);
+        if (!shebang) return {};
+        const std::string line = "starts with " + inQuotes(shebang->line);
+        if (shebang->interpreter.empty()) return line + ", which names no interpreter";
+        // The kernel resolves a relative interpreter against the working directory at exec:
+        // rare enough to leave to exec.
+        if (shebang->interpreter.front() != '/') return {};
+        if (!context_.files->isExecutable(shebang->interpreter))
+            return line + ": interpreter " + inQuotes(shebang->interpreter) + " does not exist or is not executable";
+        if (const auto program = envProgram(*shebang); program && !programExists(*program))
+            return line + ": program " + inQuotes(*program) +
+                   (program->find('/') != std::string::npos ? " does not exist or is not executable" : " was not found in PATH");
+        return {};
+    }
+
+    struct Shebang {
+        std::string line;         // the "#!" line as written, without the newline
+        std::string interpreter;  // the path the kernel runs
+        std::string argument;     // the rest of the line: one argument, spaces and all
+    };
+
+    // The kernel reads this much of a script for its "#!" line (BINPRM_BUF_SIZE).
+    static constexpr std::size_t kShebangBytes = 256;
+
+    // The "#!" line as binfmt_script reads it: blanks after "#!" skipped, the interpreter up to
+    // the next blank, the rest (trimmed of spaces and tabs) one argument. A carriage return is
+    // not trimmed, by the kernel either: "#!/bin/sh\r" (a file saved with CRLF) names "/bin/sh\r".
+    static std::optional<Shebang> parseShebang(std::string_view start) {
+        if (!start.starts_with("#!")) return std::nullopt;
+        std::string_view line = start.substr(0, start.find('\n'));
+        Shebang out;
+        out.line = std::string(line);
+        line.remove_prefix(2);
+        const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+        const auto trimFront = [&](std::string_view& v) {
+            while (!v.empty() && blank(v.front())) v.remove_prefix(1);
+        };
+        while (!line.empty() && blank(line.back())) line.remove_suffix(1);
+        trimFront(line);
+        std::size_t end = 0;
+        while (end < line.size() && !blank(line[end])) ++end;
+        out.interpreter = std::string(line.substr(0, end));
+        line.remove_prefix(end);
+        trimFront(line);
+        out.argument = std::string(line);
+        return out;
+    }
+
+    // The program "#!/usr/bin/env ARG" runs: ARG itself (env gets it as one word, so
+    // "python3 -u" names a program with a space), or the first word after -S. Nothing when ARG
+    // is another option or an assignment, which this check does not model.
+    static std::optional<std::string> envProgram(const Shebang& shebang) {
+        const std::string& interpreter = shebang.interpreter;
+        if (interpreter != "env" && !interpreter.ends_with("/env")) return std::nullopt;
+        std::string_view argument = shebang.argument;
+        if (argument.empty()) return std::nullopt;
+        if (argument.starts_with("-S")) {
+            argument.remove_prefix(2);
+            auto words = splitShellWords(argument);
+            if (!words) return std::nullopt;
+            for (const std::string& word : words.value()) {
+                if (word.starts_with('-') || word.find('=') != std::string::npos) return std::nullopt;
+                return word;
+            }
+            return std::nullopt;
+        }
+        if (argument.starts_with('-') || argument.find('=') != std::string_view::npos) return std::nullopt;
+        return std::string(argument);
     }
 
     bool programExists(const std::string& program) const {
@@ -1134,10 +1296,9 @@ private:
         }
     }
 
-    std::size_t errorCount() const {
-        return static_cast<std::size_t>(std::count_if(sink_.diagnostics().begin(), sink_.diagnostics().end(),
-                                                      [](const Diagnostic& d) { return d.severity == Severity::Error; }));
-    }
+    // Counted by the sink as errors come: counting the list here, once per job, made a config
+    // of many broken jobs quadratic.
+    std::size_t errorCount() const { return sink_.errorCount(); }
 
     const LoadContext& context_;
     DiagnosticSink& sink_;
@@ -1148,6 +1309,11 @@ private:
     std::unordered_map<std::string, int> jobNameLines_;
     std::unordered_map<std::string, ZoneHandle> zones_;
     std::vector<std::string> zoneNames_;
+    std::vector<std::string_view> zoneViews_;  // into zoneNames_
+    std::unordered_map<std::string, std::string> shebangProblems_;  // by resolved script path
+    std::size_t environmentVariables_ = 0;  // in every job's environment so far
+    std::size_t environmentBytes_ = 0;
+    bool environmentOverLimit_ = false;
 };
 
 }  // namespace
@@ -1157,19 +1323,24 @@ LoadResult loadConfig(std::string_view yamlText, const LoadContext& context) {
     LoadResult result;
     auto [tree, syntaxError] = YamlTree::parse(yamlText);
     if (!tree) {
-        // Reader errors (bad bytes) have no line; point at the start of the file.
+        // Errors without a line (libyaml's "out of memory") point at the start of the file.
         sink.error(syntaxError->position.line ? syntaxError->position : SourcePosition{1, 1}, "",
-                   "YAML syntax error: " + syntaxError->message);
+                   syntaxError->limit ? syntaxError->message : "YAML syntax error: " + syntaxError->message);
     } else if (tree->documentCount() > 1) {
         sink.error(tree->documentPosition(1), "", "expected one YAML document, found " + std::to_string(tree->documentCount()));
     } else {
         ConfigReader reader(context, sink);
         result.config = reader.read(tree->documentCount() == 1 ? tree->document(0) : YamlNode());
     }
+    const std::size_t unlisted = sink.dropped();
     result.diagnostics = sink.take();
     std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return std::tie(a.position.line, a.position.column) < std::tie(b.position.line, b.position.column);
     });
+    if (unlisted > 0)
+        result.diagnostics.push_back({sink.errorCount() > 0 ? Severity::Error : Severity::Warning, context.sourcePath, {}, "",
+                                      "and " + countOf(unlisted, "more problem") + ", not listed (only the first " +
+                                          std::to_string(DiagnosticSink::kMaxListed) + " are)"});
     if (std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
                     [](const Diagnostic& d) { return d.severity == Severity::Error; }))
         result.config.reset();

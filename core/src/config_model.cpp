@@ -43,7 +43,10 @@ std::string jobDefinitionKey(const Job& job) {
         scripts, job.environment, job.user, job.group, job.killGraceSeconds, job.monitor.enabled, job.monitor.endpoint,
         job.monitor.apiKey, job.monitor.check.enabled, job.monitor.check.graceSeconds, job.monitor.check.alertOnFailure,
         job.monitor.check.alertOnMiss, job.description};
-    return key.dump();
+    // CBOR, not dump(): paths may hold bytes that are not UTF-8 (dump() throws on them, which
+    // stopped chiefd at start), and the key must keep every byte to tell two paths apart.
+    const std::vector<std::uint8_t> bytes = nlohmann::json::to_cbor(key);
+    return std::string(bytes.begin(), bytes.end());
 }
 
 }  // namespace chief

@@ -1,29 +1,42 @@
 #include "chief/diagnostic.h"
 
-#include <algorithm>
+#include "chief/display_text.h"
 
 namespace chief {
 
 std::string formatDiagnostic(const Diagnostic& diagnostic) {
-    std::string out = diagnostic.file;
-    out += ':' + std::to_string(diagnostic.position.line) + ':' + std::to_string(diagnostic.position.column) + ": ";
-    if (!diagnostic.path.empty()) out += diagnostic.path + ": ";
+    // Messages quote user text already escaped; escaping again changes nothing there and catches
+    // what was not quoted (a file name, a resolved path).
+    std::string out = escapeForDisplay(diagnostic.file);
+    if (diagnostic.position.line > 0) {
+        out += ':' + std::to_string(diagnostic.position.line);
+        if (diagnostic.position.column > 0) out += ':' + std::to_string(diagnostic.position.column);
+    }
+    out += ": ";
+    if (!diagnostic.path.empty()) out += escapeForDisplay(diagnostic.path) + ": ";
     if (diagnostic.severity == Severity::Warning) out += "warning: ";
-    out += diagnostic.message;
+    out += escapeForDisplay(diagnostic.message);
     return out;
 }
 
+void DiagnosticSink::add(Severity severity, SourcePosition position, std::string path, std::string message) {
+    if (severity == Severity::Error) ++errorCount_;
+    if (full()) {
+        ++dropped_;
+        return;
+    }
+    // Messages quote user text through quoteForMessage; one that quoted it raw (10 kB of
+    // "invalid time ...") is cut here rather than printed or logged whole.
+    if (message.size() > kMaxMessageChars) message = shortenForMessage(message, kMaxMessageChars);
+    diagnostics_.push_back({severity, file_, position, std::move(path), std::move(message)});
+}
+
 void DiagnosticSink::error(SourcePosition position, std::string path, std::string message) {
-    diagnostics_.push_back({Severity::Error, file_, position, std::move(path), std::move(message)});
+    add(Severity::Error, position, std::move(path), std::move(message));
 }
 
 void DiagnosticSink::warning(SourcePosition position, std::string path, std::string message) {
-    diagnostics_.push_back({Severity::Warning, file_, position, std::move(path), std::move(message)});
-}
-
-bool DiagnosticSink::hasErrors() const {
-    return std::any_of(diagnostics_.begin(), diagnostics_.end(),
-                       [](const Diagnostic& d) { return d.severity == Severity::Error; });
+    add(Severity::Warning, position, std::move(path), std::move(message));
 }
 
 }  // namespace chief

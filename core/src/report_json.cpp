@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "chief/json_text.h"
 #include "chief/time_format.h"
 
 namespace chief {
@@ -15,9 +16,11 @@ nlohmann::json cronJson(const CompiledSchedule& schedule) {
 }  // namespace
 
 nlohmann::json diagnosticJson(const Diagnostic& d) {
+    // An unknown position (a file that cannot be read) is null, not line 0.
+    const auto orNull = [](int n) { return n > 0 ? nlohmann::json(n) : nlohmann::json(nullptr); };
     return {{"file", d.file},
-            {"line", d.position.line},
-            {"column", d.position.column},
+            {"line", orNull(d.position.line)},
+            {"column", d.position.line > 0 ? orNull(d.position.column) : nlohmann::json(nullptr)},
             {"path", d.path},
             {"message", d.message},
             {"severity", d.severity == Severity::Error ? "error" : "warning"}};
@@ -78,11 +81,11 @@ nlohmann::json jobPreviewJson(const JobPreview& preview) {
 
 void writePreviewJson(std::ostream& out, const Config& config, const std::vector<const Job*>& jobs, SysSeconds from,
                       int count) {
-    out << "{\n  \"config\": " << nlohmann::json(config.sourcePath).dump() << ",\n  \"from\": "
-        << nlohmann::json(formatIsoUtc(from)).dump() << ",\n  \"jobs\": [";
+    out << "{\n  \"config\": " << jsonText(config.sourcePath) << ",\n  \"from\": "
+        << jsonText(formatIsoUtc(from)) << ",\n  \"jobs\": [";
     bool first = true;
     for (const Job* job : jobs) {
-        out << (first ? "\n" : ",\n") << jobPreviewJson(previewJob(*job, from, count)).dump(2);
+        out << (first ? "\n" : ",\n") << jsonText(jobPreviewJson(previewJob(*job, from, count)), 2);
         first = false;
     }
     out << (first ? "]\n}\n" : "\n  ]\n}\n");

@@ -3,20 +3,35 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <unordered_map>
+
+#include "chief/display_text.h"
 
 namespace chief {
 
 namespace {
 
 const std::string kEmpty;
-constexpr std::size_t kMaxDepth = 64;
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 bool isNullText(const std::string& text) { return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL"; }
 
 SourcePosition positionOf(const yaml_mark_t& mark) {
     return {static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
+}
+
+// The line and column of byte `offset`, counting characters as libyaml does for its marks (a
+// UTF-8 sequence is one column), for the reader errors libyaml gives only an offset for.
+SourcePosition positionOfByte(std::string_view text, std::size_t offset) {
+    offset = std::min(offset, text.size());
+    const std::size_t lineStart = offset == 0 ? 0 : text.rfind('\n', offset - 1) + 1;  // npos + 1 == 0
+    const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(lineStart), '\n') + 1;
+    const auto continuation = std::count_if(text.begin() + static_cast<std::ptrdiff_t>(lineStart),
+                                            text.begin() + static_cast<std::ptrdiff_t>(offset),
+                                            [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; });
+    return {static_cast<int>(line), static_cast<int>(offset - lineStart) - static_cast<int>(continuation) + 1};
 }
 
 }  // namespace
@@ -64,11 +79,17 @@ YamlNode YamlNode::value(std::size_t i) const {
 class YamlTreeBuilder {
 public:
     std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> build(std::string_view text) {
+        // libyaml skips a byte-order mark only when it detects the encoding itself, and we name
+        // UTF-8 (so UTF-16 is refused); PyYAML accepts the mark, and editors on Windows write it.
+        if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
         text_ = text;
-        // Sized up front (about one node per 8 bytes of YAML) so the arrays are not reallocated
-        // while parsing: a reallocation briefly holds old and new arrays, doubling peak memory.
-        tree_.nodes_.reserve(text.size() / 8 + 16);
-        tree_.children_.reserve(text.size() / 8 + 16);
+        // Sized up front (about one node per 8 bytes of YAML, never past the node limit) so the
+        // arrays are not reallocated while parsing: a reallocation briefly holds old and new
+        // arrays, doubling peak memory.
+        const std::size_t expectedNodes = std::min(text.size() / 8, kMaxYamlNodes) + 16;
+        tree_.nodes_.reserve(expectedNodes);
+        tree_.children_.reserve(expectedNodes);
+        expanded_.reserve(expectedNodes);
         tree_.text_.reserve(text.size() / 2 + 16);
         yaml_parser_t parser;
         if (!yaml_parser_initialize(&parser)) return fail({}, "out of memory starting the YAML parser");
@@ -101,9 +122,17 @@ private:
         SourcePosition at = positionOf(parser.problem_mark);
         if (parser.error == YAML_READER_ERROR) {
             // Reader errors (bad UTF-8, control characters) have only a byte offset.
-            message = std::string(parser.problem ? parser.problem : "unreadable input") + " at byte " +
-                      std::to_string(parser.problem_offset);
-            at = {};
+            message = parser.problem ? parser.problem : "unreadable input";
+            if (parser.problem_value >= 0 && parser.problem_value <= 0xFF) {
+                char byte[16];
+                std::snprintf(byte, sizeof byte, " (byte 0x%02x)", static_cast<unsigned>(parser.problem_value));
+                message += byte;
+            } else if (parser.problem_value > 0xFF) {
+                char character[24];
+                std::snprintf(character, sizeof character, " (U+%04X)", static_cast<unsigned>(parser.problem_value));
+                message += character;
+            }
+            at = positionOfByte(text, parser.problem_offset);
         }
         return fail(at, message);
     }
@@ -127,6 +156,7 @@ private:
                     --mark.column;
                     --mark.index;
                 }
+                if (auto error = charge(1, event.start_mark)) return error;
                 const std::uint32_t index = add(null ? YamlNode::Kind::Null : YamlNode::Kind::Scalar, plain, mark);
                 YamlTree::Node& node = tree_.nodes_[index];
                 node.quoted = tag.empty() && s.style != YAML_PLAIN_SCALAR_STYLE;
@@ -143,9 +173,11 @@ private:
                 return finish(index, s.anchor);
             }
             case YAML_SEQUENCE_START_EVENT:
+                if (auto error = charge(1, event.start_mark)) return error;
                 return open(add(YamlNode::Kind::Sequence, false, event.start_mark), event.data.sequence_start.anchor,
                             event.start_mark);
             case YAML_MAPPING_START_EVENT:
+                if (auto error = charge(1, event.start_mark)) return error;
                 return open(add(YamlNode::Kind::Mapping, false, event.start_mark), event.data.mapping_start.anchor,
                             event.start_mark);
             case YAML_SEQUENCE_END_EVENT:
@@ -156,6 +188,9 @@ private:
                 node.firstChild = static_cast<std::uint32_t>(tree_.children_.size());
                 node.childCount = static_cast<std::uint32_t>(top.children.size());
                 tree_.children_.insert(tree_.children_.end(), top.children.begin(), top.children.end());
+                std::size_t expanded = 1;
+                for (std::uint32_t child : top.children) expanded = std::min(expanded + expanded_[child], kMaxYamlNodes + 1);
+                expanded_[top.index] = static_cast<std::uint32_t>(expanded);
                 const auto result =
                     finish(top.index, top.anchor.empty() ? nullptr : reinterpret_cast<const yaml_char_t*>(top.anchor.c_str()));
                 top.children.clear();
@@ -167,11 +202,15 @@ private:
                 const auto it = anchors_.find(name);
                 if (it == anchors_.end()) {
                     const bool enclosing = std::any_of(stack_.begin(), stack_.end(), [&](const Open& o) { return o.anchor == name; });
+                    const std::string shown = shortenForMessage(name);
                     return YamlSyntaxError{positionOf(event.start_mark),
-                                           enclosing ? "alias *" + name + " refers to the node it is part of (&" + name +
+                                           enclosing ? "alias *" + shown + " refers to the node it is part of (&" + shown +
                                                            "); recursive structures are not allowed"
-                                                     : "alias *" + name + " has no anchor &" + name + " before it"};
+                                                     : "alias *" + shown + " has no anchor &" + shown + " before it"};
                 }
+                // An alias repeats its node wherever the loader reads it: count it that often, or
+                // a few kilobytes of nested aliases ("billion laughs") make the loader walk billions.
+                if (auto error = charge(expanded_[it->second], event.start_mark)) return error;
                 attach(it->second);
                 return std::nullopt;
             }
@@ -186,14 +225,28 @@ private:
         node.line = static_cast<std::int32_t>(mark.line) + 1;
         node.column = static_cast<std::int32_t>(mark.column) + 1;
         tree_.nodes_.push_back(std::move(node));
+        expanded_.push_back(1);
         return static_cast<std::uint32_t>(tree_.nodes_.size() - 1);
+    }
+
+    // Counts `nodes` more toward kMaxYamlNodes; the error, at `mark`, when that passes it. The
+    // parser stops there: a 31-million-item list never becomes 31 million nodes.
+    std::optional<YamlSyntaxError> charge(std::size_t nodes, const yaml_mark_t& mark) {
+        static_assert(kMaxYamlNodes == 1'000'000, "the message below spells the limit out");
+        total_ += nodes;
+        if (total_ <= kMaxYamlNodes) return std::nullopt;
+        return YamlSyntaxError{positionOf(mark),
+                               "the document has more than 1,000,000 nodes (values, lists and mappings, counting each "
+                               "alias as the nodes it repeats), the most Chief reads",
+                               /*limit=*/true};
     }
 
     std::optional<YamlSyntaxError> open(std::uint32_t index, const yaml_char_t* anchor, const yaml_mark_t& mark) {
         // libyaml's scanner does work proportional to the nesting depth for every token, so
         // unbounded nesting turns a 200 kB file into a minute of CPU. chief.yaml needs ~6 levels.
-        if (stack_.size() >= kMaxDepth)
-            return YamlSyntaxError{positionOf(mark), "nesting deeper than " + std::to_string(kMaxDepth) + " levels"};
+        if (stack_.size() >= kMaxYamlDepth)
+            return YamlSyntaxError{positionOf(mark), "nesting deeper than " + std::to_string(kMaxYamlDepth) + " levels",
+                                   /*limit=*/true};
         attach(index);
         std::vector<std::uint32_t> children;
         if (!spare_.empty()) {
@@ -228,6 +281,8 @@ private:
         std::vector<std::uint32_t> children;  // collected until the container ends
     };
     std::vector<std::vector<std::uint32_t>> spare_;
+    std::vector<std::uint32_t> expanded_;  // per node: how many nodes it stands for, its subtree's (capped)
+    std::size_t total_ = 0;                // nodes so far, aliases counted as what they repeat
     std::string_view text_;
     YamlTree tree_;
     SourcePosition documentStart_;

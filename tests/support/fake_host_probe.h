@@ -41,6 +41,13 @@ public:
         return std::nullopt;
     }
 
+    // What readFileStart gives for `path` (a "#!" line); files without one read as unreadable.
+    void setFileStart(const std::string& path, std::string start) { starts_[path] = std::move(start); }
+    std::optional<std::string> readFileStart(const std::string& path, std::size_t maxBytes) const override {
+        if (auto it = starts_.find(path); it != starts_.end()) return it->second.substr(0, maxBytes);
+        return std::nullopt;
+    }
+
 private:
     Kind kindOf(const std::string& path) const {
         if (auto it = kinds_.find(path); it != kinds_.end()) return it->second;
@@ -51,6 +58,7 @@ private:
     }
 
     std::map<std::string, Kind> kinds_;
+    std::map<std::string, std::string> starts_;
     std::map<std::string, std::string> programs_ = {{"python3", "/usr/bin/python3"}, {"sh", "/bin/sh"}};
     bool defaultExists_ = true;
     std::set<std::string> users_ = {"root", "nobody", "chief"};

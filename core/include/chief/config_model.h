@@ -103,8 +103,8 @@ struct Config {
     const Job* findJob(std::string_view name) const;
 };
 
-// A canonical text of everything that defines how a job runs; equal texts mean a reload left
-// the job unchanged.
+// A canonical byte string (CBOR, not text) of everything that defines how a job runs; equal
+// keys mean a reload left the job unchanged.
 std::string jobDefinitionKey(const Job& job);
 
 }  // namespace chief

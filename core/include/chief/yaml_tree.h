@@ -33,6 +33,8 @@ public:
     const std::string& tag() const;
     // Whether both handles name the same node (aliases share nodes).
     bool sameAs(const YamlNode& other) const { return tree_ == other.tree_ && index_ == other.index_; }
+    // A number unique to the node within its tree (shared by aliases), to keep sets of nodes.
+    std::uint32_t id() const { return index_; }
     std::string_view text() const;    // scalar text ("" for other kinds)
     SourcePosition position() const;  // 1-based line and column of the node's first character
 
@@ -49,17 +51,26 @@ private:
     std::uint32_t index_ = 0;
 };
 
-// A YAML syntax problem at a position.
+// A YAML syntax problem at a position, or a limit the document exceeds there.
 struct YamlSyntaxError {
     SourcePosition position;
     std::string message;
+    bool limit = false;  // a size or depth limit (the YAML itself may be fine)
 };
+
+// The most nodes (scalars, lists, mappings) one stream may hold, an alias counting as every node
+// it repeats: four times a 10,000-job config (bench/gen_config.sh's has 245,009), and a bound on
+// what the loader walks, however aliases multiply it.
+inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
+// The deepest nesting of lists and mappings: chief.yaml needs about 6 levels.
+inline constexpr std::size_t kMaxYamlDepth = 64;
 
 // One parsed YAML stream. Aliases share the anchored node (no copies, no cycles: an alias
 // may only name a node that is complete, so "&a [*a]" is an error).
 class YamlTree {
 public:
-    // Parses `text` (UTF-8). Either every document, or the first syntax error.
+    // Parses `text` (UTF-8; a leading byte-order mark is skipped). Either every document, or the
+    // first syntax error or exceeded limit.
     static std::pair<std::optional<YamlTree>, std::optional<YamlSyntaxError>> parse(std::string_view text);
 
     std::size_t documentCount() const { return documents_.size(); }

@@ -2,20 +2,17 @@
 
 #include <date/tz.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
+#include "chief/system/bounded_file_reader.h"
 #include "chief/zone_rules.h"
 
 namespace chief::system {
 
 namespace {
 // Far beyond any real config (10,000 jobs is about 2 MB); refuses to read /dev/zero forever.
-constexpr std::uintmax_t kMaxConfigBytes = 64ULL * 1024 * 1024;
+constexpr std::size_t kMaxConfigBytes = 64ULL * 1024 * 1024;
 }  // namespace
 
 LoadResult loadConfigFile(const std::string& path, const HostProbe& files, const std::string& systemTimezone) {
@@ -23,29 +20,20 @@ LoadResult loadConfigFile(const std::string& path, const HostProbe& files, const
     std::filesystem::path absolute = std::filesystem::absolute(path, ec);
     if (ec) absolute = path;
     absolute = absolute.lexically_normal();
-    LoadResult result;
-    DiagnosticSink sink(absolute.string());
-    auto fail = [&](const std::string& message) {
-        sink.error({}, "", message);
+    auto file = readRegularFileWithMode(absolute.string(), kMaxConfigBytes);
+    if (!file) {
+        DiagnosticSink sink(absolute.string());
+        sink.error({}, "", file.error());
+        LoadResult result;
         result.diagnostics = sink.take();
         return result;
-    };
-    if (files.isDirectory(absolute.string())) return fail("is a directory, not a config file");
-    std::ifstream in(absolute, std::ios::binary);
-    if (!in) return fail(std::string("cannot open config file: ") + std::strerror(errno));
-    const auto size = std::filesystem::file_size(absolute, ec);
-    if (!ec && size > kMaxConfigBytes) return fail("config file is larger than 64 MiB");
-    // One allocation of the file's size: a 10,000-job config is 2 MB, and a stream buffer plus
-    // a copy would double the daemon's peak memory for nothing.
-    std::string text;
-    if (!ec) text.reserve(static_cast<std::size_t>(size));
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) return fail(std::string("cannot read config file: ") + std::strerror(errno));
+    }
     LoadContext context;
     context.sourcePath = absolute.string();
     context.files = &files;
     context.systemTimezone = systemTimezone;
-    return loadConfig(text, context);
+    context.sourceMode = file.value().mode;
+    return loadConfig(file.value().contents, context);
 }
 
 std::string detectSystemTimezone() {

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "chief/system/bounded_file_reader.h"
+
 namespace chief::system {
 
 PosixHostProbe::PosixHostProbe(std::string searchPath) : searchPath_(std::move(searchPath)) {}
@@ -61,6 +63,12 @@ bool PosixHostProbe::groupExists(const std::string& name) const {
     group entry{};
     group* found = nullptr;
     return ::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr;
+}
+
+std::optional<std::string> PosixHostProbe::readFileStart(const std::string& path, std::size_t maxBytes) const {
+    auto start = readRegularFilePrefix(path, maxBytes);
+    if (!start) return std::nullopt;
+    return std::move(start.value());
 }
 
 }  // namespace chief::system

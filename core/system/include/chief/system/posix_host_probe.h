@@ -7,8 +7,8 @@
 
 namespace chief::system {
 
-// Answers HostProbe questions with stat(2), access(2) and getpwnam/getgrnam; PATH is captured
-// at construction.
+// Answers HostProbe questions with stat(2), access(2), getpwnam/getgrnam and the bounded file
+// reader; PATH is captured at construction.
 class PosixHostProbe final : public HostProbe {
 public:
     explicit PosixHostProbe(std::string searchPath);
@@ -18,6 +18,7 @@ public:
     std::optional<std::string> findProgram(const std::string& name) const override;
     bool userExists(const std::string& name) const override;
     bool groupExists(const std::string& name) const override;
+    std::optional<std::string> readFileStart(const std::string& path, std::size_t maxBytes) const override;
 
 private:
     std::string searchPath_;
