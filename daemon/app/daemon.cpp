@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "chief/display_text.h"
 #include "chief/fire_window.h"
 #include "chief/time_format.h"
 #include "logging/message_ids.h"
@@ -85,7 +86,7 @@ std::optional<DaemonExit> Daemon::start() {
     LoadResult loaded = parts_.readConfig(parts_.configPath);
     logDiagnostics(loaded.diagnostics, LogLevel::Error);
     if (!loaded.ok()) {
-        parts_.logger.log(LogLevel::Error, "config " + parts_.configPath + " is invalid; not starting",
+        parts_.logger.log(LogLevel::Error, "config " + escapeForDisplay(parts_.configPath) + " is invalid; not starting",
                           {{"CHIEF_CONFIG", parts_.configPath}});
         return kExitNotConfigured;
     }
@@ -95,8 +96,8 @@ std::optional<DaemonExit> Daemon::start() {
     waitForSignals();
     scheduleWatchdog();
     parts_.logger.log(LogLevel::Info,
-                      "chiefd started with " + std::to_string(config_->jobs.size()) +
-                          (config_->jobs.size() == 1 ? " job" : " jobs") + " from " + config_->sourcePath,
+                      "chiefd started with " + countOf(config_->jobs.size(), "job") + " from " +
+                          escapeForDisplay(config_->sourcePath),
                       {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kDaemonStarted);
     return std::nullopt;
 }
@@ -144,15 +145,15 @@ std::vector<Diagnostic> Daemon::reload() {
         const auto errors = std::count_if(loaded.diagnostics.begin(), loaded.diagnostics.end(),
                                           [](const Diagnostic& d) { return d.severity == Severity::Error; });
         parts_.logger.log(LogLevel::Error,
-                          "reload refused: " + parts_.configPath + " has " + std::to_string(errors) +
-                              (errors == 1 ? " error" : " errors") + "; still running the previous config",
+                          "reload refused: " + escapeForDisplay(parts_.configPath) + " has " +
+                              countOf(static_cast<std::size_t>(errors), "error") + "; still running the previous config",
                           {{"CHIEF_CONFIG", parts_.configPath}}, message_id::kReloadRefused);
         parts_.notifier.ready(statusLine());
         return loaded.diagnostics;
     }
     logDiagnostics(loaded.diagnostics, LogLevel::Warning);
     installConfig(std::make_shared<const Config>(std::move(*loaded.config)));
-    parts_.logger.log(LogLevel::Info, "config reloaded: " + std::to_string(config_->jobs.size()) + " jobs",
+    parts_.logger.log(LogLevel::Info, "config reloaded: " + countOf(config_->jobs.size(), "job"),
                       {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kConfigReloaded);
     parts_.notifier.ready(statusLine());
     if (reloadListener_) reloadListener_(config_->jobs.size());
@@ -208,7 +209,14 @@ void Daemon::writeHistoryInBackground() {
     historyWriteInFlight_ = true;
     boost::asio::post(historyWriter_, [io = &parts_.io, this, directory = history_.directory(), perJob = history_.perJob(),
                                        files = std::move(files)]() mutable {
-        auto outcome = RunHistoryStore::write(directory, std::move(files), perJob);
+        RunHistoryStore::WriteOutcome outcome;
+        // An exception here would end chiefd (std::terminate on a pool thread): it becomes the
+        // write's error instead, logged like any other failure to save history.
+        try {
+            outcome = RunHistoryStore::write(directory, std::move(files), perJob);
+        } catch (const std::exception& e) {
+            outcome.error = std::string("unexpected error: ") + e.what();
+        }
         // The result goes back to the loop; if chiefd is stopping and the loop is gone, the
         // handler is destroyed unrun (io_context outlives the Daemon, see main.cpp).
         boost::asio::post(*io, [this, outcome = std::move(outcome)] {
@@ -253,7 +261,7 @@ void Daemon::waitForSignals() {
     signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         if (signal == SIGHUP) {
-            parts_.logger.log(LogLevel::Info, "SIGHUP: reloading " + parts_.configPath);
+            parts_.logger.log(LogLevel::Info, "SIGHUP: reloading " + escapeForDisplay(parts_.configPath));
             reload();
         } else {
             parts_.logger.log(LogLevel::Info, std::string(signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopping");
@@ -352,7 +360,7 @@ std::vector<JobView> Daemon::jobs() const {
 std::string Daemon::statusLine() const {
     if (!config_) return "no config";
     const auto enabled = std::count_if(config_->jobs.begin(), config_->jobs.end(), [](const Job& j) { return j.enabled; });
-    std::string line = std::to_string(config_->jobs.size()) + " jobs (" + std::to_string(enabled) + " enabled)";
+    std::string line = countOf(config_->jobs.size(), "job") + " (" + std::to_string(enabled) + " enabled)";
     const std::size_t running = scheduler_.activeRunCount();
     if (running) line += ", " + std::to_string(running) + " running";
     if (scheduler_.waitingCount()) line += ", " + std::to_string(scheduler_.waitingCount()) + " waiting";

@@ -6,8 +6,13 @@
 #include <new>
 
 #include "chief/bus_api.h"
+#include "chief/display_text.h"
 
 namespace chief::daemon {
+
+std::string busText(std::string_view text) {
+    return isValidUtf8(text) ? std::string(text) : escapeInvalidUtf8(text);
+}
 
 namespace {
 
@@ -24,7 +29,7 @@ std::uint64_t usecOf(Duration d) {
 std::uint64_t runDurationUsec(const RunRecord& run) { return nonNegative(run.durationMs()) * 1000; }
 
 int appendScriptRecord(sd_bus_message* m, const RunRecord& run, const ScriptRecord& script) {
-    return sd_bus_message_append(m, "(ssiit)", script.path.c_str(), scriptStatusText(run, script).c_str(),
+    return sd_bus_message_append(m, "(ssiit)", busText(script.path).c_str(), scriptStatusText(run, script).c_str(),
                                  static_cast<std::int32_t>(script.outcome.exitCode),
                                  static_cast<std::int32_t>(script.outcome.signal), scriptDurationUsec(script));
 }
@@ -150,7 +155,7 @@ int appendJobProperty(sd_bus_message* m, const JobSummary& job, std::string_view
 
 int appendManagerProperty(sd_bus_message* m, const ManagerState& state, std::string_view property) {
     if (property == "Version") return sd_bus_message_append(m, "s", state.version.c_str());
-    if (property == "ConfigPath") return sd_bus_message_append(m, "s", state.configPath.c_str());
+    if (property == "ConfigPath") return sd_bus_message_append(m, "s", busText(state.configPath).c_str());
     if (property == "JobCount") return sd_bus_message_append(m, "u", static_cast<std::uint32_t>(state.jobCount));
     if (property == "RunningRuns") return sd_bus_message_append(m, "u", static_cast<std::uint32_t>(state.runningRuns));
     if (property == "NextRun") return sd_bus_message_append(m, "t", toUsec(state.nextRun));
@@ -165,7 +170,7 @@ int appendRunStartedSignal(sd_bus_message* m, const RunStarted& event) {
 int appendScriptFinishedSignal(sd_bus_message* m, const ScriptFinished& event) {
     const ScriptRecord& script = event.record;
     return sd_bus_message_append(m, "ssussiit", event.runId.c_str(), event.job.c_str(),
-                                 static_cast<std::uint32_t>(event.index), script.path.c_str(),
+                                 static_cast<std::uint32_t>(event.index), busText(script.path).c_str(),
                                  scriptStatusName(script.outcome.status),
                                  static_cast<std::int32_t>(script.outcome.exitCode),
                                  static_cast<std::int32_t>(script.outcome.signal), scriptDurationUsec(script));
@@ -187,7 +192,7 @@ std::vector<const char*> changedManagerProperties(const ManagerState& before, co
 }
 
 int setControlError(sd_bus_error* error, const ControlError& refused) {
-    const int r = sd_bus_error_set(error, refused.error.name, refused.message.c_str());
+    const int r = sd_bus_error_set(error, refused.error.name, busText(refused.message).c_str());
     return r < 0 ? r : -EIO;
 }
 

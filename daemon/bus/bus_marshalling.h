@@ -39,6 +39,10 @@ inline constexpr const char* kJobChangingProperties[] = {"NextRun",         "Las
 
 // ---- values ----------------------------------------------------------------------------
 
+// D-Bus strings must be UTF-8 (sd-bus refuses to append anything else), but paths are whatever
+// bytes the file system holds: such bytes go out as \xNN. Every path and message uses this.
+std::string busText(std::string_view text);
+
 template <typename Duration>
 std::uint64_t toUsec(date::sys_time<Duration> time) {
     const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();

@@ -140,7 +140,7 @@ int methodExportCron(sd_bus_message* call, void* userdata, sd_bus_error* error) 
     if (const auto* refused = std::get_if<ControlError>(&crontab)) return setControlError(error, *refused);
     if (const std::size_t bytes = wireSize(std::get<std::string>(crontab)); bytes > bus::kMaxReplyBytes)
         return replyTooLarge(error, bytes, "export one job at a time");
-    return sd_bus_reply_method_return(call, "s", std::get<std::string>(crontab).c_str());
+    return sd_bus_reply_method_return(call, "s", busText(std::get<std::string>(crontab)).c_str());
 }
 
 int methodListRuns(sd_bus_message* call, void* userdata, sd_bus_error* error) {
@@ -310,7 +310,7 @@ void ChiefBusService::finishBackgroundReply(std::uint64_t id, ControlResult<std:
         setControlError(error.get(), *refused);
         sd_bus_reply_method_error(call.get(), error.get());
     } else {
-        sd_bus_reply_method_return(call.get(), "s", std::get<std::string>(result).c_str());
+        sd_bus_reply_method_return(call.get(), "s", busText(std::get<std::string>(result)).c_str());
     }
     afterQueueing();
 }

@@ -5,6 +5,7 @@
 
 #include "bus/bus_marshalling.h"
 #include "chief/cron_exporter.h"
+#include "chief/display_text.h"
 #include "chief/report_json.h"
 #include "chief/schedule.h"
 
@@ -15,8 +16,7 @@ namespace {
 ControlError error(const bus::ErrorEntry& entry, std::string message) { return ControlError{entry, std::move(message)}; }
 
 std::string previewTooLarge(std::size_t jobs, unsigned count) {
-    return "a preview of " + std::to_string(count) + (count == 1 ? " run" : " runs") + " for " + std::to_string(jobs) +
-           (jobs == 1 ? " job" : " jobs") + " is larger than the " + std::to_string(bus::kMaxReplyBytes >> 20) +
+    return "a preview of " + countOf(count, "run") + " for " + countOf(jobs, "job") + " is larger than the " + std::to_string(bus::kMaxReplyBytes >> 20) +
            " MiB chiefd sends in one reply; ask for fewer (--count, --job)";
 }
 

@@ -11,6 +11,7 @@
 #include <random>
 #include <system_error>
 
+#include "chief/json_text.h"
 #include "chief/system/bounded_file_reader.h"
 #include "chief/time_format.h"
 #include "state/file_lock.h"
@@ -147,7 +148,7 @@ ParsedFile parseHistory(const std::string& text, const std::string& job) {
         if (!doc.is_object()) throw NotHistory{"is not a JSON object"};
         const json& version = field(doc, "version");
         if (!version.is_number_integer() || version.get<std::int64_t>() != RunHistoryStore::kFormatVersion)
-            throw NotHistory{"has history format version " + version.dump() + ", which this chiefd does not know (it "
+            throw NotHistory{"has history format version " + jsonText(version) + ", which this chiefd does not know (it "
                              "reads and writes version " + std::to_string(RunHistoryStore::kFormatVersion) + ")"};
         const json& runs = field(doc, "runs");
         if (!runs.is_array()) throw NotHistory{"\"runs\" is not a list"};
@@ -362,7 +363,7 @@ RunHistoryStore::WriteOutcome RunHistoryStore::write(const std::string& director
         file.runs = mergeRuns(std::move(file.runs), theirs, perJob);
         json list = json::array();
         for (const RunRecord& r : file.runs) list.push_back(toJson(r));
-        const std::string text = json{{"version", kFormatVersion}, {"runs", list}}.dump() + "\n";
+        const std::string text = jsonText(json{{"version", kFormatVersion}, {"runs", list}}) + "\n";
         if (auto error = replaceFile(path, text)) {
             if (!outcome.error) outcome.error = std::move(error);
             continue;

@@ -376,10 +376,12 @@ jobs:
 // A dbus-daemon and chiefd on it, both ended (by PID) when the test ends.
 class BusDaemon {
 public:
-    explicit BusDaemon(const std::string& yaml = kJobsYaml) {
-        dir_.write("hello.sh", "#!/bin/sh\necho hello\n", true);
-        dir_.write("sleep.sh", "#!/bin/sh\nexec sleep 600\n", true);
-        config_ = dir_.write("chief.yaml", yaml);
+    explicit BusDaemon(const std::string& yaml = kJobsYaml, const std::string& configName = "chief.yaml") {
+        const std::string folder = std::filesystem::path(configName).parent_path().string();
+        const std::string prefix = folder.empty() ? "" : folder + "/";
+        dir_.write(prefix + "hello.sh", "#!/bin/sh\necho hello\n", true);
+        dir_.write(prefix + "sleep.sh", "#!/bin/sh\nexec sleep 600\n", true);
+        config_ = dir_.write(configName, yaml);
         address_ = bus_.start(dir_.path());
     }
     // Stops the dbus-daemon and starts a new one on the same socket (a bus restart).
@@ -893,6 +895,29 @@ TEST_CASE("chiefd on a private bus: a reply larger than 16 MiB is refused, and c
     // Still on the bus and answering.
     CHECK(client.manager("ListJobs").ok());
     CHECK(d.log().find("D-Bus control lost") == std::string::npos);
+}
+
+TEST_CASE("chiefd on a private bus: a config path that is not UTF-8 is served escaped, not refused by sd-bus",
+          "[bus][hardening]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    BusDaemon d(kJobsYaml, "conf\xff/chief.yaml");
+    d.startChiefd();
+    INFO(d.log());
+    Client client(d.address());
+    const auto manager = client.properties(bus::kManagerPath, bus::kManagerInterface);
+    REQUIRE(manager.count("ConfigPath"));
+    CHECK(manager.at("ConfigPath").find("conf\\xff/chief.yaml") != std::string::npos);
+    client.watchSignals();
+    const auto accepted = runJob(client, "hello");
+    const RunEntry run = [&] {
+        REQUIRE(client.waitForMember("RunFinished", accepted.first, 20s));
+        return getRun(client, accepted.first);
+    }();
+    REQUIRE(run.scripts.size() == 1);
+    CHECK(run.scripts[0].path.find("conf\\xff/hello.sh") != std::string::npos);
+    const CallResult cron = client.manager("ExportCron", "s", "hello");
+    REQUIRE(cron.ok());
+    CHECK(readString(cron).find("conf\\xff/chief.yaml") != std::string::npos);
 }
 
 TEST_CASE("chiefd on a private bus: after the bus restarts, chiefd reconnects and takes its name again",

@@ -191,7 +191,7 @@ TEST_CASE("chiefd: READY=1 and STATUS, SIGHUP reload (a bad file is refused), SI
                  {"NOTIFY_SOCKET=" + notify.path()}, dir / "d.out", dir / "d.err");
     INFO(chiefd.err());
     REQUIRE(notify.waitFor("READY=1", 20s));
-    CHECK(notify.messages().back().find("STATUS=1 jobs (1 enabled); next run at ") != std::string::npos);
+    CHECK(notify.messages().back().find("STATUS=1 job (1 enabled); next run at ") != std::string::npos);
 
     dir.write("chief.yaml", "jobs:\n  - name: a\n    schedule: {frequency: daily, time: \"99:00\"}\n    scripts: [{path: ok.sh}]\n");
     chiefd.signal(SIGHUP);
@@ -199,7 +199,7 @@ TEST_CASE("chiefd: READY=1 and STATUS, SIGHUP reload (a bad file is refused), SI
     REQUIRE(notify.waitFor("READY=1", 20s));
     CHECK(waitUntil([&] { return chiefd.err().find("reload refused") != std::string::npos; }, 5s));
     CHECK(chiefd.err().find("jobs[0].schedule.time: invalid time \"99:00\"") != std::string::npos);
-    CHECK(notify.messages().back().find("STATUS=1 jobs") != std::string::npos);  // still the old config
+    CHECK(notify.messages().back().find("STATUS=1 job (") != std::string::npos);  // still the old config
 
     dir.write("chief.yaml", one + "  - name: b\n    schedule: {frequency: daily, time: \"04:00\"}\n    scripts: [{path: ok.sh}]\n");
     chiefd.signal(SIGHUP);
