@@ -1114,7 +1114,9 @@ private:
         }
         // A day that no selected month has (e.g. day 30 in February only) never comes.
         static constexpr int kMaxDays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        bool possible = (spec.dayOfMonthField.bits & kLastDayOfMonthBit) != 0;  // every month has a last day
+        // Every month has a last day; and under day_match: any a restricted day_of_week runs by itself.
+        bool possible = (spec.dayOfMonthField.bits & kLastDayOfMonthBit) != 0 ||
+                        (spec.dayMatch == DayMatch::Any && !spec.dayOfWeek.wildcard && !spec.dayOfMonthField.wildcard);
         for (int m = 1; m <= 12 && !possible; ++m) {
             if (!(spec.monthField.bits >> m & 1U)) continue;
             for (int d = 1; d <= kMaxDays[m]; ++d)

@@ -65,29 +65,6 @@ std::string concurrencyPolicy(OverlapPolicy overlap, std::vector<std::string>& n
 
 }  // namespace
 
-std::string quoteYamlString(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (u < 0x20 || u == 0x7F) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\x%02X", u);
-                    out += buf;
-                } else {
-                    out += c;  // UTF-8 bytes pass through: YAML is UTF-8
-                }
-        }
-    }
-    return out + "\"";
-}
-
 std::string kubernetesName(std::string_view prefix, std::string_view jobName) {
     const std::string original = std::string(prefix) + std::string(jobName);
     std::string name;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "chief/config_model.h"
+#include "chief/yaml_text.h"
 
 namespace chief {
 
@@ -52,9 +53,5 @@ KubernetesExport exportKubernetes(const Config& config, const std::vector<const 
 // adds 11 for the Jobs it creates); when that changes the name, a hash of the original keeps
 // names distinct ("chief-etl-daily-3f9a1c").
 std::string kubernetesName(std::string_view prefix, std::string_view jobName);
-
-// A YAML double-quoted scalar that reads back as exactly `text` (UTF-8 kept, control
-// characters escaped).
-std::string quoteYamlString(std::string_view text);
 
 }  // namespace chief
