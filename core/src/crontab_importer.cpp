@@ -112,7 +112,6 @@ struct Fields {
 
 constexpr CronFieldKind kKinds[5] = {CronFieldKind::Minute, CronFieldKind::Hour, CronFieldKind::DayOfMonth,
                                      CronFieldKind::Month, CronFieldKind::DayOfWeek};
-constexpr std::uint64_t kAll[5] = {kAllMinutes, kAllHours, kAllDays, kAllMonths, kAllWeekdays};
 
 // Reads the five fields, or says why cron would not.
 std::optional<std::string> readFields(Fields& fields) {

@@ -236,8 +236,16 @@ std::string overlapComment(OverlapPolicy overlap) {
     return "";
 }
 
+// Comment text on one line: a line break in a path would end the comment and start a directive.
+std::string oneLine(std::string_view text) {
+    std::string out(text);
+    std::replace(out.begin(), out.end(), '\n', ' ');
+    std::replace(out.begin(), out.end(), '\r', ' ');
+    return out;
+}
+
 void commentLines(std::string& out, const std::vector<std::string>& notes) {
-    for (const std::string& note : notes) out += "# " + note + "\n";
+    for (const std::string& note : notes) out += "# " + oneLine(note) + "\n";
 }
 
 }  // namespace
@@ -323,7 +331,7 @@ SystemdJobExport exportSystemdJob(const Config& config, const Job& job, const Sy
 
     // ---- .timer
     std::string timer;
-    timer += "# Chief job \"" + job.name + "\" from " + cfg + ": " + job.schedule.description + " [" +
+    timer += "# Chief job \"" + job.name + "\" from " + oneLine(cfg) + ": " + job.schedule.description + " [" +
              modeName(job.schedule.mode) + "]\n";
     timer += "# Written by Chief's systemd export; chiefctl export-systemd writes it again from the config.\n";
     commentLines(timer, timerNotes);
@@ -341,7 +349,7 @@ SystemdJobExport exportSystemdJob(const Config& config, const Job& job, const Sy
     // ---- .service
     serviceNotes.push_back(overlapComment(job.overlap));
     std::string service;
-    service += "# Chief job \"" + job.name + "\" from " + cfg + ", run by " +
+    service += "# Chief job \"" + job.name + "\" from " + oneLine(cfg) + ", run by " +
                (options.runner == SystemdRunner::Chiefd ? "chiefd --once" : "systemd itself (--runner native)") + ".\n";
     std::string body;
     body += "\n[Unit]\nDescription=" + escapeSpecifiers("Chief job " + job.name + ": " + what) +
@@ -359,7 +367,7 @@ SystemdJobExport exportSystemdJob(const Config& config, const Job& job, const Sy
     } else {
         int totalTimeout = 0;
         for (const Script& script : job.scripts) totalTimeout += script.timeoutSeconds;
-        body += "WorkingDirectory=" + escapeSpecifiers(job.workingDir) + "\n";
+        body += "WorkingDirectory=" + escapeSpecifiers(oneLine(job.workingDir)) + "\n";
         if (!job.user.empty()) body += "User=" + job.user + "\n";
         if (!job.group.empty()) body += "Group=" + job.group + "\n";
         if (options.includeEnvironment) {

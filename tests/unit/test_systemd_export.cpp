@@ -298,3 +298,12 @@ TEST_CASE("isFireTime and checkDue decide what chiefd --check-due answers", "[sy
     CHECK(checkDue(job, std::string_view("")).exitCode == 255);
     CHECK(checkDue(config.jobs[1], std::string_view("1803852000250000")).exitCode == 1);
 }
+
+TEST_CASE("a line break in the config path cannot add a directive", "[systemd]") {
+    Config config = configOf("jobs:\n  - name: a\n    schedule: {frequency: daily, time: \"03:00\"}\n    scripts: [{path: a.sh}]\n");
+    config.sourcePath = "/etc/chief/x\nExecStartPre=/bin/evil.yaml";
+    for (const ExportedFile& file : exportSystemdJob(config, config.jobs[0], SystemdExportOptions{}).files) {
+        INFO(file.content);
+        CHECK(file.content.find("\nExecStartPre=") == std::string::npos);
+    }
+}
