@@ -96,4 +96,9 @@ BENCHMARK_CAPTURE(nextFire, weekdays_0900_kolkata,
 BENCHMARK_CAPTURE(nextFire, every_90_minutes_new_york,
                   std::string(R"({frequency: interval, every: 90m, timezone: America/New_York})"));
 
+BENCHMARK_CAPTURE(nextFire, last_day_of_month_2300_berlin,
+                  std::string(R"({frequency: monthly, day_of_month: last, time: "23:00", timezone: Europe/Berlin})"));
+BENCHMARK_CAPTURE(nextFire, custom_day_match_any_new_york,
+                  std::string(R"({frequency: custom, minute: 0, hour: 9, day_of_month: "1,15,L", day_of_week: mon, day_match: any, timezone: America/New_York})"));
+
 BENCHMARK_MAIN();

@@ -12,6 +12,9 @@ packages=(
   libboost-filesystem-dev
   catch2 libbenchmark-dev
   systemd libdbus-1-dev bash-completion scdoc dbus
+  # tests only: the independent cron implementation import-cron is compared with, and a second
+  # YAML reader for the exported Kubernetes manifests
+  python3-croniter python3-yaml
 )
 for option in "$@"; do
   case $option in

@@ -38,8 +38,8 @@ const Keys kJobKeys = {"name",     "description", "enabled", "working_dir", "sto
 const Keys kJobMonitorKeys = {"enabled", "check"};
 const Keys kCheckKeys = {"enabled", "grace_seconds", "alert_on_failure", "alert_on_miss"};
 const Keys kScheduleKeys = {"frequency", "time",  "weekdays_only", "day",         "day_of_month", "ordinal",
-                            "month",     "every", "minute",        "hour",        "day_of_week",  "timezone",
-                            "start",     "end",   "exclude"};
+                            "month",     "every", "minute",        "hour",        "day_of_week",  "day_match",
+                            "timezone",  "start", "end",           "exclude"};
 const Keys kScriptKeys = {"path", "args", "timeout", "interpreter"};
 const Keys kFrequencies = {"daily", "weekly", "monthly", "yearly", "interval", "custom"};
 const Keys kModifierKeys = {"frequency", "timezone", "start", "end", "exclude"};
@@ -52,7 +52,7 @@ Keys keysOf(Frequency frequency) {
         case Frequency::Monthly: return {"day_of_month", "ordinal", "day", "time"};
         case Frequency::Yearly: return {"month", "day_of_month", "time"};
         case Frequency::Interval: return {"every"};
-        case Frequency::Custom: return {"minute", "hour", "day_of_month", "month", "day_of_week"};
+        case Frequency::Custom: return {"minute", "hour", "day_of_month", "month", "day_of_week", "day_match"};
     }
     return {};
 }
@@ -682,7 +682,7 @@ private:
             zoneOk = jobZone != nullptr;
         }
         if (const Entry* e = map.find("schedule")) {
-            if (auto schedule = readSchedule(*e, path + ".schedule", jobZone, zoneOk)) {
+            if (auto schedule = readSchedule(*e, path + ".schedule", job.name, jobZone, zoneOk)) {
                 job.timezone = schedule->schedule.zone->name();
                 job.schedule = std::move(*schedule);
             }
@@ -931,8 +931,8 @@ private:
 
     // ---- schedule -------------------------------------------------------------------------
 
-    std::optional<CompiledSchedule> readSchedule(const Entry& entry, const std::string& path, ZoneHandle zone,
-                                                 bool zoneOk) {
+    std::optional<CompiledSchedule> readSchedule(const Entry& entry, const std::string& path, const std::string& jobName,
+                                                 ZoneHandle zone, bool zoneOk) {
         static const std::map<std::string_view, std::string> hints = {
             {"scripts", "it belongs to the job, not the schedule"},
             {"name", "it belongs to the job, not the schedule"},
@@ -970,6 +970,10 @@ private:
             if (!contains(kScheduleKeys, e.key) || contains(kModifierKeys, e.key) || contains(own, e.key)) continue;
             if (spec.frequency == Frequency::Interval && e.key == "time")
                 sink_.error(e.keyPosition, map.childPath(e.key), "interval mode cannot include \"time\"");
+            else if (e.key == "day_match")
+                sink_.error(e.keyPosition, map.childPath(e.key),
+                            "\"day_match\" is only for frequency \"custom\" (it says whether day_of_month and "
+                            "day_of_week must both match), not " + inQuotes(freqName));
             else
                 sink_.error(e.keyPosition, map.childPath(e.key),
                             inQuotes(e.key) + " is not allowed with frequency " + inQuotes(freqName));
@@ -1022,9 +1026,31 @@ private:
         if (spec.start || spec.end) {
             const SysSeconds from = spec.start ? *spec.start - Seconds{1} : SysSeconds{Seconds{0}};
             if (!nextFireAfter(compiled.schedule, from))
-                sink_.warning(map.position(), path, "no run falls between \"start\" and \"end\"; this job will never run");
+                scheduleWarning(compiled, map.position(), path,
+                                "no run falls between \"start\" and \"end\"; this job will never run");
+        }
+        if (spec.frequency == Frequency::Custom && !spec.dayMatch && !spec.dayOfMonthField.wildcard &&
+            !spec.dayOfWeek.wildcard) {
+            // The schedule that changes meaning silently on the way from cron or chief.py: say both
+            // readings, and how to choose one (which also silences this warning).
+            ScheduleSpec cronReading = spec;
+            cronReading.dayMatch = DayMatch::Any;
+            scheduleWarning(compiled, map.position(), path,
+                            "job " + inQuotes(jobName) +
+                                " restricts both day_of_month and day_of_week, which cron and chief.py read "
+                                "differently: Chief runs it " + compiled.description +
+                                " (both must match), cron and chief.py " + compileSchedule(cronReading).description +
+                                " (either may match); add day_match: all to keep Chief's reading or day_match: any "
+                                "for cron's");
         }
         return compiled;
+    }
+
+    // A warning about a schedule: reported now, and kept with it so preview can show it again.
+    void scheduleWarning(CompiledSchedule& compiled, SourcePosition position, const std::string& path,
+                         const std::string& message) {
+        sink_.warning(position, path, message);
+        compiled.warnings.push_back({Severity::Warning, sink_.file(), position, path, message});
     }
 
     static std::optional<Frequency> frequencyFromName(const std::string& name) {
@@ -1093,7 +1119,17 @@ private:
         return bits;
     }
 
+    // 1-31, or 0 for "last" (the last day of the month; monthly and yearly).
     std::optional<int> readDayOfMonth(const Entry& entry, const std::string& path) {
+        if (entry.value.isScalar()) {
+            const std::string_view text = entry.value.text();
+            if (text == "last" || text == "Last" || text == "LAST") return 0;
+            if (text == "L") {
+                error(entry, path, "invalid day_of_month \"L\": write last for the last day of the month (L is the "
+                                   "spelling of custom's day_of_month)");
+                return std::nullopt;
+            }
+        }
         auto value = readInt(entry, path, 1, "day_of_month must be between 1 and 31");
         if (!value) return std::nullopt;
         if (*value > 31) {
@@ -1113,7 +1149,10 @@ private:
             sink_.error(conflict.keyPosition, map.childPath(conflict.key),
                         "\"monthly\" takes either \"day_of_month\" or \"ordinal + day\", not both");
         } else if (dom) {
-            if (auto d = readDayOfMonth(*dom, path + ".day_of_month")) spec.dayOfMonth = *d;
+            if (auto d = readDayOfMonth(*dom, path + ".day_of_month")) {
+                spec.dayOfMonth = *d;
+                spec.lastDayOfMonth = *d == 0;
+            }
         } else if (ordinal && day) {
             if (auto text = readString(*ordinal, path + ".ordinal")) {
                 auto o = parseOrdinal(*text);
@@ -1158,6 +1197,7 @@ private:
         if (dom) {
             if (auto d = readDayOfMonth(*dom, path + ".day_of_month")) {
                 spec.dayOfMonth = *d;
+                spec.lastDayOfMonth = *d == 0;
                 static constexpr int kMaxDays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
                 static constexpr const char* kNames[13] = {"",     "January", "February", "March",     "April",
                                                            "May",  "June",    "July",     "August",    "September",
@@ -1211,8 +1251,27 @@ private:
                 error(*e, fp, bits.error());
                 continue;
             }
-            slot.field->bits = bits.value();
-            slot.field->wildcard = bits.value() == slot.all;  // "0-59" restricts nothing, like "*"
+            // "0-59" restricts nothing, like "*"; so does "*,L".
+            const std::uint64_t value = (bits.value() & slot.all) == slot.all ? slot.all : bits.value();
+            slot.field->bits = value;
+            slot.field->wildcard = value == slot.all;
+        }
+        if (const Entry* e = map.find("day_match")) {
+            if (auto text = readString(*e, path + ".day_match")) {
+                if (*text == "all") {
+                    spec.dayMatch = DayMatch::All;
+                } else if (*text == "any") {
+                    spec.dayMatch = DayMatch::Any;
+                } else {
+                    static const Keys matches = {"all", "any"};
+                    std::string message = "invalid day_match " + inQuotes(*text) +
+                                          ": expected all (day_of_month and day_of_week must both match; the default) "
+                                          "or any (either may match, as in cron)";
+                    if (auto suggestion = suggestClosest(*text, matches))
+                        message += " (did you mean " + inQuotes(*suggestion) + "?)";
+                    error(*e, path + ".day_match", message);
+                }
+            }
         }
         if (!any) {
             sink_.error(map.position(), path,
@@ -1221,7 +1280,9 @@ private:
         }
         // A day that no selected month has (e.g. day 30 in February only) never comes.
         static constexpr int kMaxDays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        bool possible = false;
+        // Every month has a last day; and under day_match: any a restricted day_of_week runs by itself.
+        bool possible = (spec.dayOfMonthField.bits & kLastDayOfMonthBit) != 0 ||
+                        (spec.dayMatch == DayMatch::Any && !spec.dayOfWeek.wildcard && !spec.dayOfMonthField.wildcard);
         for (int m = 1; m <= 12 && !possible; ++m) {
             if (!(spec.monthField.bits >> m & 1U)) continue;
             for (int d = 1; d <= kMaxDays[m]; ++d)

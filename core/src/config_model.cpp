@@ -32,7 +32,7 @@ std::string jobDefinitionKey(const Job& job) {
     nlohmann::json rule;
     if (const auto* cal = std::get_if<CalendarRule>(&c.schedule.rule)) {
         rule = {cal->minutes, cal->hours, cal->daysOfMonth, cal->months, cal->weekdays,
-                cal->ordinal ? static_cast<int>(cal->ordinal->ordinal) * 10 + cal->ordinal->weekday : -1};
+                cal->ordinal ? static_cast<int>(cal->ordinal->ordinal) * 10 + cal->ordinal->weekday : -1, cal->dayMatchAny};
     } else {
         const auto& interval = std::get<IntervalRule>(c.schedule.rule);
         rule = {interval.everyMinutes, interval.anchorMinute};

@@ -49,7 +49,17 @@ nlohmann::json jobPreviewJson(const JobPreview& preview) {
     nlohmann::json runs = nlohmann::json::array();
     for (const FireTime& fire : preview.nextRuns) runs.push_back(formatIsoInZone(fire.instant, zone));
     nlohmann::json notes = nlohmann::json::array();
-    for (const PreviewNote& note : preview.notes) notes.push_back({{"kind", noteKindName(note.kind)}, {"message", note.message}});
+    for (const PreviewNote& note : preview.notes) {
+        nlohmann::json entry = {{"kind", noteKindName(note.kind)}, {"message", note.message}};
+        // A warning also carries its position, as in validate's "warnings".
+        if (note.diagnostic) {
+            entry["file"] = note.diagnostic->file;
+            entry["line"] = note.diagnostic->position.line;
+            entry["column"] = note.diagnostic->position.column;
+            entry["path"] = note.diagnostic->path;
+        }
+        notes.push_back(std::move(entry));
+    }
     nlohmann::json scripts = nlohmann::json::array();
     for (const Script& script : job.scripts)
         scripts.push_back({{"path", script.path},

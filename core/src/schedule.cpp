@@ -42,24 +42,33 @@ unsigned ordinalDay(const OrdinalWeekday& ow, date::year y, date::month m) {
     return first + 7 * static_cast<unsigned>(ow.ordinal);
 }
 
+// Whether day d of a month whose last day is `last` is one of the rule's days of the month.
+bool dayOfMonthMatches(std::uint32_t daysOfMonth, unsigned d, unsigned last) {
+    return (daysOfMonth >> d & 1U) || ((daysOfMonth & kLastDayOfMonthBit) && d == last);
+}
+
 // The first day >= `from` within y/m that the date fields accept, or 0.
 unsigned matchingDay(const CalendarRule& rule, const std::vector<LocalDays>& excluded, date::year y,
                      date::month m, unsigned from) {
     const unsigned last = lastDayOf(y, m);
     if (rule.ordinal) {
         const unsigned d = ordinalDay(*rule.ordinal, y, m);
-        const bool ok = d >= from && (rule.daysOfMonth >> d & 1U) && !isExcluded(excluded, LocalDays{y / m / d});
+        const bool ok = d >= from && dayOfMonthMatches(rule.daysOfMonth, d, last) && !isExcluded(excluded, LocalDays{y / m / d});
         return ok ? d : 0;
     }
     if (rule.weekdays == 0x7F && excluded.empty()) {
-        // Only the day-of-month bits matter: jump straight to the next one.
-        const int d = nextBit(rule.daysOfMonth, static_cast<int>(from));
-        return d >= 0 && static_cast<unsigned>(d) <= last ? static_cast<unsigned>(d) : 0;
+        // Only the day-of-month bits matter: jump straight to the next one (from >= 1, so the
+        // last-day bit 0 is never found here; it is checked on its own).
+        const int next = nextBit(rule.daysOfMonth, static_cast<int>(from));
+        unsigned d = next >= 0 && static_cast<unsigned>(next) <= last ? static_cast<unsigned>(next) : 0;
+        if ((rule.daysOfMonth & kLastDayOfMonthBit) && last >= from && (d == 0 || last < d)) d = last;
+        return d;
     }
     unsigned wd = date::weekday{LocalDays{y / m / from}}.c_encoding();
     for (unsigned d = from; d <= last; ++d, wd = (wd + 1) % 7) {
-        if ((rule.daysOfMonth >> d & 1U) && (rule.weekdays >> wd & 1U) && !isExcluded(excluded, LocalDays{y / m / d}))
-            return d;
+        const bool dom = dayOfMonthMatches(rule.daysOfMonth, d, last);
+        const bool dow = (rule.weekdays >> wd & 1U) != 0;
+        if ((rule.dayMatchAny ? (dom || dow) : (dom && dow)) && !isExcluded(excluded, LocalDays{y / m / d})) return d;
     }
     return 0;
 }

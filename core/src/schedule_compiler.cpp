@@ -106,15 +106,23 @@ std::string customTimePhrase(const ScheduleSpec& spec) {
     return out + " of hour " + hourField;
 }
 
+// "day 1,15 of the month", "the last day of the month", "day 1 and the last day of the month".
+std::string dayOfMonthPhrase(std::uint64_t bits) {
+    const std::uint64_t days = bits & ~std::uint64_t{kLastDayOfMonthBit};
+    if (!(bits & kLastDayOfMonthBit)) return "day " + formatCronField(days, 1, 31) + " of the month";
+    if (days == 0) return "the last day of the month";
+    return "day " + formatCronField(days, 1, 31) + " and the last day of the month";
+}
+
 std::string customDatePhrase(const ScheduleSpec& spec) {
     std::string out;
-    if (!spec.dayOfMonthField.wildcard)
-        out += " on day " + formatCronField(spec.dayOfMonthField.bits, 1, 31) + " of the month";
+    if (!spec.dayOfMonthField.wildcard) out += " on " + dayOfMonthPhrase(spec.dayOfMonthField.bits);
     if (!spec.dayOfWeek.wildcard) {
         const auto weekdays = static_cast<std::uint8_t>(spec.dayOfWeek.bits);
         std::string phrase = weekdayPhrase(weekdays);
         if (phrase.starts_with("every ")) phrase = phrase.substr(6);
-        out += (spec.dayOfMonthField.wildcard ? " on " : " if it is a ") + phrase;
+        const bool any = spec.dayMatch == DayMatch::Any;
+        out += (spec.dayOfMonthField.wildcard ? " on " : any ? " or on " : " if it is a ") + phrase;
     }
     if (!spec.monthField.wildcard) {
         std::vector<std::string> names;
@@ -123,6 +131,44 @@ std::string customDatePhrase(const ScheduleSpec& spec) {
         out += " in " + joinWords(names);
     }
     return out;
+}
+
+// The days that can be the last of a month in `months` (bits 1-12): 28 and 29 for February,
+// 30 for April, June, September and November, 31 for the others.
+std::uint32_t possibleLastDays(std::uint16_t months) {
+    std::uint32_t out = 0;
+    for (int m = 1; m <= 12; ++m) {
+        if (!(months >> m & 1U)) continue;
+        if (m == 2)
+            out |= (1U << 28) | (1U << 29);
+        else if (m == 4 || m == 6 || m == 9 || m == 11)
+            out |= 1U << 30;
+        else
+            out |= 1U << 31;
+    }
+    return out;
+}
+
+// "00:00, 01:30, 03:00, …": the first grid times of a day for an interval that divides it.
+std::string firstGridTimes(std::int64_t everyMinutes, std::int64_t phase) {
+    std::string out;
+    int shown = 0;
+    for (std::int64_t m = phase % everyMinutes; m < 1440 && shown < 3; m += everyMinutes, ++shown)
+        out += (shown ? ", " : "") + clock(static_cast<int>(m / 60), static_cast<int>(m % 60));
+    return 1440 / everyMinutes > 3 ? out + ", …" : out;
+}
+
+// Why an interval without "start" runs when it does: chief.py counted from its own start.
+std::string intervalGridNote(std::int64_t n, const std::string& every, const std::string& zone) {
+    std::string grid;
+    if (1440 % n == 0)
+        grid = firstGridTimes(n, 0) + " every day, counted from local midnight";
+    else if (n % 1440 == 0)
+        grid = "00:00 every " + plural(n / 1440, "day") + ", counted from 1970-01-01";
+    else
+        grid = "every " + plural(n, "minute") + " counted from 1970-01-01 00:00 local time, across midnight";
+    return "runs on a fixed grid: " + grid + " (" + zone + "), whenever chiefd was started; chief.py counted from " +
+           "its own start instead (first run at its start time + " + every + "); set \"start\" to anchor the grid elsewhere";
 }
 
 void addShortMonthNote(int day, std::vector<std::string>& notes) {
@@ -152,6 +198,14 @@ const char* modeName(ScheduleMode mode) {
         case ScheduleMode::RuntimeOnly: return "runtime_only";
     }
     return "";
+}
+
+const char* dayMatchName(DayMatch match) { return match == DayMatch::Any ? "any" : "all"; }
+
+std::string formatRestrictedCronField(std::uint64_t bits, int low, int high) {
+    std::string field = formatCronField(bits, low, high);
+    if (field.starts_with("*/")) field = std::to_string(low) + "-" + std::to_string(high) + field.substr(1);
+    return field;
 }
 
 std::string formatCronField(std::uint64_t bits, int low, int high) {
@@ -234,6 +288,9 @@ CompiledSchedule compileSchedule(const ScheduleSpec& spec) {
                 needsGuard = true;
                 guard = std::string("only on the ") + ordinalWord(*spec.ordinal) + " " +
                         kWeekdayNames[static_cast<std::size_t>(wd)] + " of the month";
+            } else if (spec.lastDayOfMonth) {
+                calendar.daysOfMonth = kLastDayOfMonthBit;
+                out.description = "on the last day of every month at " + at;
             } else {
                 calendar.daysOfMonth = 1U << spec.dayOfMonth;
                 out.description = "on day " + std::to_string(spec.dayOfMonth) + " of every month at " + at;
@@ -241,8 +298,14 @@ CompiledSchedule compileSchedule(const ScheduleSpec& spec) {
             }
             break;
         case Frequency::Yearly:
-            calendar.daysOfMonth = 1U << spec.dayOfMonth;
             calendar.months = static_cast<std::uint16_t>(1U << spec.month);
+            if (spec.lastDayOfMonth) {
+                calendar.daysOfMonth = kLastDayOfMonthBit;
+                out.description = std::string("every year on the last day of ") +
+                                  kMonthNames[static_cast<std::size_t>(spec.month)] + " at " + at;
+                break;
+            }
+            calendar.daysOfMonth = 1U << spec.dayOfMonth;
             out.description = std::string("every year on ") + kMonthNames[static_cast<std::size_t>(spec.month)] + " " +
                               std::to_string(spec.dayOfMonth) + " at " + at;
             if (spec.month == 2 && spec.dayOfMonth == 29) out.notes.emplace_back("February 29: runs only in leap years");
@@ -257,10 +320,17 @@ CompiledSchedule compileSchedule(const ScheduleSpec& spec) {
             if (spec.minute.wildcard && !spec.hour.wildcard)
                 out.notes.emplace_back("minute is not set, so it runs every minute of the matching hours");
             if (!spec.dayOfMonthField.wildcard && !spec.dayOfWeek.wildcard) {
-                needsGuard = true;
-                guard = "day_of_month and day_of_week must both match";
-                out.notes.emplace_back(
-                    "day_of_month and day_of_week must both match (cron alone would run when either matches)");
+                if (spec.dayMatch == DayMatch::Any) {
+                    // cron's own reading, so the cron line says it exactly.
+                    calendar.dayMatchAny = true;
+                    out.notes.emplace_back(
+                        "day_match: any: runs when day_of_month or day_of_week matches (cron's reading)");
+                } else {
+                    needsGuard = true;
+                    guard = "day_of_month and day_of_week must both match";
+                    out.notes.emplace_back(
+                        "day_of_month and day_of_week must both match (cron alone would run when either matches)");
+                }
             }
             break;
         case Frequency::Interval: {
@@ -284,6 +354,9 @@ CompiledSchedule compileSchedule(const ScheduleSpec& spec) {
             if (!divisibleDay && n < 1440)
                 out.notes.emplace_back(plural(n, "minute") +
                                        " does not divide a day, so run times shift from day to day");
+            if (!spec.startLocal)
+                out.notes.push_back(intervalGridNote(n, spec.every.empty() ? std::to_string(n) + "m" : spec.every,
+                                                     spec.zone ? spec.zone->name() : std::string("local time")));
             const std::int64_t phase = positiveMod(interval.anchorMinute, 1440);
             std::string minuteField, hourField, dayField = "*";
             if (n < 60 && 60 % n == 0) {
@@ -312,15 +385,34 @@ CompiledSchedule compileSchedule(const ScheduleSpec& spec) {
         }
     }
 
+    // The last day of the month is one fixed day when every selected month has the same
+    // length (yearly in April: the 30th); then the rule, and the cron line, are exact without it.
+    if ((calendar.daysOfMonth & kLastDayOfMonthBit) && !calendar.ordinal &&
+        std::popcount(possibleLastDays(calendar.months)) == 1)
+        calendar.daysOfMonth = (calendar.daysOfMonth & ~kLastDayOfMonthBit) | possibleLastDays(calendar.months);
+    const bool lastDay = (calendar.daysOfMonth & kLastDayOfMonthBit) != 0;
+    if (lastDay) {
+        // cron has no "last day": the line fires on every day that can be one, and the guard picks.
+        needsGuard = true;
+        const std::string lastGuard = spec.frequency == Frequency::Custom ? "L only on the last day of the month"
+                                                                          : "only on the last day of the month";
+        guard = guard.empty() ? lastGuard : guard + "; " + lastGuard;
+    }
     out.schedule.rule = calendar;
-    std::string domField = formatCronField(calendar.daysOfMonth, 1, 31);
+    const std::uint32_t domCronBits =
+        (calendar.daysOfMonth & ~kLastDayOfMonthBit) | (lastDay ? possibleLastDays(calendar.months) : 0U);
+    std::string domField = formatCronField(domCronBits, 1, 31);
     std::string dowField = formatCronField(calendar.weekdays, 0, 6);
     if (spec.frequency == Frequency::Custom) {
         domField = spec.dayOfMonthField.wildcard ? "*" : domField;
         dowField = spec.dayOfWeek.wildcard ? "*" : dowField;
-        if (!spec.dayOfMonthField.wildcard && !spec.dayOfWeek.wildcard) {
+        if (calendar.dayMatchAny) {
+            // Vixie cron and cronie OR the day fields only when neither starts with "*".
+            domField = formatRestrictedCronField(domCronBits, 1, 31);
+            dowField = formatRestrictedCronField(calendar.weekdays, 0, 6);
+        } else if (!spec.dayOfMonthField.wildcard && !spec.dayOfWeek.wildcard) {
             // cron ORs the two day fields, so trigger on the sparser one and let the guard AND them.
-            const double domShare = std::popcount(calendar.daysOfMonth) / 31.0;
+            const double domShare = std::popcount(domCronBits) / 31.0;
             const double dowShare = std::popcount(static_cast<unsigned>(calendar.weekdays)) / 7.0;
             if (domShare <= dowShare)
                 dowField = "*";

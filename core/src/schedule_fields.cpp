@@ -25,6 +25,13 @@ std::string lowerTrim(std::string_view text) {
     return out;
 }
 
+std::string trim(std::string_view text) {
+    std::size_t b = 0, e = text.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
+    return std::string(text.substr(b, e - b));
+}
+
 std::vector<std::string_view> splitOn(std::string_view text, char separator) {
     std::vector<std::string_view> parts;
     std::size_t start = 0;
@@ -67,6 +74,8 @@ FieldRange rangeOf(CronFieldKind kind) {
     return {0, 0};
 }
 
+// One value of a custom field, e.g. "5", "mon", "Jan". Names are case-insensitive, but errors
+// quote the word exactly as the user wrote it.
 Result<int> parseFieldValue(std::string_view word, CronFieldKind kind) {
     const FieldRange range = rangeOf(kind);
     long long number = 0;
@@ -76,19 +85,22 @@ Result<int> parseFieldValue(std::string_view word, CronFieldKind kind) {
                              std::to_string(range.low) + "-" + std::to_string(range.high));
         return static_cast<int>(number);
     }
+    const std::string lowered = lowerTrim(word);
     if (kind == CronFieldKind::DayOfWeek) {
-        const int wd = indexOfName(word, kWeekdays);
+        const int wd = indexOfName(lowered, kWeekdays);
         if (wd >= 0) return wd;
     }
     if (kind == CronFieldKind::Month) {
-        const int m = indexOfName(word, kMonths);
+        const int m = indexOfName(lowered, kMonths);
         if (m >= 0) return m + 1;
     }
     std::string expected = "a number " + std::to_string(range.low) + "-" + std::to_string(range.high);
     if (kind == CronFieldKind::DayOfWeek) expected += " or a weekday name";
     if (kind == CronFieldKind::Month) expected += " or a month name";
-    return makeError("invalid " + std::string(cronFieldName(kind)) + " value \"" + std::string(word) + "\": expected " +
-                     expected);
+    if (kind == CronFieldKind::DayOfMonth) expected += ", L or last (the last day of the month)";
+    std::string message = "invalid " + std::string(cronFieldName(kind)) + " value \"" + std::string(word) + "\": expected " + expected;
+    if (kind == CronFieldKind::DayOfMonth && word == "l") message += " (L is written in uppercase)";
+    return makeError(message);
 }
 
 }  // namespace
@@ -180,24 +192,35 @@ Result<Ordinal> parseOrdinal(std::string_view text) {
 }
 
 Result<std::int64_t> parseInterval(std::string_view text) {
-    const std::string word = lowerTrim(text);
+    // Trimmed but not lowered: the unit is case-sensitive (see below).
+    const std::string word = trim(text);
     std::size_t digits = 0;
     while (digits < word.size() && std::isdigit(static_cast<unsigned char>(word[digits]))) ++digits;
     const std::string_view number = std::string_view(word).substr(0, digits);
     std::string_view unit = std::string_view(word).substr(digits);
     while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+    const std::string lowerUnit = lowerTrim(unit);
     const auto bad = [&] {
         return makeError("invalid interval \"" + std::string(text) +
                          "\": expected <number><unit> with unit m, h or d (for example 5m, 2h, 1d)");
     };
     if (number.empty()) return bad();
-    if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds")
+    if (lowerUnit == "s" || lowerUnit == "sec" || lowerUnit == "secs" || lowerUnit == "second" || lowerUnit == "seconds")
         return makeError("seconds intervals are unsupported in v1; use minutes (m), hours (h) or days (d)");
     long long count = 0;
     if (!parseNumber(number, count)) return bad();
     if (unit.empty())
         return makeError("interval \"" + std::string(text) + "\" has no unit: write it as " + std::string(number) +
                          "m, " + std::string(number) + "h or " + std::string(number) + "d");
+    // The guide lists m, h and d. Uppercase is refused rather than guessed: in most other
+    // notations M means months (and chief.py never read 5M as minutes), so silently taking it
+    // for minutes would change what the job means.
+    if (unit == "M")
+        return makeError("invalid interval \"" + std::string(text) + "\": units are lowercase, and M is not months: write " +
+                         std::string(number) + "m for minutes (for a monthly run use frequency: monthly)");
+    if (unit == "H" || unit == "D")
+        return makeError("invalid interval \"" + std::string(text) + "\": units are lowercase: write " + std::string(number) +
+                         lowerUnit);
     std::int64_t perUnit = 0;
     if (unit == "m")
         perUnit = 1;
@@ -218,13 +241,19 @@ Result<std::int64_t> parseInterval(std::string_view text) {
 Result<std::uint64_t> parseCronField(std::string_view text, CronFieldKind kind) {
     const FieldRange range = rangeOf(kind);
     const std::string name = cronFieldName(kind);
-    const std::string lowered = lowerTrim(text);
-    if (lowered.empty()) return makeError(name + " is empty");
+    // Parsed as written (names are matched case-insensitively where they are looked up), so that
+    // every error quotes the user's own token: "L", not "l".
+    const std::string written = trim(text);
+    if (written.empty()) return makeError(name + " is empty");
     std::uint64_t bits = 0;
-    for (std::string_view item : splitOn(lowered, ',')) {
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    for (std::string_view item : splitOn(written, ',')) {
+        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
+        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
         if (item.empty()) return makeError(name + " \"" + std::string(text) + "\" has an empty list item");
+        if (kind == CronFieldKind::DayOfMonth && (item == "L" || lowerTrim(item) == "last")) {
+            bits |= kLastDayOfMonthBit;  // as croniter and Quartz spell it
+            continue;
+        }
         long long step = 1;
         const std::size_t slash = item.find('/');
         std::string_view base = item;
@@ -233,6 +262,10 @@ Result<std::uint64_t> parseCronField(std::string_view text, CronFieldKind kind) 
                 return makeError("invalid step in " + name + " \"" + std::string(item) + "\": expected a positive number after /");
             base = item.substr(0, slash);
         }
+        if (kind == CronFieldKind::DayOfMonth && base.find('L') != std::string_view::npos &&
+            (slash != std::string_view::npos || base.find('-') != std::string_view::npos))
+            return makeError("invalid day_of_month \"" + std::string(item) +
+                             "\": L (the last day of the month) stands alone, not in a range or step; list it, as in 1,15,L");
         int from = 0, to = 0;
         bool wrap = false;
         if (base == "*") {

@@ -54,14 +54,16 @@ std::vector<PreviewNote> dstNotes(const ZoneRules& zone, const std::vector<DstEv
             const auto t = transitionNear(zone, first.instant);
             notes.push_back({PreviewNote::Kind::DstSkipped,
                              when + (n == 1 ? " does not exist in " : " do not exist in ") + clocksPhrase(zone, t) +
-                                 (n == 1 ? ": that run is skipped" : ": " + std::to_string(n) + " runs are skipped")});
+                                 (n == 1 ? ": that run is skipped" : ": " + std::to_string(n) + " runs are skipped"),
+                             std::nullopt});
         } else {
             const auto t = transitionNear(zone, first.secondInstant);
             const OffsetInfo info = zone.offsetAt(first.instant);
             notes.push_back({PreviewNote::Kind::DstAmbiguous,
                              when + (n == 1 ? " occurs twice in " : " occur twice in ") + clocksPhrase(zone, t) +
                                  (n == 1 ? ": runs once, at its first occurrence (" : ": each runs once, at its first occurrence (") +
-                                 info.abbreviation + ", " + formatOffset(info.offset) + ")"});
+                                 info.abbreviation + ", " + formatOffset(info.offset) + ")",
+                             std::nullopt});
         }
         i = j;
     }
@@ -76,6 +78,7 @@ const char* noteKindName(PreviewNote::Kind kind) {
         case PreviewNote::Kind::DstAmbiguous: return "dst_ambiguous";
         case PreviewNote::Kind::Schedule: return "schedule";
         case PreviewNote::Kind::Ended: return "ended";
+        case PreviewNote::Kind::Warning: return "warning";
     }
     return "";
 }
@@ -84,6 +87,9 @@ JobPreview previewJob(const Job& job, SysSeconds from, int count) {
     JobPreview preview;
     preview.job = &job;
     const Schedule& schedule = job.schedule.schedule;
+    // The loader's warnings first, with their FILE:LINE:COL, so preview says what validate says.
+    for (const Diagnostic& warning : job.schedule.warnings)
+        preview.notes.push_back({PreviewNote::Kind::Warning, formatDiagnostic(warning), warning});
     EventLog log;
     SysSeconds cursor = from;
     for (int i = 0; i < count; ++i) {
@@ -92,14 +98,14 @@ JobPreview previewJob(const Job& job, SysSeconds from, int count) {
             std::string message = "no further runs";
             if (schedule.bounds.end && *schedule.bounds.end <= cursor + date::days{366 * 100})
                 message += ": the schedule ends at " + formatIsoInZone(*schedule.bounds.end, *schedule.zone);
-            preview.notes.push_back({PreviewNote::Kind::Ended, message});
+            preview.notes.push_back({PreviewNote::Kind::Ended, message, std::nullopt});
             break;
         }
         preview.nextRuns.push_back(*fire);
         cursor = fire->instant;
     }
     for (auto& note : dstNotes(*schedule.zone, log.events)) preview.notes.push_back(std::move(note));
-    for (const std::string& note : job.schedule.notes) preview.notes.push_back({PreviewNote::Kind::Schedule, note});
+    for (const std::string& note : job.schedule.notes) preview.notes.push_back({PreviewNote::Kind::Schedule, note, std::nullopt});
     return preview;
 }
 

@@ -849,6 +849,155 @@ TEST_CASE("interval schedules need every as <number><unit>", "[validation]") {
     }
 }
 
+TEST_CASE("interval units are lowercase; uppercase is refused with a hint", "[validation][interval]") {
+    // Deliberately changed (issue 8): 5M and 1D were accepted, case-insensitively, before.
+    const auto every = [](const std::string& value) {
+        return loadYaml(jobWithSchedule("      frequency: interval\n      every: " + value + "\n"));
+    };
+    CHECK(diagsOf(every("5M")) ==
+          std::vector<Diag>{E(5, 14, "jobs[0].schedule.every",
+                              "invalid interval \"5M\": units are lowercase, and M is not months: write 5m for minutes "
+                              "(for a monthly run use frequency: monthly)")});
+    CHECK(diagsOf(every("1D")) ==
+          std::vector<Diag>{E(5, 14, "jobs[0].schedule.every", "invalid interval \"1D\": units are lowercase: write 1d")});
+    CHECK(diagsOf(every("2H")) ==
+          std::vector<Diag>{E(5, 14, "jobs[0].schedule.every", "invalid interval \"2H\": units are lowercase: write 2h")});
+    CHECK(diagsOf(every("30S")) ==
+          std::vector<Diag>{E(5, 14, "jobs[0].schedule.every",
+                              "seconds intervals are unsupported in v1; use minutes (m), hours (h) or days (d)")});
+    CHECK(std::get<IntervalRule>(loadOk(jobWithSchedule("      frequency: interval\n      every: 5m\n"))
+                                     .config->jobs[0]
+                                     .schedule.schedule.rule)
+              .everyMinutes == 5);
+    CHECK(std::get<IntervalRule>(loadOk(jobWithSchedule("      frequency: interval\n      every: \" 1d \"\n"))
+                                     .config->jobs[0]
+                                     .schedule.schedule.rule)
+              .everyMinutes == 1440);
+}
+
+TEST_CASE("custom field errors quote the token as the user wrote it", "[validation]") {
+    const auto custom = [](const std::string& field) {
+        return loadYaml(jobWithSchedule("      frequency: custom\n      " + field + "\n"));
+    };
+    CHECK(diagsOf(custom("minute: L")) ==
+          std::vector<Diag>{E(5, 15, "jobs[0].schedule.minute", "invalid minute value \"L\": expected a number 0-59")});
+    CHECK(diagsOf(custom("month: [Jan, FEBX]")) ==
+          std::vector<Diag>{E(5, 14, "jobs[0].schedule.month",
+                              "invalid month value \"FEBX\": expected a number 1-12 or a month name")});
+    CHECK(diagsOf(custom("day_of_week: MON-Funday")) ==
+          std::vector<Diag>{E(5, 20, "jobs[0].schedule.day_of_week",
+                              "invalid day_of_week value \"Funday\": expected a number 0-7 or a weekday name")});
+    CHECK(diagsOf(custom("minute: \"*/X\"")) ==
+          std::vector<Diag>{E(5, 15, "jobs[0].schedule.minute",
+                              "invalid step in minute \"*/X\": expected a positive number after /")});
+    CHECK(diagsOf(custom("day_of_month: l")) ==
+          std::vector<Diag>{E(5, 21, "jobs[0].schedule.day_of_month",
+                              "invalid day_of_month value \"l\": expected a number 1-31, L or last (the last day of the "
+                              "month) (L is written in uppercase)")});
+    CHECK(diagsOf(custom("day_of_month: L-3")) ==
+          std::vector<Diag>{E(5, 21, "jobs[0].schedule.day_of_month",
+                              "invalid day_of_month \"L-3\": L (the last day of the month) stands alone, not in a range "
+                              "or step; list it, as in 1,15,L")});
+    CHECK(diagsOf(custom("day_of_week: L")) ==
+          std::vector<Diag>{E(5, 20, "jobs[0].schedule.day_of_week",
+                              "invalid day_of_week value \"L\": expected a number 0-7 or a weekday name")});
+}
+
+TEST_CASE("day_of_month: last in monthly and yearly, L or last in custom", "[validation][last]") {
+    SECTION("monthly") {
+        const auto r = loadOk(jobWithSchedule("      frequency: monthly\n      day_of_month: last\n      time: \"08:00\"\n"));
+        CHECK(calendarOf(r.config->jobs[0]).daysOfMonth == kLastDayOfMonthBit);
+    }
+    SECTION("yearly in February") {
+        const auto r = loadOk(jobWithSchedule(
+            "      frequency: yearly\n      month: february\n      day_of_month: \"last\"\n      time: \"08:00\"\n"));
+        CHECK(calendarOf(r.config->jobs[0]).daysOfMonth == kLastDayOfMonthBit);
+        CHECK(calendarOf(r.config->jobs[0]).months == 1U << 2);
+    }
+    SECTION("custom, alone or in a list") {
+        const auto r = loadOk(jobWithSchedule("      frequency: custom\n      minute: 0\n      day_of_month: [1, L]\n"));
+        CHECK(calendarOf(r.config->jobs[0]).daysOfMonth == (kLastDayOfMonthBit | 1U << 1));
+        // February has a last day, so this can fire (day 30 alone could not).
+        loadOk(jobWithSchedule("      frequency: custom\n      minute: 0\n      day_of_month: L\n      month: february\n"));
+    }
+    SECTION("L is custom's spelling") {
+        const auto r = loadYaml(jobWithSchedule("      frequency: monthly\n      day_of_month: L\n      time: \"08:00\"\n"));
+        CHECK(diagsOf(r) == std::vector<Diag>{E(5, 21, "jobs[0].schedule.day_of_month",
+                                                "invalid day_of_month \"L\": write last for the last day of the month "
+                                                "(L is the spelling of custom's day_of_month)")});
+    }
+    SECTION("other words are still not days") {
+        const auto r = loadYaml(jobWithSchedule("      frequency: monthly\n      day_of_month: first\n      time: \"08:00\"\n"));
+        CHECK(diagsOf(r) == std::vector<Diag>{E(5, 21, "jobs[0].schedule.day_of_month",
+                                                "expected a whole number, got \"first\"")});
+    }
+}
+
+TEST_CASE("day_match belongs to custom and takes all or any", "[validation][day_match]") {
+    SECTION("with another frequency") {
+        const auto r = loadYaml(jobWithSchedule(
+            "      frequency: monthly\n      day_of_month: 1\n      time: \"08:00\"\n      day_match: any\n"));
+        CHECK(diagsOf(r) == std::vector<Diag>{E(7, 7, "jobs[0].schedule.day_match",
+                                                "\"day_match\" is only for frequency \"custom\" (it says whether "
+                                                "day_of_month and day_of_week must both match), not \"monthly\"")});
+    }
+    SECTION("an invalid value") {
+        const auto r = loadYaml(jobWithSchedule(
+            "      frequency: custom\n      day_of_month: 1\n      day_of_week: mon\n      day_match: either\n"));
+        CHECK(diagsOf(r) == std::vector<Diag>{E(7, 18, "jobs[0].schedule.day_match",
+                                                "invalid day_match \"either\": expected all (day_of_month and day_of_week "
+                                                "must both match; the default) or any (either may match, as in cron)")});
+    }
+    SECTION("a near miss gets a suggestion") {
+        const auto r = loadYaml(jobWithSchedule(
+            "      frequency: custom\n      day_of_month: 1\n      day_of_week: mon\n      day_match: anny\n"));
+        CHECK(diagsOf(r) == std::vector<Diag>{E(7, 18, "jobs[0].schedule.day_match",
+                                                "invalid day_match \"anny\": expected all (day_of_month and day_of_week "
+                                                "must both match; the default) or any (either may match, as in cron) "
+                                                "(did you mean \"any\"?)")});
+    }
+    SECTION("with one day field it is harmless") {
+        const auto r = loadOk(jobWithSchedule("      frequency: custom\n      day_of_week: mon\n      day_match: any\n"));
+        CHECK_FALSE(calendarOf(r.config->jobs[0]).dayMatchAny);
+    }
+    SECTION("any and all") {
+        const std::string both = "      frequency: custom\n      minute: 0\n      day_of_month: 1-7\n      day_of_week: mon\n";
+        CHECK(calendarOf(loadOk(jobWithSchedule(both + "      day_match: any\n")).config->jobs[0]).dayMatchAny);
+        CHECK_FALSE(calendarOf(loadOk(jobWithSchedule(both + "      day_match: all\n")).config->jobs[0]).dayMatchAny);
+    }
+}
+
+TEST_CASE("a custom schedule restricting both day fields without day_match is a warning naming the job",
+          "[validation][day_match]") {
+    const auto r = loadYaml(jobWithSchedule(
+        "      frequency: custom\n      minute: 30\n      hour: 4\n      day_of_month: \"1,15\"\n      day_of_week: fri\n",
+        "payroll"));
+    CHECK(r.ok());
+    CHECK(diagsOf(r) ==
+          std::vector<Diag>{W(4, 7, "jobs[0].schedule",
+                              "job \"payroll\" restricts both day_of_month and day_of_week, which cron and chief.py read "
+                              "differently: Chief runs it at 04:30 on day 1,15 of the month if it is a Friday (both must "
+                              "match), cron and chief.py at 04:30 on day 1,15 of the month or on Friday (either may "
+                              "match); add day_match: all to keep Chief's reading or day_match: any for cron's")});
+    // One warning per job.
+    const auto two = loadYaml(R"(jobs:
+  - name: a
+    schedule: {frequency: custom, minute: 0, day_of_month: 1, day_of_week: mon}
+    scripts: [{path: run.sh}]
+  - name: b
+    schedule: {frequency: custom, minute: 0, day_of_month: 1}
+    scripts: [{path: run.sh}]
+  - name: c
+    schedule: {frequency: custom, minute: 0, day_of_month: 13, day_of_week: fri}
+    scripts: [{path: run.sh}]
+)");
+    CHECK(two.ok());
+    REQUIRE(two.diagnostics.size() == 2);
+    CHECK(two.diagnostics[0].message.starts_with("job \"a\" restricts both"));
+    CHECK(two.diagnostics[1].message.starts_with("job \"c\" restricts both"));
+    CHECK(two.diagnostics[1].position.line == 9);
+}
+
 TEST_CASE("keys of another frequency are conflicts", "[validation]") {
     SECTION("day with daily") {
         const auto r = loadYaml(jobWithSchedule("      frequency: daily\n      time: \"06:00\"\n      day: monday\n"));

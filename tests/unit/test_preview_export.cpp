@@ -61,14 +61,16 @@ TEST_CASE("preview groups the DST effects of a frequent schedule into one note p
     const Config config = configOf(jobWithSchedule("      frequency: interval\n      every: 15m\n      timezone: America/New_York\n"));
     const JobPreview spring = previewJob(config.jobs[0], at("2027-03-14T06:50Z"), 2);  // 01:50 EST
     CHECK(isoRuns(spring) == std::vector<std::string>{"2027-03-14T03:00:00-04:00", "2027-03-14T03:15:00-04:00"});
-    REQUIRE(spring.notes.size() == 1);
+    // Deliberately changed (issue 9): the interval's grid note follows the DST note.
+    REQUIRE(spring.notes.size() == 2);
+    CHECK(spring.notes[1].message.starts_with("runs on a fixed grid: 00:00, 00:15, 00:30, … every day"));
     CHECK(spring.notes[0].message ==
           "2027-03-14 02:00–02:45 do not exist in America/New_York (clocks jump from 02:00 to 03:00): 4 runs are skipped");
     const JobPreview fall = previewJob(config.jobs[0], at("2026-11-01T04:50Z"), 6);  // 00:50 EDT
     CHECK(isoRuns(fall) == std::vector<std::string>{"2026-11-01T01:00:00-04:00", "2026-11-01T01:15:00-04:00",
                                                     "2026-11-01T01:30:00-04:00", "2026-11-01T01:45:00-04:00",
                                                     "2026-11-01T02:00:00-05:00", "2026-11-01T02:15:00-05:00"});
-    REQUIRE(fall.notes.size() == 1);
+    REQUIRE(fall.notes.size() == 2);
     CHECK(fall.notes[0].message ==
           "2026-11-01 01:00–01:45 occur twice in America/New_York (clocks go back from 02:00 to 01:00): each runs once, "
           "at its first occurrence (EDT, -04:00)");
@@ -196,4 +198,70 @@ jobs:
                                    "job's 2 runs from 01:00 once, while cron runs them again in the repeated hour"});
     CHECK(cronDstDifferences(config.jobs[2], from, to).empty());
     CHECK(cronDstDifferences(config.jobs[3], from, to).empty());
+}
+
+TEST_CASE("preview repeats the loader's warnings with their position", "[preview][day_match]") {
+    const std::string yaml = R"(jobs:
+  - name: first-monday
+    schedule:
+      frequency: custom
+      minute: 0
+      hour: 9
+      day_of_month: 1-7
+      day_of_week: monday
+    scripts: [{path: run.sh}]
+  - name: explicit
+    schedule: {frequency: custom, minute: 0, hour: 9, day_of_month: 1-7, day_of_week: monday, day_match: all}
+    scripts: [{path: run.sh}]
+)";
+    const LoadResult result = loadYaml(yaml);
+    REQUIRE(result.ok());
+    const std::string message =
+        "job \"first-monday\" restricts both day_of_month and day_of_week, which cron and chief.py read differently: "
+        "Chief runs it at 09:00 on day 1-7 of the month if it is a Monday (both must match), cron and chief.py at 09:00 "
+        "on day 1-7 of the month or on Monday (either may match); add day_match: all to keep Chief's reading or "
+        "day_match: any for cron's";
+    REQUIRE(result.diagnostics.size() == 1);
+    CHECK(result.diagnostics[0].severity == Severity::Warning);
+    CHECK(formatDiagnostic(result.diagnostics[0]) == "/etc/chief/chief.yaml:4:7: jobs[0].schedule: warning: " + message);
+    const Config& config = *result.config;
+    const JobPreview p = previewJob(config.jobs[0], at("2027-01-01T00:00Z"), 2);
+    CHECK(isoRuns(p) == std::vector<std::string>{"2027-01-04T09:00:00+00:00", "2027-02-01T09:00:00+00:00"});
+    REQUIRE_FALSE(p.notes.empty());
+    CHECK(p.notes[0].kind == PreviewNote::Kind::Warning);
+    CHECK(p.notes[0].message == "/etc/chief/chief.yaml:4:7: jobs[0].schedule: warning: " + message);
+    const nlohmann::json j = jobPreviewJson(p);
+    CHECK(j["notes"][0]["kind"] == "warning");
+    CHECK(j["notes"][0]["line"] == 4);
+    CHECK(j["notes"][0]["column"] == 7);
+    CHECK(j["notes"][0]["path"] == "jobs[0].schedule");
+    // With day_match written, no warning and the both-match note only.
+    const JobPreview quiet = previewJob(config.jobs[1], at("2027-01-01T00:00Z"), 1);
+    REQUIRE(quiet.notes.size() == 1);
+    CHECK(quiet.notes[0].kind == PreviewNote::Kind::Schedule);
+}
+
+TEST_CASE("preview and export-cron of the last day of the month", "[preview][export][last]") {
+    const Config config = configOf(jobWithSchedule(
+        "      frequency: monthly\n      day_of_month: last\n      time: \"23:00\"\n      timezone: Europe/Berlin\n"));
+    const JobPreview p = previewJob(config.jobs[0], at("2027-12-01T00:00Z"), 4);
+    CHECK(isoRuns(p) == std::vector<std::string>{"2027-12-31T23:00:00+01:00", "2028-01-31T23:00:00+01:00",
+                                                 "2028-02-29T23:00:00+01:00", "2028-03-31T23:00:00+02:00"});
+    CronExportOptions options;
+    options.now = at("2027-06-01T00:00Z");
+    const std::string text = exportCron(config, {}, options);
+    CHECK(text.find("# hybrid: cron fires at a superset; the guard runs it only on the last day of the month.\n"
+                    "CRON_TZ=Europe/Berlin\n"
+                    "0 23 28-31 * * chiefd --once --config /etc/chief/chief.yaml --job job --respect-schedule\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("export-cron of day_match: any is one exact line", "[export][day_match]") {
+    const Config config = configOf(jobWithSchedule(
+        "      frequency: custom\n      minute: 0\n      hour: 9\n      day_of_month: \"*/2\"\n      day_of_week: sat\n"
+        "      day_match: any\n"));
+    CronExportOptions options;
+    options.now = at("2027-06-01T00:00Z");
+    const std::string text = exportCron(config, {}, options);
+    CHECK(text.find("[pure_cron]\nCRON_TZ=UTC\n0 9 1-31/2 * 6 chiefd --once") != std::string::npos);
 }

@@ -109,8 +109,117 @@ TEST_CASE("static notes explain short months, leap days and cron's OR of day fie
           std::vector<std::string>{"February 29: runs only in leap years"});
     CHECK(compiled(R"({frequency: custom, hour: 9})").notes ==
           std::vector<std::string>{"minute is not set, so it runs every minute of the matching hours"});
+    // Deliberately changed (issue 9): an interval without start also says which grid it runs on.
     CHECK(compiled(R"({frequency: interval, every: 7m})").notes ==
-          std::vector<std::string>{"7 minutes does not divide a day, so run times shift from day to day"});
+          std::vector<std::string>{"7 minutes does not divide a day, so run times shift from day to day",
+                                   "runs on a fixed grid: every 7 minutes counted from 1970-01-01 00:00 local time, "
+                                   "across midnight (UTC), whenever chiefd was started; chief.py counted from its own "
+                                   "start instead (first run at its start time + 7m); set \"start\" to anchor the grid "
+                                   "elsewhere"});
+}
+
+TEST_CASE("an interval without start says which grid it runs on and where it is anchored", "[compiler][interval]") {
+    const auto gridNote = [](const char* schedule) {
+        const CompiledSchedule s = compiled(schedule);
+        INFO(schedule);
+        REQUIRE_FALSE(s.notes.empty());
+        return s.notes.back();
+    };
+    CHECK(gridNote(R"({frequency: interval, every: 90m, timezone: America/New_York})") ==
+          "runs on a fixed grid: 00:00, 01:30, 03:00, … every day, counted from local midnight (America/New_York), "
+          "whenever chiefd was started; chief.py counted from its own start instead (first run at its start time + "
+          "90m); set \"start\" to anchor the grid elsewhere");
+    CHECK(gridNote(R"({frequency: interval, every: 8h})") ==
+          "runs on a fixed grid: 00:00, 08:00, 16:00 every day, counted from local midnight (UTC), whenever chiefd was "
+          "started; chief.py counted from its own start instead (first run at its start time + 8h); set \"start\" to "
+          "anchor the grid elsewhere");
+    CHECK(gridNote(R"({frequency: interval, every: 1d})") ==
+          "runs on a fixed grid: 00:00 every day, counted from local midnight (UTC), whenever chiefd was started; "
+          "chief.py counted from its own start instead (first run at its start time + 1d); set \"start\" to anchor "
+          "the grid elsewhere");
+    CHECK(gridNote(R"({frequency: interval, every: 2d})") ==
+          "runs on a fixed grid: 00:00 every 2 days, counted from 1970-01-01 (UTC), whenever chiefd was started; "
+          "chief.py counted from its own start instead (first run at its start time + 2d); set \"start\" to anchor "
+          "the grid elsewhere");
+    // With start the anchor is the user's: no grid note.
+    CHECK(compiled(R"({frequency: interval, every: 90m, start: "2026-01-01T06:45"})").notes.empty());
+}
+
+TEST_CASE("day_of_month: last compiles to a guarded cron line, exact where the month fixes the day", "[compiler][last]") {
+    const Expectation cases[] = {
+        {R"({frequency: monthly, day_of_month: last, time: "08:00"})", ScheduleMode::Hybrid, "0 8 28-31 * *",
+         "on the last day of every month at 08:00"},
+        {R"({frequency: yearly, month: february, day_of_month: last, time: "00:00"})", ScheduleMode::Hybrid,
+         "0 0 28,29 2 *", "every year on the last day of February at 00:00"},
+        // April always ends on the 30th: the cron line is exact.
+        {R"({frequency: yearly, month: april, day_of_month: last, time: "23:30"})", ScheduleMode::PureCron,
+         "30 23 30 4 *", "every year on the last day of April at 23:30"},
+        {R"({frequency: custom, minute: 0, hour: 6, day_of_month: L})", ScheduleMode::Hybrid, "0 6 28-31 * *",
+         "at 06:00 on the last day of the month"},
+        {R"({frequency: custom, minute: 0, hour: 6, day_of_month: "1,15,L"})", ScheduleMode::Hybrid, "0 6 1,15,28-31 * *",
+         "at 06:00 on day 1,15 and the last day of the month"},
+        {R"({frequency: custom, minute: 0, hour: 6, day_of_month: [1, last], month: [apr, jun]})", ScheduleMode::PureCron,
+         "0 6 1,30 4,6 *", "at 06:00 on day 1 and the last day of the month in April and June"},
+        {R"({frequency: custom, minute: 0, hour: 6, day_of_month: L, month: [jan, feb]})", ScheduleMode::Hybrid,
+         "0 6 28,29,31 1,2 *", "at 06:00 on the last day of the month in January and February"},
+    };
+    for (const Expectation& e : cases) {
+        const CompiledSchedule s = compiled(e.schedule);
+        INFO(e.schedule);
+        CHECK(s.mode == e.mode);
+        CHECK(s.cron == e.cron);
+        CHECK(s.description == e.description);
+    }
+    CHECK(compiled(R"({frequency: monthly, day_of_month: last, time: "08:00"})").guard == "only on the last day of the month");
+    CHECK(compiled(R"({frequency: custom, minute: 0, day_of_month: "1,L"})").guard == "L only on the last day of the month");
+    CHECK(compiled(R"({frequency: monthly, day_of_month: last, time: "08:00", exclude: [2026-01-31]})").guard ==
+          "only on the last day of the month, within the schedule's bounds");
+    CHECK(compiled(R"({frequency: monthly, day_of_month: last, time: "08:00"})").notes.empty());
+    // "*,L" restricts nothing.
+    CHECK(compiled(R"({frequency: custom, minute: 0, hour: 6, day_of_month: "*,L"})").cron == "0 6 * * *");
+}
+
+TEST_CASE("day_match: any is cron's reading and compiles to an exact cron line", "[compiler][day_match]") {
+    const Expectation cases[] = {
+        {R"({frequency: custom, minute: 0, hour: 9, day_of_month: "1-7", day_of_week: monday, day_match: any})",
+         ScheduleMode::PureCron, "0 9 1-7 * 1", "at 09:00 on day 1-7 of the month or on Monday"},
+        {R"({frequency: custom, minute: 0, hour: 9, day_of_month: "1-7", day_of_week: monday, day_match: all})",
+         ScheduleMode::Hybrid, "0 9 * * 1", "at 09:00 on day 1-7 of the month if it is a Monday"},
+        // A restricted day field must not start with "*": Vixie cron would AND the fields then.
+        {R"({frequency: custom, minute: 0, hour: 9, day_of_month: "*/2", day_of_week: "*/3", day_match: any})",
+         ScheduleMode::PureCron, "0 9 1-31/2 * 0-6/3", "at 09:00 on day */2 of the month or on Wednesday, Saturday and Sunday"},
+        // Only one day field restricted: day_match changes nothing.
+        {R"({frequency: custom, minute: 0, hour: 9, day_of_week: "mon-fri", day_match: any})", ScheduleMode::PureCron,
+         "0 9 * * 1-5", "at 09:00 on weekday (Monday to Friday)"},
+        {R"({frequency: custom, minute: 0, hour: 9, day_of_month: "1-31", day_of_week: "fri", day_match: any})",
+         ScheduleMode::PureCron, "0 9 * * 5", "at 09:00 on Friday"},
+        // With L the line still needs the guard.
+        {R"({frequency: custom, minute: 0, hour: 9, day_of_month: L, day_of_week: fri, day_match: any})",
+         ScheduleMode::Hybrid, "0 9 28-31 * 5", "at 09:00 on the last day of the month or on Friday"},
+    };
+    for (const Expectation& e : cases) {
+        const CompiledSchedule s = compiled(e.schedule);
+        INFO(e.schedule);
+        CHECK(s.mode == e.mode);
+        CHECK(s.cron == e.cron);
+        CHECK(s.description == e.description);
+    }
+    const CompiledSchedule any =
+        compiled(R"({frequency: custom, minute: 0, hour: 9, day_of_month: "1-7", day_of_week: monday, day_match: any})");
+    CHECK(std::get<CalendarRule>(any.schedule.rule).dayMatchAny);
+    CHECK(any.notes == std::vector<std::string>{"day_match: any: runs when day_of_month or day_of_week matches (cron's reading)"});
+    CHECK(any.warnings.empty());
+    CHECK_FALSE(std::get<CalendarRule>(compiled(R"({frequency: custom, minute: 0, day_of_week: mon, day_match: any})")
+                                           .schedule.rule)
+                    .dayMatchAny);
+}
+
+TEST_CASE("formatRestrictedCronField never starts a restricted field with a star", "[compiler][day_match]") {
+    CHECK(formatRestrictedCronField(0xAAAAAAAAULL, 1, 31) == "1-31/2");  // odd days, "*/2"
+    CHECK(formatRestrictedCronField(0x55555554ULL, 1, 31) == "2-31/2");
+    CHECK(formatRestrictedCronField(0x2, 1, 31) == "1");
+    CHECK(formatRestrictedCronField(0x7F, 0, 6) == "*");
+    CHECK(formatRestrictedCronField(0x49, 0, 6) == "0-6/3");
 }
 
 TEST_CASE("formatCronField renders the compact cron syntax", "[compiler]") {

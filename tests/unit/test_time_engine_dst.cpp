@@ -522,3 +522,40 @@ TEST_CASE("Nuuk: DST at local midnight, also beyond 2037 (footer with a negative
     CHECK(firesAtMinute(s, utc("2040-07-11T00:30:00Z")));
     CHECK_FALSE(firesAtMinute(s, utc("2040-07-11T01:30:00Z")));
 }
+
+// Europe/Berlin: 2027-10-31 (the last day of October, a Sunday) 03:00 CEST -> 02:00 CET (01:00Z);
+// 2030-03-31 (the last day of March, a Sunday) 02:00 CET -> 03:00 CEST (01:00Z).
+TEST_CASE("Berlin: the last day of the month at 02:30 on a fall-back and a spring-forward last day", "[dst][last]") {
+    ScheduleSpec spec = daily("Europe/Berlin", 2, 30);
+    spec.frequency = Frequency::Monthly;
+    spec.lastDayOfMonth = true;
+    const Schedule s = compiled(spec);
+    // October 31, 2027 02:30 occurs twice: it runs once, at the first (CEST) occurrence.
+    const auto fold = nextFireAfter(s, utc("2027-10-15T00:00:00Z"));
+    REQUIRE(fold);
+    CHECK(iso(fold->instant) == "2027-10-31T00:30:00Z");
+    CHECK(fold->ambiguous);
+    CHECK(sequence(s, fold->instant, 2) == V{"2027-11-30T01:30:00Z", "2027-12-31T01:30:00Z"});
+    // March 31, 2030 02:30 does not exist: skipped, next on April 30 (CEST).
+    CHECK(sequence(s, utc("2030-02-27T00:00:00Z"), 2) == V{"2030-02-28T01:30:00Z", "2030-04-30T00:30:00Z"});
+}
+
+TEST_CASE("New York: L with a weekday under day_match any and all", "[dst][last][day_match]") {
+    // Last day of the month or a Sunday (any), at 02:30: the Sunday 2027-03-14 02:30 does not exist.
+    ScheduleSpec spec;
+    spec.frequency = Frequency::Custom;
+    spec.zone = zoneNamed("America/New_York");
+    spec.minute = {std::uint64_t{1} << 30, false};
+    spec.hour = {std::uint64_t{1} << 2, false};
+    spec.dayOfMonthField = {kLastDayOfMonthBit, false};
+    spec.monthField = {((std::uint64_t{1} << 13) - 1) & ~std::uint64_t{1}, true};
+    spec.dayOfWeek = {0x01, false};
+    spec.dayMatch = DayMatch::Any;
+    // Sundays Mar 7 (07:30Z, EST), Mar 14 skipped, Mar 21, Mar 28 (EDT), Wed Mar 31 (last day), Apr 4.
+    CHECK(sequence(compiled(spec), utc("2027-03-06T12:00:00Z"), 5) ==
+          V{"2027-03-07T07:30:00Z", "2027-03-21T06:30:00Z", "2027-03-28T06:30:00Z", "2027-03-31T06:30:00Z",
+            "2027-04-04T06:30:00Z"});
+    // all: the last day of the month when it is a Sunday: 2027-10-31, then 2028-04-30.
+    spec.dayMatch = DayMatch::All;
+    CHECK(sequence(compiled(spec), utc("2027-03-06T12:00:00Z"), 2) == V{"2027-10-31T06:30:00Z", "2028-04-30T06:30:00Z"});
+}

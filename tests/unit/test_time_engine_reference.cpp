@@ -115,12 +115,22 @@ bool dateMatches(const ScheduleSpec& spec, LocalDays day) {
                 const unsigned nth = (dom - 1) / 7;  // 0 = first occurrence in the month
                 return nth == static_cast<unsigned>(*spec.ordinal);
             }
+            if (spec.lastDayOfMonth) return dom == daysInMonth(ymd.year(), ymd.month());
             return dom == static_cast<unsigned>(spec.dayOfMonth);
         case Frequency::Yearly:
-            return month == static_cast<unsigned>(spec.month) && dom == static_cast<unsigned>(spec.dayOfMonth);
-        case Frequency::Custom:
-            return (spec.dayOfMonthField.bits >> dom & 1U) && (spec.monthField.bits >> month & 1U) &&
-                   (spec.dayOfWeek.bits >> wd & 1U);
+            if (month != static_cast<unsigned>(spec.month)) return false;
+            if (spec.lastDayOfMonth) return dom == daysInMonth(ymd.year(), ymd.month());
+            return dom == static_cast<unsigned>(spec.dayOfMonth);
+        case Frequency::Custom: {
+            if (!(spec.monthField.bits >> month & 1U)) return false;
+            // Bit 0 of the day-of-month field is L, the month's last day.
+            const bool domOk = (spec.dayOfMonthField.bits >> dom & 1U) ||
+                               ((spec.dayOfMonthField.bits & 1U) && dom == daysInMonth(ymd.year(), ymd.month()));
+            const bool dowOk = (spec.dayOfWeek.bits >> wd & 1U) != 0;
+            // day_match: any is cron's OR, which only applies when both fields restrict something.
+            const bool either = spec.dayMatch == DayMatch::Any && !spec.dayOfMonthField.wildcard && !spec.dayOfWeek.wildcard;
+            return either ? (domOk || dowOk) : (domOk && dowOk);
+        }
         case Frequency::Interval:
             return true;
     }
@@ -301,6 +311,12 @@ void randomCustom(Rng& rng, ScheduleSpec& spec) {
             break;
         }
     }
+    // L (the last day of the month), alone or added to a restricted set
+    if (rng.chance(12)) {
+        spec.dayOfMonthField = field(1U, kAllDaysOfMonth);
+    } else if (!spec.dayOfMonthField.wildcard && rng.chance(25)) {
+        spec.dayOfMonthField = field(spec.dayOfMonthField.bits | 1U, kAllDaysOfMonth);
+    }
     // month
     spec.monthField = rng.chance(70) ? field(kAllMonths, kAllMonths) : field(randomSet(rng, 1, 12, 5), kAllMonths);
     // day of week
@@ -310,6 +326,10 @@ void randomCustom(Rng& rng, ScheduleSpec& spec) {
         const std::uint64_t bits = rng.chance(50) ? 0x3E : static_cast<std::uint64_t>(rng.between(1, 0x7F));
         spec.dayOfWeek = field(bits, kAllWeekdays);
     }
+    // day_match: unset (all), all, or any (cron's OR)
+    const std::int64_t match = rng.below(10);
+    if (match < 3) spec.dayMatch = DayMatch::All;
+    else if (match < 7) spec.dayMatch = DayMatch::Any;
 }
 
 // One zone as the comparison uses it: the engine's handle, the reference's oracle, and the
@@ -369,7 +389,11 @@ struct Case {
     SysSeconds t;
 };
 
-Case randomCase(Rng& rng, const std::vector<TestZone>& zones, TimeRange range) {
+// Which schedules a run draws: every form, or only the month-end and day_match forms (issue 9),
+// so that those get thousands of cases of their own.
+enum class Forms { All, MonthEndAndDayMatch };
+
+Case randomCase(Rng& rng, const std::vector<TestZone>& zones, TimeRange range, Forms forms = Forms::All) {
     Case c;
     c.zone = &zones[static_cast<std::size_t>(rng.below(static_cast<std::int64_t>(zones.size())))];
     const Oracle& oracle = c.zone->oracle;
@@ -377,7 +401,28 @@ Case randomCase(Rng& rng, const std::vector<TestZone>& zones, TimeRange range) {
     ScheduleSpec& spec = c.spec;
     spec.zone = c.zone->rules;
     spec.time = {randomHour(rng), randomMinute(rng)};
-    switch (rng.below(7)) {
+    if (forms == Forms::MonthEndAndDayMatch) {
+        const std::int64_t kind = rng.below(4);
+        if (kind == 0) {
+            spec.frequency = Frequency::Monthly;
+            spec.lastDayOfMonth = true;
+        } else if (kind == 1) {
+            spec.frequency = Frequency::Yearly;
+            spec.month = rng.chance(40) ? 2 : static_cast<int>(rng.between(1, 12));
+            spec.lastDayOfMonth = true;
+        } else {
+            spec.frequency = Frequency::Custom;
+            randomCustom(rng, spec);
+            // Both day fields restricted, day_match any or all, L often.
+            if (spec.dayOfMonthField.wildcard) spec.dayOfMonthField = field(randomSet(rng, 1, 31, 4), kAllDaysOfMonth);
+            if (rng.chance(50)) spec.dayOfMonthField = field(spec.dayOfMonthField.bits | 1U, kAllDaysOfMonth);
+            if (spec.dayOfWeek.wildcard) spec.dayOfWeek = field(std::uint64_t{1} << rng.below(7), kAllWeekdays);
+            spec.dayMatch = rng.chance(70) ? DayMatch::Any : DayMatch::All;
+        }
+    }
+    switch (forms == Forms::MonthEndAndDayMatch ? -1 : rng.below(7)) {
+        case -1:
+            break;
         case 0:
             spec.frequency = Frequency::Daily;
             spec.weekdaysOnly = rng.chance(30);
@@ -394,6 +439,10 @@ Case randomCase(Rng& rng, const std::vector<TestZone>& zones, TimeRange range) {
                 spec.weekdays = static_cast<std::uint8_t>(1U << rng.below(7));
             } else {
                 spec.dayOfMonth = static_cast<int>(rng.chance(40) ? rng.between(28, 31) : rng.between(1, 31));
+                if (rng.chance(25)) {
+                    spec.dayOfMonth = 0;
+                    spec.lastDayOfMonth = true;
+                }
             }
             break;
         case 3: {
@@ -403,6 +452,10 @@ Case randomCase(Rng& rng, const std::vector<TestZone>& zones, TimeRange range) {
             if (rng.chance(10)) spec.month = 2;
             spec.dayOfMonth = static_cast<int>(rng.between(1, kMaxDays[spec.month]));
             if (spec.month == 2 && rng.chance(30)) spec.dayOfMonth = 29;
+            if (rng.chance(20)) {
+                spec.dayOfMonth = 0;
+                spec.lastDayOfMonth = true;
+            }
             break;
         }
         case 4:
@@ -479,11 +532,11 @@ std::string describe(const Case& c) {
                 out << " ordinal=" << static_cast<int>(*s.ordinal) << " (0=first..4=last) weekday bits="
                     << bitsText(s.weekdays);
             else
-                out << " day_of_month=" << s.dayOfMonth;
+                out << " day_of_month=" << (s.lastDayOfMonth ? std::string("last") : std::to_string(s.dayOfMonth));
             break;
         case Frequency::Yearly:
             out << " time=" << clockText(s.time) << " month=" << s.month
-                << " day_of_month=" << s.dayOfMonth;
+                << " day_of_month=" << (s.lastDayOfMonth ? std::string("last") : std::to_string(s.dayOfMonth));
             break;
         case Frequency::Interval:
             out << " every=" << s.everyMinutes << "m";
@@ -493,7 +546,8 @@ std::string describe(const Case& c) {
                 << " hour=" << bitsText(s.hour.bits) << (s.hour.wildcard ? "(*)" : "")
                 << " dom=" << bitsText(s.dayOfMonthField.bits) << (s.dayOfMonthField.wildcard ? "(*)" : "")
                 << " month=" << bitsText(s.monthField.bits) << (s.monthField.wildcard ? "(*)" : "")
-                << " dow=" << bitsText(s.dayOfWeek.bits) << (s.dayOfWeek.wildcard ? "(*)" : "");
+                << " dow=" << bitsText(s.dayOfWeek.bits) << (s.dayOfWeek.wildcard ? "(*)" : "")
+                << " day_match=" << (s.dayMatch ? dayMatchName(*s.dayMatch) : "(unset)");
             break;
     }
     if (s.start) out << "\n  start=" << formatIsoUtc(*s.start);
@@ -537,12 +591,13 @@ std::vector<TestZone> makeZones(const std::vector<std::string>& names, date::day
 // Compares engine and reference on `cases` random cases; each is asked twice: from its random
 // instant, then from the run found (or, with none, from just before the start bound), so
 // consecutive runs are compared as well.
-RunStats compare(const char* label, std::uint64_t seed, int cases, const std::vector<TestZone>& zones, TimeRange range) {
+RunStats compare(const char* label, std::uint64_t seed, int cases, const std::vector<TestZone>& zones, TimeRange range,
+                 Forms forms = Forms::All) {
     Rng rng(seed);
     RunStats stats;
     const auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < cases; ++i) {
-        Case c = randomCase(rng, zones, range);
+        Case c = randomCase(rng, zones, range, forms);
         const Schedule schedule = compileSchedule(c.spec).schedule;
         for (int round = 0; round < 2; ++round) {
             const auto expected = referenceNext(c.spec, c.zone->oracle, c.t);
@@ -666,4 +721,40 @@ TEST_CASE("the brute-force reference itself gets known DST cases right", "[refer
     CHECK_FALSE(after->ambiguous);
     spec.end = utcAt(2026, 11, 2, 6, 29);
     CHECK_FALSE(referenceNext(spec, ny, utcAt(2026, 11, 1, 6, 10)));
+}
+
+TEST_CASE("nextFireAfter agrees with the reference on month ends (L, last) and day_match", "[reference][last][day_match]") {
+    const std::uint64_t seed = envNumber("CHIEF_REFERENCE_SEED", kDefaultSeed) ^ 0x1A57;
+    const int cases = static_cast<int>(std::max<std::uint64_t>(envNumber("CHIEF_REFERENCE_CASES", kDefaultCases) / 2,
+                                                               kDefaultCases / 2));
+    const TimeRange range = yearsFrom(2026, 2);
+    const std::vector<TestZone> zones =
+        makeZones(std::vector<std::string>(kZones.begin(), kZones.end()), date::days{0}, range);
+    const RunStats stats = compare("month ends and day_match, 2026-2027", seed, cases, zones, range,
+                                   Forms::MonthEndAndDayMatch);
+    CHECK(stats.compared >= kDefaultCases / 2);
+    CHECK(stats.fires > stats.compared / 2);
+    CHECK(stats.mismatches == 0);
+}
+
+TEST_CASE("the reference reads L and day_match: any on known dates", "[reference][last][day_match]") {
+    // Guards the reference's new branches the same way as the DST case above.
+    ScheduleSpec spec;
+    spec.frequency = Frequency::Custom;
+    spec.dayOfMonthField = CronField{1U | (1U << 15), false};  // 15 and L
+    spec.monthField = CronField{kAllMonths, true};
+    spec.dayOfWeek = CronField{1U << 1, false};  // Monday
+    const LocalDays feb28_2027 = LocalDays{date::year{2027} / 2 / 28};   // Sunday, the last day
+    const LocalDays feb15_2027 = LocalDays{date::year{2027} / 2 / 15};   // Monday, the 15th
+    const LocalDays feb1_2027 = LocalDays{date::year{2027} / 2 / 1};     // Monday
+    const LocalDays feb28_2028 = LocalDays{date::year{2028} / 2 / 28};   // Monday, not the last day
+    CHECK_FALSE(dateMatches(spec, feb28_2027));  // all: the last day, but a Sunday
+    CHECK(dateMatches(spec, feb15_2027));
+    CHECK_FALSE(dateMatches(spec, feb1_2027));
+    CHECK_FALSE(dateMatches(spec, feb28_2028));
+    spec.dayMatch = DayMatch::Any;
+    CHECK(dateMatches(spec, feb28_2027));
+    CHECK(dateMatches(spec, feb1_2027));
+    CHECK(dateMatches(spec, feb28_2028));  // a Monday
+    CHECK_FALSE(dateMatches(spec, LocalDays{date::year{2028} / 2 / 27}));  // Sunday, neither
 }

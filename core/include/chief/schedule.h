@@ -19,15 +19,23 @@ struct OrdinalWeekday {
     int weekday = 0;
 };
 
+// In a day-of-month bit set, bit 0 (no day is numbered 0) stands for "the last day of the
+// month" (day_of_month: last, or L in a custom field): day 28, 29, 30 or 31 depending on the month.
+inline constexpr std::uint32_t kLastDayOfMonthBit = 1U;
+
 // Calendar fields as bit sets (bit n set = value n allowed). Day-of-month and day-of-week
-// must BOTH match (unlike cron's either-or); a field written as "*" simply has every bit set.
+// must BOTH match (unlike cron's either-or) unless `dayMatchAny`; a field written as "*"
+// simply has every bit set.
 struct CalendarRule {
     std::uint64_t minutes = 0;       // bits 0-59
     std::uint32_t hours = 0;         // bits 0-23
-    std::uint32_t daysOfMonth = 0;   // bits 1-31
+    std::uint32_t daysOfMonth = 0;   // bits 1-31, and kLastDayOfMonthBit
     std::uint16_t months = 0;        // bits 1-12
     std::uint8_t weekdays = 0;       // bits 0-6, 0 = Sunday
     std::optional<OrdinalWeekday> ordinal;  // when set, also required on top of the fields
+    // custom's day_match: any (cron's reading): a day matches when its day of month OR its
+    // weekday matches. Only set when both fields restrict something.
+    bool dayMatchAny = false;
 };
 
 // Every N minutes of local wall-clock time, on the grid anchor + k*N. Local time counts

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "chief/diagnostic.h"
 #include "chief/schedule.h"
 #include "chief/schedule_spec.h"
 
@@ -28,11 +29,20 @@ struct CompiledSchedule {
     std::string description;  // one line, e.g. "on the last Friday of every month at 18:00"
     std::vector<std::string> notes;  // static caveats, e.g. "months without day 31 are skipped"
     bool minuteOrHourWildcard = false;  // cron would treat it as a wildcard job across DST
+    // The loader's warnings about this schedule (FILE:LINE:COL), shown again by preview.
+    std::vector<Diagnostic> warnings;
 };
 
 CompiledSchedule compileSchedule(const ScheduleSpec& spec);
 
 // Renders a bit set as a cron field ("*", "*/15", "1-5", "0,30", "5-59/15").
 std::string formatCronField(std::uint64_t bits, int low, int high);
+
+// The same, never starting with "*" unless every value is allowed ("1-31/2" rather than "*/2").
+// Vixie cron and cronie decide whether a day field is restricted by its first character, so a
+// restricted day field of a day_match: any schedule must not start with "*".
+std::string formatRestrictedCronField(std::uint64_t bits, int low, int high);
+
+const char* dayMatchName(DayMatch match);
 
 }  // namespace chief

@@ -1,6 +1,7 @@
 #pragma once
 // SchedulePreview: a job's next fire times plus notes on DST effects inside that window.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,9 +11,10 @@ namespace chief {
 
 // One remark shown under a preview: a DST effect on a run, or a static caveat of the schedule.
 struct PreviewNote {
-    enum class Kind { DstSkipped, DstAmbiguous, Schedule, Ended };
+    enum class Kind { DstSkipped, DstAmbiguous, Schedule, Ended, Warning };
     Kind kind = Kind::Schedule;
     std::string message;
+    std::optional<Diagnostic> diagnostic;  // Warning: the loader's warning, with its position
 };
 
 const char* noteKindName(PreviewNote::Kind kind);

@@ -12,6 +12,12 @@ namespace chief {
 
 enum class Frequency { Daily, Weekly, Monthly, Yearly, Interval, Custom };
 
+// custom's day_match: how day_of_month and day_of_week combine when both are restricted.
+enum class DayMatch {
+    All,  // both must match (Chief's reading, the default)
+    Any,  // either may match (cron's and chief.py's reading)
+};
+
 struct TimeOfDay {
     int hour = 0;
     int minute = 0;
@@ -29,12 +35,14 @@ struct ScheduleSpec {
     TimeOfDay time;                  // daily, weekly, monthly, yearly
     bool weekdaysOnly = false;       // daily
     std::uint8_t weekdays = 0;       // weekly days, or the monthly ordinal's day (bit 0 = Sunday)
-    int dayOfMonth = 0;              // monthly (day form), yearly
+    int dayOfMonth = 0;              // monthly (day form), yearly; 0 with lastDayOfMonth
+    bool lastDayOfMonth = false;     // monthly, yearly: day_of_month: last
     std::optional<Ordinal> ordinal;  // monthly (ordinal form)
     int month = 0;                   // yearly, 1-12
     std::int64_t everyMinutes = 0;   // interval
     std::string every;               // interval, as written (e.g. "90m")
-    CronField minute, hour, dayOfMonthField, monthField, dayOfWeek;  // custom
+    CronField minute, hour, dayOfMonthField, monthField, dayOfWeek;  // custom; dayOfMonthField may hold kLastDayOfMonthBit
+    std::optional<DayMatch> dayMatch;  // custom: as written; unset means All
 
     ZoneHandle zone;
     std::optional<SysSeconds> start;
