@@ -14,6 +14,7 @@
 #include "chief/display_text.h"
 #include "chief/key_suggester.h"
 #include "chief/schedule_fields.h"
+#include "chief/shebang.h"
 #include "chief/shell_words.h"
 #include "chief/time_format.h"
 #include "chief/yaml_tree.h"
@@ -867,61 +868,6 @@ private:
             return line + ": program " + inQuotes(*program) +
                    (program->find('/') != std::string::npos ? " does not exist or is not executable" : " was not found in PATH");
         return {};
-    }
-
-    struct Shebang {
-        std::string line;         // the "#!" line as written, without the newline
-        std::string interpreter;  // the path the kernel runs
-        std::string argument;     // the rest of the line: one argument, spaces and all
-    };
-
-    // The kernel reads this much of a script for its "#!" line (BINPRM_BUF_SIZE).
-    static constexpr std::size_t kShebangBytes = 256;
-
-    // The "#!" line as binfmt_script reads it: blanks after "#!" skipped, the interpreter up to
-    // the next blank, the rest (trimmed of spaces and tabs) one argument. A carriage return is
-    // not trimmed, by the kernel either: "#!/bin/sh\r" (a file saved with CRLF) names "/bin/sh\r".
-    static std::optional<Shebang> parseShebang(std::string_view start) {
-        if (!start.starts_with("#!")) return std::nullopt;
-        std::string_view line = start.substr(0, start.find('\n'));
-        Shebang out;
-        out.line = std::string(line);
-        line.remove_prefix(2);
-        const auto blank = [](char c) { return c == ' ' || c == '\t'; };
-        const auto trimFront = [&](std::string_view& v) {
-            while (!v.empty() && blank(v.front())) v.remove_prefix(1);
-        };
-        while (!line.empty() && blank(line.back())) line.remove_suffix(1);
-        trimFront(line);
-        std::size_t end = 0;
-        while (end < line.size() && !blank(line[end])) ++end;
-        out.interpreter = std::string(line.substr(0, end));
-        line.remove_prefix(end);
-        trimFront(line);
-        out.argument = std::string(line);
-        return out;
-    }
-
-    // The program "#!/usr/bin/env ARG" runs: ARG itself (env gets it as one word, so
-    // "python3 -u" names a program with a space), or the first word after -S. Nothing when ARG
-    // is another option or an assignment, which this check does not model.
-    static std::optional<std::string> envProgram(const Shebang& shebang) {
-        const std::string& interpreter = shebang.interpreter;
-        if (interpreter != "env" && !interpreter.ends_with("/env")) return std::nullopt;
-        std::string_view argument = shebang.argument;
-        if (argument.empty()) return std::nullopt;
-        if (argument.starts_with("-S")) {
-            argument.remove_prefix(2);
-            auto words = splitShellWords(argument);
-            if (!words) return std::nullopt;
-            for (const std::string& word : words.value()) {
-                if (word.starts_with('-') || word.find('=') != std::string::npos) return std::nullopt;
-                return word;
-            }
-            return std::nullopt;
-        }
-        if (argument.starts_with('-') || argument.find('=') != std::string_view::npos) return std::nullopt;
-        return std::string(argument);
     }
 
     bool programExists(const std::string& program) const {

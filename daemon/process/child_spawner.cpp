@@ -1,5 +1,9 @@
 #include "child_spawner.h"
 
+#include "chief/display_text.h"
+#include "chief/shebang.h"
+#include "chief/system/bounded_file_reader.h"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -346,6 +350,26 @@ bool adopt(boost::asio::posix::stream_descriptor& descriptor, Fd& fd, boost::sys
     return true;
 }
 
+// execve() says ENOENT both when the program is missing and when its "#!" interpreter is: name
+// the interpreter in the second case, or the operator looks for a script that is right there.
+// Only on the failure path, so the small read of the script does not cost a successful spawn.
+std::string describeExecFailure(const std::string& program, int error, const std::string& reason) {
+    const std::string base = "cannot execute \"" + program + "\": ";
+    if ((error != ENOENT && error != EACCES) || ::access(program.c_str(), F_OK) != 0) return base + reason;
+    const auto start = system::readRegularFilePrefix(program, kShebangBytes);
+    if (!start) return base + reason;
+    const auto shebang = parseShebang(start.value());
+    if (!shebang || shebang->interpreter.empty()) return base + reason;
+    const std::string& interpreter = shebang->interpreter;
+    if (::access(interpreter.c_str(), F_OK) != 0)
+        return base + "its interpreter \"" + escapeForDisplay(interpreter) + "\" (from \"" +
+               escapeForDisplay(shebang->line) + "\") does not exist";
+    if (::access(interpreter.c_str(), X_OK) != 0)
+        return base + "its interpreter \"" + escapeForDisplay(interpreter) + "\" (from \"" +
+               escapeForDisplay(shebang->line) + "\") is not executable";
+    return base + reason;
+}
+
 std::string describeFailure(const ChildReport& report, const ExecReport::Names& launch) {
     const std::string reason = describeErrno(report.error);
     switch (static_cast<ChildStep>(report.step)) {
@@ -362,7 +386,7 @@ std::string describeFailure(const ChildReport& report, const ExecReport::Names& 
         }
         case ChildStep::WorkingDir:
             return "cannot change to working directory \"" + launch.workingDir + "\": " + reason;
-        case ChildStep::Exec: return "cannot execute \"" + launch.program + "\": " + reason;
+        case ChildStep::Exec: return describeExecFailure(launch.program, report.error, reason);
         case ChildStep::Stdin: return "cannot connect stdin to /dev/null: " + reason;
         case ChildStep::Stdout: return "cannot connect stdout to its pipe: " + reason;
         case ChildStep::Stderr: return "cannot connect stderr to its pipe: " + reason;

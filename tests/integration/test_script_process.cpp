@@ -308,6 +308,17 @@ TEST_CASE("process: spawn failures are values with precise errors", "[process]")
         launch.argv = {dir.write("noshebang", "echo hi\n", 0755)};
         expected = "cannot execute \"" + launch.argv[0] + "\": Exec format error (ENOEXEC)";
     }
+    SECTION("a script whose #! interpreter does not exist: the interpreter is named, not the script") {
+        launch.argv = {dir.write("py9.py", "#!/usr/bin/python9 -u\nprint('hi')\n", 0755)};
+        expected = "cannot execute \"" + launch.argv[0] +
+                   "\": its interpreter \"/usr/bin/python9\" (from \"#!/usr/bin/python9 -u\") does not exist";
+    }
+    SECTION("a script whose #! interpreter is not executable") {
+        const std::string interpreter = dir.write("fake-sh", "not a program\n", 0644);
+        launch.argv = {dir.write("uses-fake.sh", "#!" + interpreter + "\necho hi\n", 0755)};
+        expected = "cannot execute \"" + launch.argv[0] + "\": its interpreter \"" + interpreter + "\" (from \"#!" +
+                   interpreter + "\") is not executable";
+    }
     SECTION("a bad working directory") {
         launch.workingDir = dir.path() + "/nowhere";
         expected = "cannot change to working directory \"" + dir.path() + "/nowhere\": No such file or directory (ENOENT)";
