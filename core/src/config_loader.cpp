@@ -17,6 +17,7 @@
 #include "chief/shebang.h"
 #include "chief/shell_words.h"
 #include "chief/time_format.h"
+#include "chief/worker_environment.h"
 #include "chief/yaml_tree.h"
 
 namespace chief {
@@ -378,8 +379,10 @@ private:
                 ok = false;
                 continue;
             }
-            if (name.starts_with("CHIEF_")) {
-                sink_.error(positionOf(key), itemPath, inQuotes(name) + " is set by chiefd for every run and cannot be overridden");
+            if (worker_env::isReserved(name)) {
+                sink_.error(positionOf(key), itemPath,
+                            inQuotes(name) + " is set by chiefd for each run and cannot be overridden (chiefd reserves " +
+                                worker_env::reservedList() + "; other CHIEF_ names are yours)");
                 ok = false;
                 continue;
             }

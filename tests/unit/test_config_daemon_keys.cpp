@@ -78,10 +78,14 @@ jobs:
               "/etc/chief/chief.yaml:7:12: jobs[0].group: group \"phantoms\" does not exist on this host",
               "/etc/chief/chief.yaml:9:7: jobs[0].environment.1BAD: invalid environment variable name \"1BAD\": use letters, "
               "digits and '_', not starting with a digit",
-              "/etc/chief/chief.yaml:10:7: jobs[0].environment.CHIEF_RUN_ID: \"CHIEF_RUN_ID\" is set by chiefd for every run "
-              "and cannot be overridden",
+              "/etc/chief/chief.yaml:10:7: jobs[0].environment.CHIEF_RUN_ID: \"CHIEF_RUN_ID\" is set by chiefd for each run "
+              "and cannot be overridden (chiefd reserves CHIEF_RUN_ID, CHIEF_JOB_NAME, CHIEF_SCRIPT_PATH, "
+              "CHIEF_SCHEDULED_FOR, CHIEF_MONITOR_ENDPOINT, CHIEF_MONITOR_API_KEY; other CHIEF_ names are yours)",
               "/etc/chief/chief.yaml:11:13: jobs[0].environment.LIST: expected a text value, got a list",
           });
+    // Only the names chiefd sets are reserved: chief.py users set CHIEF_ENVIRONMENT and the like.
+    const LoadResult own = loadYaml(std::string("jobs:\n  - name: a\n    environment: {CHIEF_ENVIRONMENT: prod}\n") + kTail);
+    CHECK(rendered(own).empty());
     CHECK(rendered(loadYaml(std::string("jobs:\n  - name: a\n    environment: [A=1]\n") + kTail)) ==
           std::vector<std::string>{"/etc/chief/chief.yaml:3:18: jobs[0].environment: expected a mapping of variable names "
                                    "to values, got a list"});
