@@ -41,17 +41,33 @@ std::string signalText(int signal) {
 }
 
 // How a script ended, as a predicate: "exited with status 3", "was killed by signal 9 (SIGKILL)".
+// A configured limit in whole seconds: "5s", "10s", "1h 0m 0s".
+std::string limitText(int seconds) {
+    if (seconds < 60) return std::to_string(seconds) + "s";
+    return formatDurationText(std::chrono::seconds{seconds});
+}
+
 std::string outcomeText(const ScriptOutcome& outcome) {
     using Status = ScriptOutcome::Status;
     switch (outcome.status) {
         case Status::Exited: return "exited with status " + std::to_string(outcome.exitCode);
         case Status::Signaled: return "was killed by " + signalText(outcome.signal);
-        case Status::TimedOut: return "timed out";
+        case Status::TimedOut: return "timed out after " + limitText(outcome.timeoutSeconds);
         case Status::Stopped: return "was stopped by chiefd";
         case Status::SpawnFailed: return "could not be started: " + outcome.error;
         case Status::Skipped: return "was not run";
     }
     return "ended";
+}
+
+// How chiefd ended a script's group after a timeout or stop: SIGTERM was enough, or the group
+// outlived the grace and SIGKILL ended it.
+std::string groupEnding(const ScriptOutcome& outcome) {
+    if (outcome.killedAfterGrace)
+        return "did not stop within the " + limitText(outcome.killGraceSeconds) + " grace, killed with SIGKILL";
+    if (outcome.signal == 0 && outcome.exitCode >= 0)
+        return "exited with status " + std::to_string(outcome.exitCode) + " on SIGTERM";
+    return "ended by SIGTERM";
 }
 
 // CHIEF_EXIT_STATUS / CHIEF_SIGNAL / CHIEF_ERROR for whatever ended the script.
@@ -62,6 +78,11 @@ void addOutcomeFields(LogFields& fields, const ScriptOutcome& outcome) {
         outcome.signal != 0)
         fields.emplace_back(jf::kSignal, std::to_string(outcome.signal));
     if (outcome.status == Status::SpawnFailed) fields.emplace_back(jf::kError, outcome.error);
+    if (outcome.status == Status::TimedOut || outcome.status == Status::Stopped) {
+        if (outcome.status == Status::TimedOut) fields.emplace_back(jf::kTimeoutSeconds, std::to_string(outcome.timeoutSeconds));
+        fields.emplace_back(jf::kKillGraceSeconds, std::to_string(outcome.killGraceSeconds));
+        fields.emplace_back(jf::kFinalSignal, outcome.killedAfterGrace ? "SIGKILL" : "SIGTERM");
+    }
 }
 
 LogEntry describe(const TriggerSkipped& e) {
@@ -162,15 +183,14 @@ LogEntry describe(const ScriptFinished& e) {
             entry.message = prefix + outcomeText(outcome) + after;
             break;
         case Status::TimedOut:
+            // When the limit struck and how the group ended, not the time the kill took.
             entry.level = LogLevel::Warning;
             entry.messageId = message_id::kScriptTimedOut;
-            entry.message = prefix + "timed out" + after;
-            if (outcome.signal != 0) entry.message += " and was ended by " + signalText(outcome.signal);
+            entry.message = prefix + outcomeText(outcome) + "; " + groupEnding(outcome);
             break;
         case Status::Stopped:
             entry.level = LogLevel::Notice;
-            entry.message = prefix + "was stopped by chiefd" + after;
-            if (outcome.signal != 0) entry.message += " (" + signalText(outcome.signal) + ")";
+            entry.message = prefix + "was stopped by chiefd" + after + "; " + groupEnding(outcome);
             break;
         case Status::SpawnFailed:
             // Nothing ran: usually a configuration or permission problem only the operator can fix.

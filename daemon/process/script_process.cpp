@@ -367,6 +367,7 @@ private:
             if (self->phase_ != Phase::Running && self->phase_ != Phase::Cleaning) return;
             self->signalGroup(SIGKILL);
             self->killSentAt_ = Clock::now();
+            self->exit_.killedAfterGrace = true;
         });
     }
 

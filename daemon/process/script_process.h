@@ -46,6 +46,9 @@ struct ScriptExit {
     pid_t pid = 0;                          // also the process group id; 0 for SpawnFailed
     std::chrono::milliseconds duration{0};  // from start() to the main process's exit (steady clock)
     int leftoverProcesses = 0;  // processes still in the group after the script ended, which were killed
+    // TimedOut / Stopped: the group outlived SIGTERM's grace and SIGKILL ended it (otherwise
+    // SIGTERM was enough, whatever signal the main process itself died of).
+    bool killedAfterGrace = false;
 };
 
 // A running script. Start with ScriptProcess::start; `onExit` runs exactly once on the

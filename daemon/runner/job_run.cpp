@@ -18,6 +18,7 @@ ScriptOutcome outcomeOf(const ScriptExit& exit) {
     outcome.exitCode = exit.exitCode;
     outcome.signal = exit.signal;
     outcome.error = exit.error;
+    outcome.killedAfterGrace = exit.killedAfterGrace;
     return outcome;
 }
 
@@ -87,7 +88,12 @@ void JobRun::launchScript(std::size_t index) {
     scriptRecord.startedAt = services_.clock.now();
     output_ = services_.outputs.open(ticket_, script);
     current_ = services_.launcher.launch(launch, *output_, [this, index](const ScriptExit& exit) {
-        scriptEnded(index, outcomeOf(exit), services_.clock.now());
+        ScriptOutcome outcome = outcomeOf(exit);
+        if (outcome.status == ScriptOutcome::Status::TimedOut || outcome.status == ScriptOutcome::Status::Stopped) {
+            outcome.timeoutSeconds = ticket_.job->scripts[index].timeoutSeconds;
+            outcome.killGraceSeconds = ticket_.job->killGraceSeconds;
+        }
+        scriptEnded(index, std::move(outcome), services_.clock.now());
     });
     scriptRecord.pid = current_ ? current_->pid() : 0;
     services_.events.publish(

@@ -1,5 +1,6 @@
 // chiefd's logging: journal entries for log lines, run events and script output, checked field
 // by field through a fake journal writer; log target selection; console formatting.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <cerrno>
@@ -199,22 +200,37 @@ TEST_CASE("RunEventJournal: ScriptFinished, killed by a signal", "[journal]") {
                 "CHIEF_SIGNAL=9", "CHIEF_DURATION_MS=1234"});
 }
 
-TEST_CASE("RunEventJournal: ScriptFinished, timed out, has its own MESSAGE_ID", "[journal]") {
-    CHECK(journalEntryFor(scriptFinished(ScriptOutcome{ScriptOutcome::Status::TimedOut, -1, 15, {}},
-                                         std::chrono::hours{1} + milliseconds{20})) ==
-          Items{"MESSAGE=backup: script /etc/chief/scripts/a.sh timed out after 1h 0m 0s and was ended by signal 15 (SIGTERM)",
-                "PRIORITY=4", "SYSLOG_IDENTIFIER=chiefd", "MESSAGE_ID=01058a6c39bf49859e8dec383d26e6cc", "CHIEF_JOB=backup",
+TEST_CASE("RunEventJournal: ScriptFinished, timed out, has its own MESSAGE_ID and says when and how it ended",
+          "[journal]") {
+    // The timeout struck after 5 s and SIGTERM ended the group: the message gives the timeout,
+    // not the 5.02 s the run took, and says what ended it.
+    CHECK(journalEntryFor(scriptFinished(ScriptOutcome{ScriptOutcome::Status::TimedOut, -1, 15, {}, 5, 10, false},
+                                         milliseconds{5020})) ==
+          Items{"MESSAGE=backup: script /etc/chief/scripts/a.sh timed out after 5s; ended by SIGTERM", "PRIORITY=4",
+                "SYSLOG_IDENTIFIER=chiefd", "MESSAGE_ID=01058a6c39bf49859e8dec383d26e6cc", "CHIEF_JOB=backup",
                 "CHIEF_RUN_ID=20261127T210000.123Z-0001", "CHIEF_SCRIPT=/etc/chief/scripts/a.sh",
-                "CHIEF_RESULT=timed-out", "CHIEF_SIGNAL=15", "CHIEF_DURATION_MS=3600020"});
+                "CHIEF_RESULT=timed-out", "CHIEF_SIGNAL=15", "CHIEF_TIMEOUT_SEC=5", "CHIEF_KILL_GRACE_SEC=10",
+                "CHIEF_FINAL_SIGNAL=SIGTERM", "CHIEF_DURATION_MS=5020"});
+    // A child ignored SIGTERM: the group outlived the grace and SIGKILL ended it (15 s in all).
+    const Items killed = journalEntryFor(
+        scriptFinished(ScriptOutcome{ScriptOutcome::Status::TimedOut, -1, 15, {}, 5, 10, true}, milliseconds{15010}));
+    CHECK(killed.at(0) ==
+          "MESSAGE=backup: script /etc/chief/scripts/a.sh timed out after 5s; did not stop within the 10s grace, killed "
+          "with SIGKILL");
+    CHECK(std::count(killed.begin(), killed.end(), "CHIEF_FINAL_SIGNAL=SIGKILL") == 1);
+    // A script that caught SIGTERM and exited on its own.
+    CHECK(journalEntryFor(scriptFinished(ScriptOutcome{ScriptOutcome::Status::TimedOut, 143, 0, {}, 5, 10, false}))
+              .at(0) == "MESSAGE=backup: script /etc/chief/scripts/a.sh timed out after 5s; exited with status 143 on SIGTERM");
 }
 
 TEST_CASE("RunEventJournal: ScriptFinished, stopped, could not start, not run", "[journal]") {
-    const Items stopped = journalEntryFor(scriptFinished(ScriptOutcome{ScriptOutcome::Status::Stopped, -1, 15, {}}));
-    CHECK(stopped == Items{"MESSAGE=backup: script /etc/chief/scripts/a.sh was stopped by chiefd after 1.2s (signal 15 (SIGTERM))",
+    const Items stopped =
+        journalEntryFor(scriptFinished(ScriptOutcome{ScriptOutcome::Status::Stopped, -1, 15, {}, 60, 10, false}));
+    CHECK(stopped == Items{"MESSAGE=backup: script /etc/chief/scripts/a.sh was stopped by chiefd after 1.2s; ended by SIGTERM",
                            "PRIORITY=5", "SYSLOG_IDENTIFIER=chiefd", "MESSAGE_ID=9ccaee49291c42daaf9ee4c7e6afbc3c",
                            "CHIEF_JOB=backup", "CHIEF_RUN_ID=20261127T210000.123Z-0001",
                            "CHIEF_SCRIPT=/etc/chief/scripts/a.sh", "CHIEF_RESULT=stopped", "CHIEF_SIGNAL=15",
-                           "CHIEF_DURATION_MS=1234"});
+                           "CHIEF_KILL_GRACE_SEC=10", "CHIEF_FINAL_SIGNAL=SIGTERM", "CHIEF_DURATION_MS=1234"});
 
     ScriptFinished spawn{kRunId, "backup", 0, {}};
     spawn.record.path = kScriptA;

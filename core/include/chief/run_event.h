@@ -42,6 +42,11 @@ struct ScriptOutcome {
     int exitCode = -1;  // Exited: the exit status
     int signal = 0;     // Signaled / TimedOut / Stopped: the signal that ended it
     std::string error;  // SpawnFailed: the reason
+    // TimedOut / Stopped: the limits that applied, and whether the group had to be killed
+    // (SIGKILL after the grace) rather than ending on SIGTERM.
+    int timeoutSeconds = 0;
+    int killGraceSeconds = 0;
+    bool killedAfterGrace = false;
     bool succeeded() const { return status == Status::Exited && exitCode == 0; }
 };
 const char* scriptStatusName(ScriptOutcome::Status status);
