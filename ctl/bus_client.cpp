@@ -474,6 +474,16 @@ ClientResult<std::string> BusClient::exportCron(const std::string& job) {
     return std::string(crontab);
 }
 
+ClientResult<std::string> BusClient::exportCrontab(const std::string& job, const std::string& flavor) {
+    auto reply = impl_->callManager("ExportCrontab", [&](sd_bus_message* m) {
+        return sd_bus_message_append(m, "ss", job.c_str(), flavor.c_str());
+    });
+    if (!reply) return reply.error();
+    const char* document = nullptr;
+    if (int r = sd_bus_message_read(reply.value().get(), "s", &document); r < 0) return malformed("ExportCrontab", r);
+    return std::string(document);
+}
+
 ClientResult<std::vector<RunInfo>> BusClient::listRuns(const std::string& job, unsigned limit) {
     auto reply = impl_->callManager("ListRuns", [&](sd_bus_message* m) {
         return sd_bus_message_append(m, "su", job.c_str(), static_cast<std::uint32_t>(limit));

@@ -42,6 +42,7 @@ public:
     ClientResult<std::string> previewJobs(const std::string& job, unsigned count,
                                           std::optional<SysSeconds> from) override;
     ClientResult<std::string> exportCron(const std::string& job) override;
+    ClientResult<std::string> exportCrontab(const std::string& job, const std::string& flavor) override;
     ClientResult<std::vector<RunInfo>> listRuns(const std::string& job, unsigned limit) override;
     ClientResult<RunInfo> getRun(const std::string& runId) override;
     ClientResult<Done> watchRuns(const std::string& job) override;

@@ -116,10 +116,33 @@ private:
     }
 
     int exportCron() {
-        const auto crontab = client_.exportCron(command_.job.value_or(""));
-        if (!crontab) return fail(crontab.error());
-        if (command_.json) printJson({{"crontab", crontab.value()}});
-        else out_ << crontab.value();
+        const auto document = client_.exportCrontab(command_.job.value_or(""), command_.cronFlavor);
+        if (!document) {
+            if (document.error().name != "org.freedesktop.DBus.Error.UnknownMethod") return fail(document.error());
+            // A chiefd older than ExportCrontab: its crontab (for the cron it assumes), nothing more.
+            if (command_.cronFlavor != "auto") {
+                err_ << "chiefctl: this chiefd is older than chiefctl and cannot export for --cron " << command_.cronFlavor
+                     << "; use --config PATH to export offline\n";
+                return kExitFailed;
+            }
+            const auto crontab = client_.exportCron(command_.job.value_or(""));
+            if (!crontab) return fail(crontab.error());
+            if (command_.json) printJson({{"crontab", crontab.value()}});
+            else out_ << crontab.value();
+            return kExitOk;
+        }
+        // The same document `export-cron --json --config PATH` prints: one shape either way.
+        if (command_.json) {
+            out_ << document.value();
+            if (!document.value().ends_with('\n')) out_ << '\n';
+            return kExitOk;
+        }
+        const auto parsed = nlohmann::json::parse(document.value(), nullptr, /*allow_exceptions=*/false);
+        if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("crontab") || !parsed["crontab"].is_string()) {
+            err_ << "chiefctl: chiefd's export is not the JSON document chiefctl expects; try --json to see it\n";
+            return kExitFailed;
+        }
+        out_ << parsed["crontab"].get<std::string>();
         return kExitOk;
     }
 

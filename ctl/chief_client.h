@@ -145,8 +145,11 @@ public:
     // Manager.PreviewJobs: the JSON document of `preview --json`; job "" = all, from nullopt = now.
     virtual ClientResult<std::string> previewJobs(const std::string& job, unsigned count,
                                                   std::optional<SysSeconds> from) = 0;
-    // Manager.ExportCron: crontab text; job "" = all.
+    // Manager.ExportCron: crontab text; job "" = all. (Kept for chiefds older than ExportCrontab.)
     virtual ClientResult<std::string> exportCron(const std::string& job) = 0;
+    // Manager.ExportCrontab: the `export-cron --json` document; job "" = all; flavor cronie,
+    // debian or auto.
+    virtual ClientResult<std::string> exportCrontab(const std::string& job, const std::string& flavor) = 0;
     // Manager.ListRuns: newest first; job "" = all jobs; limit 0 = all kept.
     virtual ClientResult<std::vector<RunInfo>> listRuns(const std::string& job, unsigned limit) = 0;
     // Manager.GetRun.

@@ -12,7 +12,7 @@ const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cro
                                               "run",      "cancel",  "reload",      "history", "help"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
-                                              "--limit",  "--system", "--user",    "--host"};
+                                              "--limit",  "--system", "--user",    "--host", "--cron"};
 
 std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "validate") return Verb::Validate;
@@ -52,6 +52,7 @@ bool verbTakes(Verb verb, const std::string& flag) {
     if (flag == "--count" || flag == "--from") return verb == Verb::Preview;
     if (flag == "--no-wait" || flag == "--respect-schedule") return verb == Verb::Run;
     if (flag == "--limit") return verb == Verb::History;
+    if (flag == "--cron") return verb == Verb::ExportCron;
     return true;
 }
 
@@ -86,6 +87,9 @@ Commands answered by chiefd:
                            machine's time zone).
   export-cron              Print crontab lines that run jobs through chiefd's one-shot mode.
       --job NAME           Only this job.
+      --cron FLAVOR        The cron that reads them: cronie (honours CRON_TZ), debian (Debian's
+                           cron, which ignores CRON_TZ: lines in the system's zone, a superset
+                           for jobs in other zones) or auto (default: the one installed).
   run                      Run every enabled job now, in config order, through chiefd (its
                            overlap policy and max_parallel_jobs apply). Waits for each run in
                            turn, printing each script as it ends; exits 1 if any run failed.
@@ -171,7 +175,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             if (v.value().empty() || v.value() == "@") return makeError(arg + " needs a host: [USER@]HOST");
             cl.host = v.value();
             busChosen = true;
-        } else if (arg == "--config" || arg == "--job" || arg == "--count" || arg == "--from" || arg == "--limit") {
+        } else if (arg == "--config" || arg == "--job" || arg == "--count" || arg == "--from" || arg == "--limit" ||
+                   arg == "--cron") {
             auto v = value(arg);
             if (!v) return makeError(v.error());
             if (arg == "--config") {
@@ -233,6 +238,10 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
                 return makeError("--count must be a whole number >= 1, got '" + v + "'");
             if (n > 100000) return makeError("--count is at most 100000, got '" + v + "'");
             cl.count = n;
+        } else if (flag == "--cron") {
+            if (v != "cronie" && v != "debian" && v != "auto")
+                return makeError("--cron must be cronie, debian or auto, got '" + v + "'");
+            cl.cronFlavor = v;
         } else if (flag == "--limit") {
             unsigned n = 0;
             const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);

@@ -27,6 +27,7 @@ struct CommandLine {
     bool noWait = false;                  // run --no-wait
     bool respectSchedule = false;         // run --respect-schedule: only the jobs due this minute
     unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)
+    std::string cronFlavor = "auto";      // export-cron --cron: cronie | debian | auto
     BusKind bus = BusKind::System;
     std::optional<std::string> host;  // -H [user@]host: the system bus of that host, over ssh
 };

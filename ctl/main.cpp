@@ -8,6 +8,7 @@
 #include "bus_verbs.h"
 #include "chief/display_text.h"
 #include "chief/system/config_source.h"
+#include "chief/system/cron_flavor.h"
 #include "chief/system/posix_host_probe.h"
 #include "command_line.h"
 #include "exit_codes.h"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     const system::PosixHostProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");
     const LoadResult loaded = system::loadConfigFile(command.value().configPath, files, zone);
     const auto now = date::floor<Seconds>(std::chrono::system_clock::now());
-    return ctl::runOfflineVerb(command.value(), ctl::OfflineInput{loaded, SysSeconds{now.time_since_epoch()}, zone},
+    return ctl::runOfflineVerb(command.value(),
+                               ctl::OfflineInput{loaded, SysSeconds{now.time_since_epoch()}, zone, system::detectCronFlavor()},
                                std::cout, std::cerr);
 }

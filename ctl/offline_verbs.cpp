@@ -91,22 +91,14 @@ int exportCronVerb(const CommandLine& command, const OfflineInput& input, std::o
     }
     CronExportOptions options;
     options.now = input.now;
-    const std::string text = exportCron(config, jobs.value(), options);
-    if (command.json) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const Job* job : jobs.value()) {
-            const CompiledSchedule& s = job->schedule;
-            list.push_back({{"name", job->name},
-                            {"enabled", job->enabled},
-                            {"mode", modeName(s.mode)},
-                            {"cron", s.cron.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.cron)},
-                            {"timezone", job->timezone},
-                            {"dst_differences", cronDstDifferences(*job, input.now, input.now + date::days{366})}});
-        }
-        out << jsonText(nlohmann::json{{"config", config.sourcePath}, {"crontab", text}, {"jobs", list}}, 2) << '\n';
-    } else {
-        out << text;
-    }
+    options.chiefdCommand = CHIEF_INSTALLED_CHIEFD;
+    options.systemTimezone = input.systemTimezone;
+    options.flavor = cronFlavorFromName(command.cronFlavor).value_or(input.installedCron);
+    const nlohmann::json document = cronExportJson(config, jobs.value(), options);
+    if (command.json)
+        out << jsonText(document, 2) << '\n';
+    else
+        out << document["crontab"].get<std::string>();
     return kExitOk;
 }
 

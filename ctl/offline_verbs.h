@@ -5,6 +5,7 @@
 #include <iosfwd>
 
 #include "chief/config_loader.h"
+#include "chief/cron_exporter.h"
 #include "command_line.h"
 
 namespace chief::ctl {
@@ -14,6 +15,7 @@ struct OfflineInput {
     const LoadResult& loaded;
     SysSeconds now;
     std::string systemTimezone;
+    CronFlavor installedCron = CronFlavor::Cronie;  // what export-cron --cron auto means here
 };
 
 // Runs the verb, writing results to `out` and problems to `err`; returns the exit code.

@@ -17,6 +17,7 @@
 #include "bus/control_access.h"
 #include "bus/daemon_control.h"
 #include "chief/system/config_source.h"
+#include "chief/system/cron_flavor.h"
 #include "chief/system/posix_host_probe.h"
 #include "logging/console_logger.h"
 #include "logging/fallback_journal_writer.h"
@@ -129,7 +130,7 @@ int main(int argc, char** argv) {
     Daemon daemon(DaemonParts{io, clock, logger, notifier, services, events, readConfig, options.configPath,
                               stateDirectory(options), timeBase});
     const ControlAccess access;
-    DaemonControl control(daemon, clock, access, CHIEF_VERSION);
+    DaemonControl control(daemon, clock, access, CHIEF_VERSION, ExportHost{zone, system::detectCronFlavor()});
     ChiefBusService busService(control, io);
     busService.subscribeTo(events);
     daemon.setReloadListener([&busService](std::size_t jobs) { busService.onReloaded(jobs); });

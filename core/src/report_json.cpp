@@ -89,6 +89,33 @@ nlohmann::json jobPreviewJson(const JobPreview& preview) {
             {"notes", notes}};
 }
 
+nlohmann::json cronExportJson(const Config& config, const std::vector<const Job*>& selected,
+                              const CronExportOptions& options) {
+    std::vector<const Job*> jobs = selected;
+    if (jobs.empty())
+        for (const Job& job : config.jobs) jobs.push_back(&job);
+    nlohmann::json list = nlohmann::json::array();
+    for (const Job* job : jobs) {
+        const CompiledSchedule& s = job->schedule;
+        list.push_back({{"name", job->name},
+                        {"enabled", job->enabled},
+                        {"mode", modeName(s.mode)},
+                        {"cron", cronJson(s)},
+                        {"timezone", job->timezone},
+                        {"dst_differences", cronDstDifferences(*job, options.now, options.now + date::days{366})}});
+    }
+    return {{"config", config.sourcePath},
+            {"cron_flavor", cronFlavorName(options.flavor)},
+            {"crontab", exportCron(config, jobs, options)},
+            {"jobs", list}};
+}
+
+std::optional<CronFlavor> cronFlavorFromName(std::string_view name) {
+    if (name == "cronie") return CronFlavor::Cronie;
+    if (name == "debian") return CronFlavor::Debian;
+    return std::nullopt;
+}
+
 void writePreviewJson(std::ostream& out, const Config& config, const std::vector<const Job*>& jobs, SysSeconds from,
                       int count) {
     out << "{\n  \"config\": " << jsonText(config.sourcePath) << ",\n  \"from\": "

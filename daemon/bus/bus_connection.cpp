@@ -129,6 +129,7 @@ public:
         return ReplyTask([]() -> ControlResult<std::string> { return std::string(); });
     }
     ControlResult<std::string> exportCron(std::string_view) const override { return std::string(); }
+    ControlResult<std::string> exportCrontab(std::string_view, std::string_view) const override { return std::string(); }
     ControlResult<std::vector<RunRecord>> listRuns(std::string_view, unsigned) const override {
         return std::vector<RunRecord>{};
     }

@@ -143,6 +143,17 @@ int methodExportCron(sd_bus_message* call, void* userdata, sd_bus_error* error) 
     return sd_bus_reply_method_return(call, "s", busText(std::get<std::string>(crontab)).c_str());
 }
 
+int methodExportCrontab(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* job = nullptr;
+    const char* flavor = nullptr;
+    if (int r = readArguments(call, error, "ss", &job, &flavor); r < 0) return r;
+    const auto document = controlOf(userdata).exportCrontab(job, flavor);
+    if (const auto* refused = std::get_if<ControlError>(&document)) return setControlError(error, *refused);
+    if (const std::size_t bytes = wireSize(std::get<std::string>(document)); bytes > bus::kMaxReplyBytes)
+        return replyTooLarge(error, bytes, "export one job at a time");
+    return sd_bus_reply_method_return(call, "s", busText(std::get<std::string>(document)).c_str());
+}
+
 int methodListRuns(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const char* job = nullptr;
     std::uint32_t limit = 0;
@@ -229,6 +240,8 @@ const sd_bus_vtable kManagerVtable[] = {
     SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, methodReload, kMethod),
     SD_BUS_METHOD_WITH_ARGS("ExportCron", SD_BUS_ARGS("s", job), SD_BUS_RESULT("s", crontab), methodExportCron,
                             kMethod),
+    SD_BUS_METHOD_WITH_ARGS("ExportCrontab", SD_BUS_ARGS("s", job, "s", cron_flavor), SD_BUS_RESULT("s", export_json),
+                            methodExportCrontab, kMethod),
     SD_BUS_METHOD_WITH_ARGS("ListRuns", SD_BUS_ARGS("s", job, "u", limit), SD_BUS_RESULT("a(ssstttsa(ssiit))", runs),
                             methodListRuns, kMethod),
     SD_BUS_METHOD_WITH_ARGS("GetRun", SD_BUS_ARGS("s", run_id), SD_BUS_RESULT("(ssstttsa(ssiit))", run), methodGetRun,

@@ -97,6 +97,9 @@ public:
     virtual ControlResult<ReplyTask> previewJobs(std::string_view job, unsigned count,
                                                  std::optional<SysSeconds> from) const = 0;
     virtual ControlResult<std::string> exportCron(std::string_view job) const = 0;
+    // The `export-cron --json` document (docs/chiefctl.md) for cron `flavor`: "cronie",
+    // "debian", or "auto"/"" (the cron installed on chiefd's host); job "" = all jobs.
+    virtual ControlResult<std::string> exportCrontab(std::string_view job, std::string_view flavor) const = 0;
     // Newest first; job "" = all jobs; limit 0 = all kept.
     virtual ControlResult<std::vector<RunRecord>> listRuns(std::string_view job, unsigned limit) const = 0;
     // A run in progress (result unset) or one in the history.

@@ -6,6 +6,7 @@
 #include "bus/bus_marshalling.h"
 #include "chief/cron_exporter.h"
 #include "chief/display_text.h"
+#include "chief/json_text.h"
 #include "chief/report_json.h"
 #include "chief/schedule.h"
 
@@ -22,8 +23,9 @@ std::string previewTooLarge(std::size_t jobs, unsigned count) {
 
 }  // namespace
 
-DaemonControl::DaemonControl(Daemon& daemon, const Clock& clock, const ControlAccess& access, std::string version)
-    : daemon_(daemon), clock_(clock), access_(access), version_(std::move(version)) {}
+DaemonControl::DaemonControl(Daemon& daemon, const Clock& clock, const ControlAccess& access, std::string version,
+                             ExportHost host)
+    : daemon_(daemon), clock_(clock), access_(access), version_(std::move(version)), host_(std::move(host)) {}
 
 ControlError DaemonControl::denied(const char* what) const {
     return error(bus::kAccessDenied, std::string(what) + " needs root or membership in the \"" + bus::kControlGroup +
@@ -110,16 +112,30 @@ ControlResult<ReplyTask> DaemonControl::previewJobs(std::string_view job, unsign
 }
 
 ControlResult<std::string> DaemonControl::exportCron(std::string_view job) const {
+    auto document = exportCrontab(job, "auto");
+    if (const auto* refused = std::get_if<ControlError>(&document)) return *refused;
+    return nlohmann::json::parse(std::get<std::string>(document))["crontab"].get<std::string>();
+}
+
+ControlResult<std::string> DaemonControl::exportCrontab(std::string_view job, std::string_view flavor) const {
     const auto config = daemon_.config();
     std::vector<const Job*> jobs;
     if (!job.empty()) {
         const Job* found = config->findJob(job);
-        if (!found) return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
+        if (!found) return error(bus::kNoSuchJob, "no job named " + quoteForMessage(job));
         jobs.push_back(found);
     }
     CronExportOptions options;
     options.now = date::floor<Seconds>(clock_.now());
-    return chief::exportCron(*config, jobs, options);
+    options.chiefdCommand = host_.chiefdPath;
+    options.systemTimezone = host_.systemTimezone;
+    if (flavor.empty() || flavor == "auto")
+        options.flavor = host_.installedCron;
+    else if (auto named = cronFlavorFromName(flavor))
+        options.flavor = *named;
+    else
+        return error(bus::kInvalidArgument, "unknown cron flavor " + quoteForMessage(flavor) + ": cronie, debian or auto");
+    return jsonText(cronExportJson(*config, jobs, options), 2) + "\n";
 }
 
 ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view job, unsigned limit) const {

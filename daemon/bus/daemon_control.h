@@ -4,12 +4,21 @@
 #include "app/daemon.h"
 #include "bus/control_access.h"
 #include "bus/control_api.h"
+#include "chief/cron_exporter.h"
 
 namespace chief::daemon {
 
+// What exports need to know about chiefd's host.
+struct ExportHost {
+    std::string systemTimezone = "UTC";
+    CronFlavor installedCron = CronFlavor::Cronie;
+    std::string chiefdPath = CHIEF_INSTALLED_CHIEFD;  // how exported lines and units call chiefd
+};
+
 class DaemonControl final : public ControlApi {
 public:
-    DaemonControl(Daemon& daemon, const Clock& clock, const ControlAccess& access, std::string version);
+    DaemonControl(Daemon& daemon, const Clock& clock, const ControlAccess& access, std::string version,
+                  ExportHost host = {});
 
     ManagerState manager() const override;
     std::vector<JobSummary> listJobs() const override;
@@ -17,6 +26,7 @@ public:
     ControlResult<ReplyTask> previewJobs(std::string_view job, unsigned count,
                                          std::optional<SysSeconds> from) const override;
     ControlResult<std::string> exportCron(std::string_view job) const override;
+    ControlResult<std::string> exportCrontab(std::string_view job, std::string_view flavor) const override;
     ControlResult<std::vector<RunRecord>> listRuns(std::string_view job, unsigned limit) const override;
     ControlResult<RunRecord> getRun(std::string_view runId) const override;
     ControlResult<RunAccepted> runJob(const Caller& caller, std::string_view job) override;
@@ -33,6 +43,7 @@ private:
     const Clock& clock_;
     const ControlAccess& access_;
     std::string version_;
+    ExportHost host_;
 };
 
 }  // namespace chief::daemon

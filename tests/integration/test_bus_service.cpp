@@ -600,11 +600,27 @@ TEST_CASE("chiefd on a private bus: name, ListJobs, GetJob, Job properties, Prev
     REQUIRE(previewAll.ok());
     CHECK(nlohmann::json::parse(readString(previewAll))["jobs"].size() == 3);
 
+    // The old method: the crontab for the cron installed here.
     const CallResult cron = client.manager("ExportCron", "s", "hello");
     REQUIRE(cron.ok());
-    const std::string crontab = readString(cron);
+    CHECK(readString(cron).find(CHIEF_INSTALLED_CHIEFD " --once --config " + d.config() + " --job hello") !=
+          std::string::npos);
+    // ExportCrontab: the export-cron --json document, for the cron asked for.
+    const CallResult cronie = client.manager("ExportCrontab", "ss", "hello", "cronie");
+    REQUIRE(cronie.ok());
+    const auto document = nlohmann::json::parse(readString(cronie));
+    CHECK(document["cron_flavor"] == "cronie");
+    CHECK(document["config"] == d.config());
+    REQUIRE(document["jobs"].size() == 1);
+    CHECK(document["jobs"][0]["cron"] == "0 3 * * *");
+    const std::string crontab = document["crontab"];
     CHECK(crontab.find("CRON_TZ=Europe/Berlin") != std::string::npos);
-    CHECK(crontab.find("0 3 * * * chiefd --once --config " + d.config() + " --job hello") != std::string::npos);
+    CHECK(crontab.find("0 3 * * * " CHIEF_INSTALLED_CHIEFD " --once --config " + d.config() + " --job hello") !=
+          std::string::npos);
+    const CallResult debian = client.manager("ExportCrontab", "ss", "hello", "debian");
+    REQUIRE(debian.ok());
+    CHECK(nlohmann::json::parse(readString(debian))["crontab"].get<std::string>().find("\nCRON_TZ=") == std::string::npos);
+    CHECK(client.manager("ExportCrontab", "ss", "hello", "fcron").errorName == bus::kInvalidArgument.name);
 }
 
 // Calls GetRun; the test fails if the call does or its reply does not read as a run.

@@ -114,6 +114,15 @@ public:
     ClientResult<std::string> exportCron(const std::string& job) override {
         return answer("exportCron " + job, crontab);
     }
+    ClientResult<std::string> exportCrontab(const std::string& job, const std::string& flavor) override {
+        if (exportCrontabUnknown)
+            return ClientError{ClientError::Kind::Daemon, "org.freedesktop.DBus.Error.UnknownMethod", "no such method"};
+        return answer("exportCrontab " + job + " " + flavor,
+                      nlohmann::json{{"config", "/etc/chief/chief.yaml"}, {"cron_flavor", "debian"}, {"crontab", crontab},
+                                     {"jobs", nlohmann::json::array()}}
+                          .dump(2));
+    }
+    bool exportCrontabUnknown = false;
     ClientResult<std::vector<RunInfo>> listRuns(const std::string& job, unsigned limit) override {
         runsJob = job;
         runsLimit = limit;
@@ -354,13 +363,23 @@ TEST_CASE("chiefctl preview: asks chiefd with job, count and --from; prints its 
     CHECK(run({"preview", "--from", "soon"}, client).code == kExitUsage);
 }
 
-TEST_CASE("chiefctl export-cron: chiefd's crontab as text or in JSON", "[ctl-bus]") {
+TEST_CASE("chiefctl export-cron: chiefd's crontab as text, or its document in the offline JSON shape", "[ctl-bus]") {
     FakeClient client;
-    const Outcome r = run({"export-cron", "--job", "backup"}, client);
+    const Outcome r = run({"export-cron", "--job", "backup", "--cron", "debian"}, client);
     CHECK(r.code == kExitOk);
-    CHECK(client.calls.back() == "exportCron backup");
+    CHECK(client.calls.back() == "exportCrontab backup debian");
     CHECK(r.out == client.crontab);
-    CHECK(run({"export-cron", "--json"}, client).json() == nlohmann::json{{"crontab", client.crontab}});
+    const nlohmann::json document = run({"export-cron", "--json"}, client).json();
+    CHECK(client.calls.back() == "exportCrontab  auto");
+    CHECK(document["crontab"] == client.crontab);
+    CHECK(document["cron_flavor"] == "debian");
+    CHECK(document.contains("jobs"));
+    CHECK_FALSE(parseCommandLine({"export-cron", "--cron", "fcron"}));
+    // A chiefd older than ExportCrontab: the crontab it has, for the cron it assumes.
+    client.exportCrontabUnknown = true;
+    CHECK(run({"export-cron"}, client).out == client.crontab);
+    CHECK(client.calls.back() == "exportCron ");
+    CHECK(run({"export-cron", "--cron", "debian"}, client).code == kExitFailed);
 }
 
 TEST_CASE("chiefctl history: runs newest first, with a job column for all jobs", "[ctl-bus]") {

@@ -2,6 +2,7 @@
 
 #include "chief/cron_exporter.h"
 #include "chief/report_json.h"
+#include "chief/schedule_fields.h"
 #include "chief/schedule_preview.h"
 #include "chief/time_format.h"
 #include "config_fixture.h"
@@ -146,19 +147,20 @@ jobs:
     CronExportOptions options;
     options.now = at("2026-06-01T00:00Z");
     const std::string text = exportCron(config, {}, options);
-    const std::string expected = R"(# Chief jobs exported from /etc/chief/my 100% config.yaml at 2026-06-01T00:00:00Z.
+    const std::string expected = R"(# Chief jobs exported from /etc/chief/my 100% config.yaml at 2026-06-01T00:00:00Z for cronie.
 # Each line runs one job once through chiefd's one-shot mode; --respect-schedule makes chiefd
-# re-check the schedule, which hybrid lines rely on. CRON_TZ sets the zone of the lines after it
-# (cronie); a cron without CRON_TZ support reads every line in the system's zone.
+# re-check the schedule, which hybrid lines rely on. Output goes to the journal; the run is
+# recorded in chiefd's history (chiefctl history).
+# CRON_TZ sets the zone of the lines after it (cronie); Debian's cron ignores it (use --cron debian).
 
 # ga-daily: every day at 06:00 [pure_cron]
 CRON_TZ=America/New_York
-0 6 * * * chiefd --once --config '/etc/chief/my 100\% config.yaml' --job ga-daily --respect-schedule
+0 6 * * * /usr/sbin/chiefd --once --config '/etc/chief/my 100\% config.yaml' --job ga-daily --respect-schedule --log-target journal
 
 # month-end: on the last Friday of every month at 18:00 [hybrid]
 # hybrid: cron fires at a superset; the guard runs it only on the last Friday of the month.
 CRON_TZ=UTC
-0 18 * * 5 chiefd --once --config '/etc/chief/my 100\% config.yaml' --job month-end --respect-schedule
+0 18 * * 5 /usr/sbin/chiefd --once --config '/etc/chief/my 100\% config.yaml' --job month-end --respect-schedule --log-target journal
 
 # rolling: every 90 minutes, aligned to local midnight [runtime_only]
 # runtime_only: no single cron line fires on this schedule; run it under chiefd.
@@ -166,7 +168,7 @@ CRON_TZ=UTC
 # off: every day at 07:00 [pure_cron]
 # disabled in the config (chiefd --once refuses disabled jobs); enable it there first:
 # CRON_TZ=UTC
-# 0 7 * * * chiefd --once --config '/etc/chief/my 100\% config.yaml' --job off --respect-schedule
+# 0 7 * * * /usr/sbin/chiefd --once --config '/etc/chief/my 100\% config.yaml' --job off --respect-schedule --log-target journal
 )";
     CHECK(text == expected);
 }
@@ -252,7 +254,8 @@ TEST_CASE("preview and export-cron of the last day of the month", "[preview][exp
     const std::string text = exportCron(config, {}, options);
     CHECK(text.find("# hybrid: cron fires at a superset; the guard runs it only on the last day of the month.\n"
                     "CRON_TZ=Europe/Berlin\n"
-                    "0 23 28-31 * * chiefd --once --config /etc/chief/chief.yaml --job job --respect-schedule\n") !=
+                    "0 23 28-31 * * /usr/sbin/chiefd --once --config /etc/chief/chief.yaml --job job --respect-schedule "
+                    "--log-target journal\n") !=
           std::string::npos);
 }
 
@@ -263,5 +266,55 @@ TEST_CASE("export-cron of day_match: any is one exact line", "[export][day_match
     CronExportOptions options;
     options.now = at("2027-06-01T00:00Z");
     const std::string text = exportCron(config, {}, options);
-    CHECK(text.find("[pure_cron]\nCRON_TZ=UTC\n0 9 1-31/2 * 6 chiefd --once") != std::string::npos);
+    CHECK(text.find("[pure_cron]\nCRON_TZ=UTC\n0 9 1-31/2 * 6 /usr/sbin/chiefd --once") != std::string::npos);
+}
+
+TEST_CASE("export-cron for Debian's cron: no CRON_TZ; jobs in another zone get an hourly superset line and the guard",
+          "[export][debian-cron]") {
+    const std::string yaml = R"(
+jobs:
+  - name: local
+    schedule: {frequency: daily, time: "06:15", timezone: Europe/Berlin}
+    scripts: [{path: run.sh}]
+  - name: new-york
+    schedule: {frequency: weekly, day: monday, time: "06:15", timezone: America/New_York}
+    scripts: [{path: run.sh}]
+  - name: kolkata
+    schedule: {frequency: daily, time: "06:15", timezone: Asia/Kolkata}
+    scripts: [{path: run.sh}]
+)";
+    const Config config = configOf(yaml);
+    CronExportOptions options;
+    options.flavor = CronFlavor::Debian;
+    options.systemTimezone = "Europe/Berlin";
+    options.now = at("2026-06-01T00:00Z");
+    const std::string text = exportCron(config, {}, options);
+    CHECK(text.find("\nCRON_TZ=") == std::string::npos);
+    // The system's own zone: the job's line as it is.
+    CHECK(text.find("\n15 6 * * * /usr/sbin/chiefd --once --config /etc/chief/chief.yaml --job local --respect-schedule") !=
+          std::string::npos);
+    // Whole hours apart all year (New York and Berlin change on different days, still whole
+    // hours): the same minute of every hour.
+    CHECK(text.find("\n15 * * * * /usr/sbin/chiefd --once --config /etc/chief/chief.yaml --job new-york --respect-schedule") !=
+          std::string::npos);
+    // Kolkata is 3h30 or 4h30 ahead of Berlin: minute 15 there is minute 45 here.
+    CHECK(text.find("\n45 * * * * /usr/sbin/chiefd --once --config /etc/chief/chief.yaml --job kolkata --respect-schedule") !=
+          std::string::npos);
+    CHECK(text.find("# America/New_York is not the system's zone (Europe/Berlin)") != std::string::npos);
+    CHECK(systemZoneMinutes(config.jobs[0], *ZoneRules::locate("Europe/Berlin").value(), options.now).empty());
+    // Every due instant of the job falls on a minute the superset line fires at, read in the
+    // system's zone (the guard then picks the due ones).
+    const ZoneRules& berlin = *ZoneRules::locate("Europe/Berlin").value();
+    for (const Job& job : config.jobs) {
+        const std::string minutes = systemZoneMinutes(job, berlin, options.now);
+        const std::uint64_t bits =
+            minutes.empty() ? ~0ULL : parseCronField(minutes, CronFieldKind::Minute).value();
+        const JobPreview p = previewJob(job, options.now, 60);
+        for (const FireTime& fire : p.nextRuns) {
+            const auto local = berlin.toLocal(fire.instant);
+            const auto minute = date::hh_mm_ss<Seconds>(local - date::floor<date::days>(local)).minutes().count();
+            INFO(job.name << " " << formatIsoUtc(fire.instant));
+            CHECK((bits & (1ULL << minute)) != 0);
+        }
+    }
 }

@@ -1,11 +1,14 @@
 #pragma once
-// ReportJson: the stable --json shapes of validate, preview and diagnostics (see docs/json-output.md).
+// ReportJson: the stable --json shapes of validate, preview, export-cron and diagnostics (see
+// docs/chiefctl.md, "JSON output"). chiefctl offline and chiefd over the bus build them here, so
+// both print the same shape.
 
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "chief/config_loader.h"
+#include "chief/cron_exporter.h"
 #include "chief/schedule_preview.h"
 
 namespace chief {
@@ -22,5 +25,12 @@ nlohmann::json jobPreviewJson(const JobPreview& preview);
 // time so 10,000 jobs never sit in memory as JSON at once.
 void writePreviewJson(std::ostream& out, const Config& config, const std::vector<const Job*>& jobs, SysSeconds from,
                       int count);
+
+// The `export-cron --json` document: {"config", "cron_flavor", "crontab", "jobs": [{"name",
+// "enabled", "mode", "cron", "timezone", "dst_differences"}]}; `jobs` empty = every job.
+nlohmann::json cronExportJson(const Config& config, const std::vector<const Job*>& jobs, const CronExportOptions& options);
+
+// "cronie", "debian"; nullopt for anything else ("auto" is the caller's to resolve).
+std::optional<CronFlavor> cronFlavorFromName(std::string_view name);
 
 }  // namespace chief
