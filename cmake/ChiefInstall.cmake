@@ -6,11 +6,12 @@ if(NOT CHIEF_INSTALL_SYSTEM_FILES)
 endif()
 
 pkg_get_variable(CHIEF_SYSTEMD_UNIT_DIR systemd systemdsystemunitdir)
+pkg_get_variable(CHIEF_SYSTEMD_USER_UNIT_DIR systemd systemduserunitdir)
 pkg_get_variable(CHIEF_SYSUSERS_DIR systemd sysusersdir)
 pkg_get_variable(CHIEF_DBUS_DATADIR dbus-1 datadir)
 pkg_get_variable(CHIEF_DBUS_INTERFACES_DIR dbus-1 interfaces_dir)
 pkg_get_variable(CHIEF_BASH_COMPLETION_DIR bash-completion completionsdir)
-foreach(var CHIEF_SYSTEMD_UNIT_DIR CHIEF_SYSUSERS_DIR CHIEF_DBUS_DATADIR CHIEF_DBUS_INTERFACES_DIR CHIEF_BASH_COMPLETION_DIR)
+foreach(var CHIEF_SYSTEMD_UNIT_DIR CHIEF_SYSTEMD_USER_UNIT_DIR CHIEF_SYSUSERS_DIR CHIEF_DBUS_DATADIR CHIEF_DBUS_INTERFACES_DIR CHIEF_BASH_COMPLETION_DIR)
   if(NOT ${var})
     message(FATAL_ERROR "pkg-config did not tell ${var}; install systemd, libdbus-1-dev and bash-completion "
                         "(packaging/build-deps.sh), or configure with -DCHIEF_INSTALL_SYSTEM_FILES=OFF")
@@ -20,6 +21,9 @@ find_program(CHIEF_SCDOC scdoc REQUIRED)
 
 configure_file(${PROJECT_SOURCE_DIR}/units/chiefd.service.in ${PROJECT_BINARY_DIR}/units/chiefd.service @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/units/chiefd.service DESTINATION ${CHIEF_SYSTEMD_UNIT_DIR})
+# The per-user unit, also named chiefd.service: `systemctl --user enable --now chiefd`.
+configure_file(${PROJECT_SOURCE_DIR}/units/chiefd-user.service.in ${PROJECT_BINARY_DIR}/units/user/chiefd.service @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/units/user/chiefd.service DESTINATION ${CHIEF_SYSTEMD_USER_UNIT_DIR})
 install(FILES ${PROJECT_SOURCE_DIR}/units/chief.sysusers.conf DESTINATION ${CHIEF_SYSUSERS_DIR} RENAME chief.conf)
 install(FILES ${PROJECT_SOURCE_DIR}/units/org.chief.Scheduler1.conf DESTINATION ${CHIEF_DBUS_DATADIR}/dbus-1/system.d)
 install(FILES ${PROJECT_SOURCE_DIR}/units/dbus/org.chief.Scheduler1.xml DESTINATION ${CHIEF_DBUS_INTERFACES_DIR})

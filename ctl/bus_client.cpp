@@ -167,6 +167,10 @@ std::string startHint(const BusTarget& target) {
 }
 
 std::string notRunningMessage(const BusTarget& target) {
+    if (target.userBusTriedToo)
+        return std::string("chiefd is not running (") + bus::kServiceName +
+               " is neither on the system bus nor on your session bus): start it with systemctl start chiefd, or "
+               "systemctl --user start chiefd for your own, or " + kOffline;
     return std::string("chiefd is not running (") + bus::kServiceName + " is not on " + target.describe() +
            "): " + startHint(target) + ", or " + kOffline;
 }
@@ -182,6 +186,10 @@ ClientError noBusError(const BusTarget& target, int result) {
         e.message = "cannot connect to the session bus (" + errnoText(result) +
                     "): there is no user bus here ($DBUS_SESSION_BUS_ADDRESS / $XDG_RUNTIME_DIR); drop --user to ask "
                     "the system chiefd, or " + kOffline;
+    else if (target.userBusTriedToo)
+        e.message = "chiefd is not running: the system bus cannot be reached (" + errnoText(result) +
+                    ") and chiefd is not on your session bus either: start your own with systemctl --user start "
+                    "chiefd, or " + kOffline;
     else
         e.message = "cannot connect to the system bus (" + errnoText(result) +
                     "): D-Bus is not running here (a container without D-Bus?); " + kOffline;
@@ -376,6 +384,30 @@ namespace {
 const auto kNoArguments = [](sd_bus_message*) { return 0; };
 
 }  // namespace
+
+ClientResult<bool> BusClient::chiefdOnBus() {
+    if (auto e = impl_->open()) return *e;
+    BusError error;
+    sd_bus_message* reply = nullptr;
+    const int r = sd_bus_call_method(impl_->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                     "org.freedesktop.DBus", "NameHasOwner", &error.error, &reply, "s", bus::kServiceName);
+    MessagePtr answer(reply);
+    if (r < 0) return classifyCallError(impl_->target, r, error.name(), error.message(), false);
+    int has = 0;
+    if (sd_bus_message_read(reply, "b", &has) < 0) return false;
+    return has != 0;
+}
+
+BusTarget chooseBusTarget(BusKind named, bool explicitlyNamed, const std::optional<std::string>& host, bool root,
+                          const std::function<bool(const BusTarget&)>& probe) {
+    BusTarget target{named, host};
+    if (explicitlyNamed || host || root || named != BusKind::System) return target;
+    if (probe(target)) return target;
+    const BusTarget user{BusKind::User, std::nullopt};
+    if (probe(user)) return user;
+    target.userBusTriedToo = true;
+    return target;
+}
 
 ClientResult<ManagerInfo> BusClient::managerProperties() {
     auto properties = impl_->getAll(bus::kManagerPath, bus::kManagerInterface);

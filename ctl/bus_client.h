@@ -16,6 +16,9 @@ namespace chief::ctl {
 struct BusTarget {
     BusKind kind = BusKind::System;
     std::optional<std::string> host;  // -H: that host's system bus
+    // chiefctl also looked on the user's own bus (a non-root user without --system/--user):
+    // "not running" then names both.
+    bool userBusTriedToo = false;
 
     // "the system bus", "the session bus", "the system bus of HOST".
     std::string describe() const;
@@ -35,6 +38,9 @@ public:
     ~BusClient() override;
     BusClient(const BusClient&) = delete;
     BusClient& operator=(const BusClient&) = delete;
+
+    // Whether chiefd owns its name on this bus (NameHasOwner); an error when the bus is unreachable.
+    ClientResult<bool> chiefdOnBus();
 
     ClientResult<ManagerInfo> managerProperties() override;
     ClientResult<std::vector<JobInfo>> listJobs() override;
@@ -57,5 +63,11 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// Which bus chiefctl asks: the one named (--system, --user, -H), else the system bus; a
+// non-root user whose system bus has no chiefd, but whose own bus has one (a per-user chiefd,
+// as chief.py users ran it), gets that one. `probe` says whether chiefd is on a target.
+BusTarget chooseBusTarget(BusKind named, bool explicitlyNamed, const std::optional<std::string>& host, bool root,
+                          const std::function<bool(const BusTarget&)>& probe);
 
 }  // namespace chief::ctl

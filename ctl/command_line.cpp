@@ -110,8 +110,10 @@ Global options:
   --config PATH            Config file for the offline commands (validate reads chief.yaml
                            without it). Accepted before or after COMMAND.
   --json                   Machine-readable output (see docs/chiefctl.md).
-  --system                 Ask chiefd on the system bus (default).
-  --user                   Ask chiefd on the session bus (a per-user chiefd).
+  --system                 Ask chiefd on the system bus only.
+  --user                   Ask chiefd on your session bus only (a per-user chiefd).
+                           Without either, chiefctl asks the system bus, and a non-root user
+                           whose system bus has no chiefd is answered by their own, if any.
   -H, --host [USER@]HOST   Ask chiefd on the system bus of HOST, over ssh.
   -h, --help               Show this help.
   --version                Show the version.
@@ -163,8 +165,10 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             cl.json = true;
         } else if (arg == "--system") {
             cl.bus = BusKind::System;
+            cl.busNamed = true;
         } else if (arg == "--user") {
             cl.bus = BusKind::User;
+            cl.busNamed = true;
             busChosen = true;
         } else if (arg == "--no-wait" || arg == "--respect-schedule") {
             if (inlineValue) return makeError(arg + " takes no value");

@@ -29,6 +29,7 @@ struct CommandLine {
     unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)
     std::string cronFlavor = "auto";      // export-cron --cron: cronie | debian | auto
     BusKind bus = BusKind::System;
+    bool busNamed = false;            // --system or --user was given: no looking on the other bus
     std::optional<std::string> host;  // -H [user@]host: the system bus of that host, over ssh
 };
 

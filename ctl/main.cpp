@@ -1,5 +1,7 @@
 // chiefctl: parse the command line, then either load the config and run an offline verb, or
 // connect to chiefd and run a bus verb.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -32,7 +34,14 @@ int main(int argc, char** argv) {
     }
     const std::string zone = system::detectSystemTimezone();
     if (!ctl::runsOffline(command.value())) {
-        ctl::BusClient client(ctl::BusTarget{command.value().bus, command.value().host});
+        const ctl::CommandLine& cl = command.value();
+        const ctl::BusTarget target =
+            ctl::chooseBusTarget(cl.bus, cl.busNamed, cl.host, ::geteuid() == 0, [](const ctl::BusTarget& candidate) {
+                ctl::BusClient probe(candidate);
+                const auto present = probe.chiefdOnBus();
+                return present && present.value();
+            });
+        ctl::BusClient client(target);
         return ctl::runBusVerb(command.value(), client, ctl::BusVerbContext{zone}, std::cout, std::cerr);
     }
     const char* path = std::getenv("PATH");

@@ -36,16 +36,6 @@ std::vector<std::string> processEnvironment() {
     return env;
 }
 
-// StateDirectory= may list several paths (colon-separated); chiefd uses the first.
-std::string stateDirectory(const chief::daemon::DaemonOptions& options) {
-    if (options.stateDirectory) return *options.stateDirectory;
-    if (const char* fromSystemd = std::getenv("STATE_DIRECTORY"); fromSystemd && *fromSystemd) {
-        const std::string all = fromSystemd;
-        return all.substr(0, all.find(':'));
-    }
-    return "/var/lib/chief";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,6 +47,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     const DaemonOptions& options = parsed.value();
+    const DaemonPaths paths = resolveDaemonPaths(options, [](const char* name) { return std::getenv(name); });
     if (options.mode == DaemonOptions::Mode::Help) {
         std::cout << daemonHelpText();
         return 0;
@@ -123,13 +114,14 @@ int main(int argc, char** argv) {
     if (options.mode == DaemonOptions::Mode::Once) {
         RunEventJournal journal(logger);
         journal.subscribeTo(events);
-        return runOnce(io, options, readConfig(options.configPath), logger, services, stateDirectory(options));
+        return runOnce(io, options, readConfig(paths.configPath), logger, services, paths.stateDirectory);
     }
 
     SystemdNotifier notifier;
-    Daemon daemon(DaemonParts{io, clock, logger, notifier, services, events, readConfig, options.configPath,
-                              stateDirectory(options), timeBase});
-    const ControlAccess access;
+    Daemon daemon(DaemonParts{io, clock, logger, notifier, services, events, readConfig, paths.configPath,
+                              paths.stateDirectory, timeBase});
+    // A per-user chiefd answers to its own user (and root); the chief group is a system-wide notion.
+    const ControlAccess access = options.userBus ? ControlAccess::forUser(::geteuid()) : ControlAccess();
     DaemonControl control(daemon, clock, access, CHIEF_VERSION, ExportHost{zone, system::detectCronFlavor()});
     ChiefBusService busService(control, io);
     busService.subscribeTo(events);

@@ -45,6 +45,7 @@ rpmbuild -bb "${fallback[@]}" \
   --define "stagedir $stage" \
   --define "chief_version $version" \
   --define "unitdir $(pkg-config --variable=systemdsystemunitdir systemd)" \
+  --define "userunitdir $(pkg-config --variable=systemduserunitdir systemd)" \
   --define "sysusersdir $(pkg-config --variable=sysusersdir systemd)" \
   packaging/rpm/chief.spec >"$work/rpmbuild.log" 2>&1 || {
   tail -n 40 "$work/rpmbuild.log" >&2

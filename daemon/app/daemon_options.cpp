@@ -17,17 +17,20 @@ Runs the Chief scheduler: fires each enabled job of chief.yaml on its schedule a
 scripts. Meant to run under systemd (Type=notify); SIGHUP reloads the config, SIGTERM stops.
 
 Options:
-  --config PATH            Config file (default: /etc/chief/chief.yaml).
+  --config PATH            Config file (default: /etc/chief/chief.yaml; with --user,
+                           $XDG_CONFIG_HOME/chief/chief.yaml, i.e. ~/.config/chief/chief.yaml).
   --log-target TARGET      auto (default: the journal when stderr is connected to it),
                            journal, or console (stderr).
   --log-level LEVEL        err, warning, notice, info (default) or debug; debug adds
                            each job's next fire time after every change.
   --state-dir DIR          Where run history is kept (default: $STATE_DIRECTORY, which
-                           systemd sets from StateDirectory=, else /var/lib/chief).
-  --user                   Offer the D-Bus API (org.chief.Scheduler1) on the user bus
-                           instead of the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else
-                           /run/dbus/system_bus_socket). Without a bus chiefd still
-                           schedules; only chiefctl's daemon commands are unavailable.
+                           systemd sets from StateDirectory=, else /var/lib/chief; with
+                           --user, $XDG_STATE_HOME/chief, i.e. ~/.local/state/chief).
+  --user                   Run as a per-user scheduler: the D-Bus API (org.chief.Scheduler1)
+                           on the user bus instead of the system bus, run/cancel/reload
+                           allowed to this user and root, files under the XDG directories.
+                           Without a bus chiefd still schedules; only chiefctl's daemon
+                           commands are unavailable.
   --print-introspection    Print the D-Bus introspection XML of the Manager and Job
                            interfaces, generated from chiefd's own tables, and exit.
   --time-speed N           Benchmarks only: chiefd's clock runs N times faster (1-3600) from
@@ -43,8 +46,10 @@ Options:
 
 Exit status:
   0  stopped cleanly (SIGTERM/SIGINT), or --once: every run succeeded or nothing was due
-  1  the config is invalid, or --once: a run failed
+  1  another chiefd holds the state directory, or --once: a run failed or the config is invalid
   2  usage error (unknown option, unknown job)
+  6  not configured: the config is invalid, or the state directory is unsafe (chiefd.service
+     does not restart chiefd after it)
 )";
 }
 
@@ -102,7 +107,10 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
             auto v = value();
             if (!v) return makeError(v.error());
             if (v.value().empty()) return makeError(arg + " needs a non-empty value");
-            if (arg == "--config") options.configPath = v.value();
+            if (arg == "--config") {
+                options.configPath = v.value();
+                options.configGiven = true;
+            }
             if (arg == "--log-target") {
                 if (v.value() != "auto" && v.value() != "journal" && v.value() != "console")
                     return makeError("--log-target must be auto, journal or console, got '" + v.value() + "'");
@@ -126,6 +134,31 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
     if (once && options.timeSpeed != 1) return makeError("--time-speed does not apply with --once");
     options.mode = once ? DaemonOptions::Mode::Once : DaemonOptions::Mode::Daemon;
     return options;
+}
+
+DaemonPaths resolveDaemonPaths(const DaemonOptions& options, const std::function<const char*(const char*)>& getenv) {
+    auto set = [&](const char* name) -> std::optional<std::string> {
+        const char* value = getenv(name);
+        if (!value || !*value) return std::nullopt;
+        return std::string(value);
+    };
+    const std::string home = set("HOME").value_or("");
+    DaemonPaths paths;
+    paths.configPath = options.configPath;
+    if (options.userBus && !options.configGiven) {
+        const std::string configHome = set("XDG_CONFIG_HOME").value_or(home + "/.config");
+        paths.configPath = configHome + "/chief/chief.yaml";
+    }
+    if (options.stateDirectory) {
+        paths.stateDirectory = *options.stateDirectory;
+    } else if (auto fromSystemd = set("STATE_DIRECTORY")) {
+        paths.stateDirectory = fromSystemd->substr(0, fromSystemd->find(':'));  // it may list several
+    } else if (options.userBus) {
+        paths.stateDirectory = set("XDG_STATE_HOME").value_or(home + "/.local/state") + "/chief";
+    } else {
+        paths.stateDirectory = "/var/lib/chief";
+    }
+    return paths;
 }
 
 }  // namespace chief::daemon

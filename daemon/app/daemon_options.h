@@ -1,6 +1,7 @@
 #pragma once
 // DaemonOptions: chiefd's command line.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@ struct DaemonOptions {
     enum class Mode { Daemon, Once, Help, Version, PrintIntrospection };
     Mode mode = Mode::Daemon;
     std::string configPath = "/etc/chief/chief.yaml";
+    bool configGiven = false;                    // --config was given (else --user looks in $XDG_CONFIG_HOME)
     std::string logTarget = "auto";              // auto | journal | console
     std::string logLevel = "info";               // err | warning | notice | info | debug
     std::optional<std::string> stateDirectory;   // default: $STATE_DIRECTORY, else /var/lib/chief
@@ -23,6 +25,16 @@ struct DaemonOptions {
 };
 
 Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args);
+
+// Where a per-user chiefd (--user, like chief.py run by its user) keeps its files, from the
+// XDG base directories: the config at $XDG_CONFIG_HOME/chief/chief.yaml (default
+// ~/.config/...), state in $XDG_STATE_HOME/chief (default ~/.local/state/...). `getenv` is
+// injectable for tests. The system daemon's defaults are /etc/chief/chief.yaml and /var/lib/chief.
+struct DaemonPaths {
+    std::string configPath;
+    std::string stateDirectory;
+};
+DaemonPaths resolveDaemonPaths(const DaemonOptions& options, const std::function<const char*(const char*)>& getenv);
 std::string daemonHelpText();
 
 }  // namespace chief::daemon

@@ -3,13 +3,26 @@
 #include <grp.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace chief::daemon {
 
+ControlAccess ControlAccess::forUser(uid_t owner) {
+    ControlAccess access([](const std::string&) { return std::optional<gid_t>(); });
+    access.owner_ = owner;
+    return access;
+}
+
+std::string ControlAccess::whoMay() const {
+    if (owner_) return "root or the user this chiefd runs as (uid " + std::to_string(*owner_) + ")";
+    return std::string("root or membership in the \"") + bus::kControlGroup + "\" group";
+}
+
 bool ControlAccess::mayControl(const Caller& caller) const {
     if (!caller.uid) return false;
     if (*caller.uid == 0) return true;
+    if (owner_) return *caller.uid == *owner_;
     const auto gid = lookup_(bus::kControlGroup);
     return gid && std::find(caller.groups.begin(), caller.groups.end(), *gid) != caller.groups.end();
 }

@@ -28,8 +28,7 @@ DaemonControl::DaemonControl(Daemon& daemon, const Clock& clock, const ControlAc
     : daemon_(daemon), clock_(clock), access_(access), version_(std::move(version)), host_(std::move(host)) {}
 
 ControlError DaemonControl::denied(const char* what) const {
-    return error(bus::kAccessDenied, std::string(what) + " needs root or membership in the \"" + bus::kControlGroup +
-                                         "\" group");
+    return error(bus::kAccessDenied, std::string(what) + " needs " + access_.whoMay());
 }
 
 ManagerState DaemonControl::manager() const {

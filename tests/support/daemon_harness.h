@@ -143,7 +143,12 @@ public:
                 continue;
             env.push_back(entry);
         }
-        env.insert(env.end(), extraEnv.begin(), extraEnv.end());
+        // extraEnv wins over the inherited value of the same name (getenv finds the first one).
+        for (const std::string& extra : extraEnv) {
+            const std::string name = extra.substr(0, extra.find('=') + 1);
+            std::erase_if(env, [&name](const std::string& e) { return e.starts_with(name); });
+            env.push_back(extra);
+        }
         std::vector<char*> cargv, cenv;
         for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
         cargv.push_back(nullptr);

@@ -761,3 +761,28 @@ jobs:
     CHECK(missing.code == kExitUsage);
     CHECK(contains(missing.err, "(did you mean 'backup'?)"));
 }
+
+TEST_CASE("chiefctl picks the bus: the system bus, else a non-root user's own; --system and --user decide alone",
+          "[ctl-bus][user]") {
+    std::vector<std::string> probed;
+    auto probe = [&](bool systemHas, bool userHas) {
+        return [&probed, systemHas, userHas](const BusTarget& t) {
+            probed.push_back(t.describe());
+            return t.kind == BusKind::System ? systemHas : userHas;
+        };
+    };
+    // Root, or a user who named a bus, or -H: no looking around.
+    CHECK(chooseBusTarget(BusKind::System, false, std::nullopt, true, probe(false, true)).kind == BusKind::System);
+    CHECK(chooseBusTarget(BusKind::System, true, std::nullopt, false, probe(false, true)).kind == BusKind::System);
+    CHECK(chooseBusTarget(BusKind::User, true, std::nullopt, false, probe(true, false)).kind == BusKind::User);
+    CHECK(chooseBusTarget(BusKind::System, false, std::string("host"), false, probe(false, true)).host == "host");
+    CHECK(probed.empty());
+    // A user without --system/--user: the system daemon if there is one, else their own.
+    CHECK(chooseBusTarget(BusKind::System, false, std::nullopt, false, probe(true, true)).kind == BusKind::System);
+    CHECK(chooseBusTarget(BusKind::System, false, std::nullopt, false, probe(false, true)).kind == BusKind::User);
+    const BusTarget neither = chooseBusTarget(BusKind::System, false, std::nullopt, false, probe(false, false));
+    CHECK(neither.kind == BusKind::System);
+    CHECK(neither.userBusTriedToo);
+    CHECK(classifyCallError(neither, -ENOENT, "org.freedesktop.DBus.Error.ServiceUnknown", "", false).message.find(
+              "neither on the system bus nor on your session bus") != std::string::npos);
+}

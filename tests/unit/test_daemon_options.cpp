@@ -3,6 +3,9 @@
 
 #include "app/daemon_options.h"
 #include "app/time_base.h"
+#include "bus/control_access.h"
+
+#include <map>
 
 using namespace chief::daemon;
 using namespace std::chrono_literals;
@@ -56,4 +59,42 @@ TEST_CASE("time base: real time is the identity; a faster clock maps both ways f
     CHECK(fast.toVirtual(fast.origin + 100ms) == fast.origin + 60s);  // a virtual minute per 100 real ms
     CHECK(fast.toReal(fast.origin + 60s) == fast.origin + 100ms);
     CHECK(fast.toReal(fast.toVirtual(fast.origin + 12345us)) == fast.origin + 12345us);
+}
+
+TEST_CASE("chiefd paths: /etc and /var/lib for the system daemon, the XDG directories with --user", "[daemon-options]") {
+    std::map<std::string, std::string> env;
+    auto getenv = [&env](const char* name) -> const char* {
+        auto it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+    };
+    auto paths = [&](const std::vector<std::string>& args) { return resolveDaemonPaths(parseDaemonOptions(args).value(), getenv); };
+    env = {{"HOME", "/home/ann"}};
+    CHECK(paths({}).configPath == "/etc/chief/chief.yaml");
+    CHECK(paths({}).stateDirectory == "/var/lib/chief");
+    CHECK(paths({"--user"}).configPath == "/home/ann/.config/chief/chief.yaml");
+    CHECK(paths({"--user"}).stateDirectory == "/home/ann/.local/state/chief");
+    env["XDG_CONFIG_HOME"] = "/cfg";
+    env["XDG_STATE_HOME"] = "/st";
+    CHECK(paths({"--user"}).configPath == "/cfg/chief/chief.yaml");
+    CHECK(paths({"--user"}).stateDirectory == "/st/chief");
+    // systemd's StateDirectory= (for a user unit, under $XDG_STATE_HOME) and explicit options win.
+    env["STATE_DIRECTORY"] = "/run/x:/run/y";
+    CHECK(paths({"--user"}).stateDirectory == "/run/x");
+    CHECK(paths({"--user", "--config", "/tmp/c.yaml", "--state-dir", "/tmp/s"}).configPath == "/tmp/c.yaml");
+    CHECK(paths({"--user", "--config", "/tmp/c.yaml", "--state-dir", "/tmp/s"}).stateDirectory == "/tmp/s");
+}
+
+TEST_CASE("control access: the chief group for the system daemon; the owner and root for a per-user one",
+          "[daemon-options][access]") {
+    const ControlAccess system([](const std::string& group) { return group == "chief" ? std::optional<gid_t>(990) : std::nullopt; });
+    CHECK(system.mayControl(Caller{0, {}}));
+    CHECK(system.mayControl(Caller{1000, {1000, 990}}));
+    CHECK_FALSE(system.mayControl(Caller{1000, {1000}}));
+    CHECK_FALSE(system.mayControl(Caller{std::nullopt, {990}}));  // no credentials: no
+    const ControlAccess user = ControlAccess::forUser(1000);
+    CHECK(user.mayControl(Caller{1000, {1000}}));
+    CHECK(user.mayControl(Caller{0, {}}));
+    CHECK_FALSE(user.mayControl(Caller{1001, {1001, 990}}));  // the chief group counts for nothing here
+    CHECK(user.whoMay() == "root or the user this chiefd runs as (uid 1000)");
+    CHECK(system.whoMay() == "root or membership in the \"chief\" group");
 }
