@@ -6,49 +6,19 @@
 #include <cstring>
 #include <map>
 #include <set>
-#include <variant>
 
 #include "chief/bus_api.h"
+#include "chief/dbus/codec.h"
+#include "chief/dbus/sd_bus_ptr.h"
 
 namespace chief::ctl {
+
+using dbus::SdBusError;
+using dbus::SdBusMessagePtr;
 
 namespace {
 
 constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
-
-// Manager.ListJobs entries, a(ssbssststubo), in the order chiefd writes them
-// (daemon/bus/bus_marshalling.h): name, description, enabled, schedule, mode, timezone,
-// next_run_usec, last_result, last_run_finished_usec, running_count, pending_queued, job path.
-constexpr const char* kJobEntry = "ssbssststubo";
-// A run, (ssstttsa(ssiit)): id, job, trigger, scheduled_usec, started_usec, ended_usec, result
-// ("running" while in progress), scripts (path, status, exit_code, signal, duration_usec).
-constexpr const char* kRunBody = "ssstttsa(ssiit)";
-constexpr const char* kRunStruct = "(ssstttsa(ssiit))";
-
-struct MessageUnref {
-    void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
-};
-using MessagePtr = std::unique_ptr<sd_bus_message, MessageUnref>;
-
-// An sd_bus_error freed on scope exit.
-struct BusError {
-    sd_bus_error error{};
-    ~BusError() { sd_bus_error_free(&error); }
-    std::string name() const { return error.name ? error.name : ""; }
-    std::string message() const { return error.message ? error.message : ""; }
-};
-
-std::optional<SysSeconds> secondsFromUsec(std::uint64_t usec) {
-    if (usec == 0) return std::nullopt;
-    return SysSeconds{Seconds{static_cast<std::int64_t>(usec / 1'000'000)}};
-}
-
-std::optional<SysMillis> millisFromUsec(std::uint64_t usec) {
-    if (usec == 0) return std::nullopt;
-    return SysMillis{Millis{static_cast<std::int64_t>(usec / 1000)}};
-}
-
-Millis durationFromUsec(std::uint64_t usec) { return Millis{static_cast<std::int64_t>(usec / 1000)}; }
 
 // A value in a match rule: quoted, with each apostrophe written as '\'' (D-Bus spec).
 std::string matchValue(const std::string& value) {
@@ -65,167 +35,11 @@ ClientError malformed(const char* what, int r) {
                            "); are chiefd and chiefctl the same version?"};
 }
 
-using PropertyValue = std::variant<std::string, bool, std::uint64_t, std::uint32_t>;
-using Properties = std::map<std::string, PropertyValue>;
-
-std::string stringProperty(const Properties& p, const char* name) {
-    const auto it = p.find(name);
-    if (it == p.end()) return "";
-    if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
-    return "";
-}
-
-template <typename T>
-std::optional<T> typedProperty(const Properties& p, const char* name) {
-    const auto it = p.find(name);
-    if (it == p.end()) return std::nullopt;
-    if (const auto* v = std::get_if<T>(&it->second)) return *v;
-    return std::nullopt;
-}
-
-// Reads an a{sv} of basic values; other types are skipped.
-int readProperties(sd_bus_message* m, Properties& out) {
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
-    if (r < 0) return r;
-    while ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv")) > 0) {
-        const char* name = nullptr;
-        if ((r = sd_bus_message_read(m, "s", &name)) < 0) return r;
-        char type = 0;
-        const char* contents = nullptr;
-        if ((r = sd_bus_message_peek_type(m, &type, &contents)) < 0) return r;
-        const std::string signature = contents ? contents : "";
-        if (signature == "s" || signature == "o") {
-            const char* s = nullptr;
-            if ((r = sd_bus_message_read(m, "v", signature.c_str(), &s)) < 0) return r;
-            out[name] = std::string(s ? s : "");
-        } else if (signature == "b") {
-            int b = 0;
-            if ((r = sd_bus_message_read(m, "v", "b", &b)) < 0) return r;
-            out[name] = b != 0;
-        } else if (signature == "t") {
-            std::uint64_t t = 0;
-            if ((r = sd_bus_message_read(m, "v", "t", &t)) < 0) return r;
-            out[name] = t;
-        } else if (signature == "u") {
-            std::uint32_t u = 0;
-            if ((r = sd_bus_message_read(m, "v", "u", &u)) < 0) return r;
-            out[name] = u;
-        } else {
-            if ((r = sd_bus_message_skip(m, "v")) < 0) return r;
-        }
-        if ((r = sd_bus_message_exit_container(m)) < 0) return r;
-    }
-    if (r < 0) return r;
-    return sd_bus_message_exit_container(m);
-}
-
-// Reads one run (a struct); 0 at the end of an enclosing array.
-int readRun(sd_bus_message* m, RunInfo& run) {
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_STRUCT, kRunBody);
-    if (r <= 0) return r;
-    const char *id = nullptr, *job = nullptr, *trigger = nullptr, *result = nullptr;
-    std::uint64_t scheduled = 0, started = 0, ended = 0;
-    if ((r = sd_bus_message_read(m, "sssttts", &id, &job, &trigger, &scheduled, &started, &ended, &result)) < 0)
-        return r;
-    run.id = id;
-    run.job = job;
-    run.trigger = trigger;
-    run.scheduledFor = secondsFromUsec(scheduled);
-    run.startedAt = millisFromUsec(started);
-    run.endedAt = millisFromUsec(ended);
-    run.result = result;
-    if ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "(ssiit)")) < 0) return r;
-    const char *path = nullptr, *status = nullptr;
-    std::int32_t exitCode = 0, signal = 0;
-    std::uint64_t duration = 0;
-    unsigned index = 0;
-    while ((r = sd_bus_message_read(m, "(ssiit)", &path, &status, &exitCode, &signal, &duration)) > 0)
-        run.scripts.push_back(ScriptResult{index++, path, status, exitCode, signal, durationFromUsec(duration)});
-    if (r < 0) return r;
-    if ((r = sd_bus_message_exit_container(m)) < 0) return r;
-    if ((r = sd_bus_message_exit_container(m)) < 0) return r;
-    return 1;
-}
+const auto kNoArguments = [](sd_bus_message*) { return 0; };
 
 }  // namespace
 
-// ---- error classification --------------------------------------------------------------
-
-std::string BusTarget::describe() const {
-    if (host) return "the system bus of " + *host;
-    return kind == BusKind::User ? "the session bus" : "the system bus";
-}
-
-namespace {
-
-const char* kOffline = "use --config PATH to read a config file offline";
-
-std::string startHint(const BusTarget& target) {
-    if (target.host) return "start it with systemctl -H " + *target.host + " start chiefd";
-    if (target.kind == BusKind::User) return "start it with systemctl --user start chiefd";
-    return "start it with systemctl start chiefd";
-}
-
-std::string notRunningMessage(const BusTarget& target) {
-    if (target.userBusTriedToo)
-        return std::string("chiefd is not running (") + bus::kServiceName +
-               " is neither on the system bus nor on your session bus): start it with systemctl start chiefd, or "
-               "systemctl --user start chiefd for your own, or " + kOffline;
-    return std::string("chiefd is not running (") + bus::kServiceName + " is not on " + target.describe() +
-           "): " + startHint(target) + ", or " + kOffline;
-}
-
-}  // namespace
-
-ClientError noBusError(const BusTarget& target, int result) {
-    ClientError e{ClientError::Kind::NoBus, "", ""};
-    if (target.host)
-        e.message = "cannot reach " + target.describe() + " over ssh (" + errnoText(result) + "); check that 'ssh " +
-                    *target.host + "' works and systemd-stdio-bridge is installed there, or " + kOffline;
-    else if (target.kind == BusKind::User)
-        e.message = "cannot connect to the session bus (" + errnoText(result) +
-                    "): there is no user bus here ($DBUS_SESSION_BUS_ADDRESS / $XDG_RUNTIME_DIR); drop --user to ask "
-                    "the system chiefd, or " + kOffline;
-    else if (target.userBusTriedToo)
-        e.message = "chiefd is not running: the system bus cannot be reached (" + errnoText(result) +
-                    ") and chiefd is not on your session bus either: start your own with systemctl --user start "
-                    "chiefd, or " + kOffline;
-    else
-        e.message = "cannot connect to the system bus (" + errnoText(result) +
-                    "): D-Bus is not running here (a container without D-Bus?); " + kOffline;
-    return e;
-}
-
-ClientError classifyCallError(const BusTarget& target, int result, const std::string& name,
-                              const std::string& message, bool connected) {
-    using Kind = ClientError::Kind;
-    const std::string freedesktop = "org.freedesktop.DBus.Error.";
-    if (name == freedesktop + "ServiceUnknown" || name == freedesktop + "NameHasNoOwner")
-        return {Kind::NotRunning, name, notRunningMessage(target)};
-    if (name.starts_with(freedesktop + "Spawn."))
-        return {Kind::NotRunning, name, notRunningMessage(target) + " (bus activation failed: " + message + ")"};
-    if (name == freedesktop + "NoReply" || name == freedesktop + "Timeout" || name == freedesktop + "TimedOut" ||
-        name == freedesktop + "Disconnected")
-        return {Kind::Lost, name, "chiefd did not answer on " + target.describe() + " (" + message + ")"};
-    if (name == freedesktop + "AccessDenied")
-        // The bus policy refused before chiefd saw the call: the same refusal as chiefd's own.
-        return {Kind::Daemon, bus::kAccessDenied.name,
-                "access denied by " + target.describe() + " (" + message +
-                    "); running, cancelling and reloading need root or membership in the \"" + bus::kControlGroup +
-                    "\" group"};
-    if (name.empty() || name.starts_with("System.Error.")) {
-        // A local failure, not an answer: the connection broke (or never worked, for -H).
-        if (!connected) {
-            ClientError e = noBusError(target, result);
-            e.name = name;
-            return e;
-        }
-        return {Kind::Lost, name, "lost the connection to " + target.describe() + " (" + errnoText(result) + ")"};
-    }
-    return {Kind::Daemon, name, message.empty() ? name : message};
-}
-
-// ---- BusClient ----------------------------------------------------------------------------
+// ---- the connection ------------------------------------------------------------------------
 
 struct BusClient::Impl {
     BusTarget target;
@@ -238,8 +52,8 @@ struct BusClient::Impl {
     // What the signals told about a run chiefctl waits for (or will: a run accepted while
     // watching, whose signals can arrive while an earlier run is waited for).
     struct Progress {
-        std::vector<ScriptResult> scripts;  // ended, not yet handed to the waiter
-        std::optional<RunEnd> end;
+        std::vector<bus::ScriptEntry> scripts;  // ended, not yet handed to the waiter
+        std::optional<bus::RunEnd> end;
     };
     std::map<std::string, Progress> awaited;  // by run id; signals of other runs are ignored
     std::optional<ClientError> lost;          // chiefd or the connection went away: stays so
@@ -268,34 +82,47 @@ struct BusClient::Impl {
 
     // Calls `member` on `path`/`interface`; `append` adds the arguments.
     template <typename Append>
-    ClientResult<MessagePtr> call(const char* path, const char* interface, const char* member, Append append) {
+    ClientResult<SdBusMessagePtr> call(const char* service, const char* path, const char* interface, const char* member,
+                                       Append append) {
         if (auto e = open()) return *e;
         sd_bus_message* raw = nullptr;
-        int r = sd_bus_message_new_method_call(bus, &raw, bus::kServiceName, path, interface, member);
-        MessagePtr request(raw);
+        int r = sd_bus_message_new_method_call(bus, &raw, service, path, interface, member);
+        SdBusMessagePtr request(raw);
         if (r >= 0) r = append(request.get());
         if (r < 0) return classifyCallError(target, r, "", "", connected);
-        BusError error;
+        SdBusError error;
         sd_bus_message* reply = nullptr;
-        r = sd_bus_call(bus, request.get(), /*usec=*/0, &error.error, &reply);
-        MessagePtr answer(reply);
+        r = sd_bus_call(bus, request.get(), /*usec=*/0, error.get(), &reply);
+        SdBusMessagePtr answer(reply);
         if (r < 0) return classifyCallError(target, r, error.name(), error.message(), connected);
         connected = true;
         return answer;
     }
 
     template <typename Append>
-    ClientResult<MessagePtr> callManager(const char* member, Append append) {
-        return call(bus::kManagerPath, bus::kManagerInterface, member, append);
+    ClientResult<SdBusMessagePtr> callManager(const char* member, Append append) {
+        return call(bus::kServiceName, bus::kManagerPath, bus::kManagerInterface, member, append);
     }
 
-    ClientResult<Properties> getAll(const char* path, const char* interface) {
-        auto reply = call(path, kPropertiesInterface, "GetAll",
+    // GetAll of `interface` on `path`, decoded by `read`.
+    template <typename Value>
+    ClientResult<Value> getAll(const char* path, const char* interface, int (*read)(sd_bus_message*, Value&)) {
+        auto reply = call(bus::kServiceName, path, kPropertiesInterface, "GetAll",
                           [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", interface); });
         if (!reply) return reply.error();
-        Properties properties;
-        if (int r = readProperties(reply.value().get(), properties); r < 0) return malformed("GetAll", r);
-        return properties;
+        Value value;
+        if (int r = read(reply.value().get(), value); r < 0) return malformed("GetAll", r);
+        return value;
+    }
+
+    // A reply of one string (a JSON document or a crontab).
+    template <typename Append>
+    ClientResult<std::string> callForString(const char* member, Append append) {
+        auto reply = callManager(member, append);
+        if (!reply) return reply.error();
+        const char* text = nullptr;
+        if (int r = sd_bus_message_read(reply.value().get(), "s", &text); r < 0) return malformed(member, r);
+        return std::string(text);
     }
 
     // ---- signals --------------------------------------------------------------------------
@@ -327,26 +154,21 @@ struct BusClient::Impl {
 
     static int onScriptFinished(sd_bus_message* m, void* userdata, sd_bus_error*) {
         auto* self = static_cast<Impl*>(userdata);
-        const char *runId = nullptr, *job = nullptr, *path = nullptr, *status = nullptr;
-        std::uint32_t index = 0;
-        std::int32_t exitCode = 0, signal = 0;
-        std::uint64_t duration = 0;
-        if (sd_bus_message_read(m, "ssussiit", &runId, &job, &index, &path, &status, &exitCode, &signal, &duration) < 0)
-            return 0;
-        const auto it = self->awaited.find(runId);
+        bus::ScriptEnded ended;
+        if (dbus::readScriptFinished(m, ended) < 0) return 0;
+        const auto it = self->awaited.find(ended.runId);
         if (it == self->awaited.end() || it->second.end) return 0;
-        it->second.scripts.push_back(ScriptResult{index, path, status, exitCode, signal, durationFromUsec(duration)});
+        it->second.scripts.push_back(std::move(ended.script));
         return 0;
     }
 
     static int onRunFinished(sd_bus_message* m, void* userdata, sd_bus_error*) {
         auto* self = static_cast<Impl*>(userdata);
-        const char *runId = nullptr, *job = nullptr, *result = nullptr;
-        std::uint64_t duration = 0;
-        if (sd_bus_message_read(m, "ssst", &runId, &job, &result, &duration) < 0) return 0;
-        const auto it = self->awaited.find(runId);
+        bus::RunEnd end;
+        if (dbus::readRunFinished(m, end) < 0) return 0;
+        const auto it = self->awaited.find(end.runId);
         if (it == self->awaited.end() || it->second.end) return 0;
-        it->second.end = RunEnd{runId, result, durationFromUsec(duration)};
+        it->second.end = std::move(end);
         return 0;
     }
 
@@ -379,155 +201,79 @@ struct BusClient::Impl {
 BusClient::BusClient(BusTarget target) : impl_(std::make_unique<Impl>(std::move(target))) {}
 BusClient::~BusClient() = default;
 
-namespace {
-
-const auto kNoArguments = [](sd_bus_message*) { return 0; };
-
-}  // namespace
+// ---- calls ---------------------------------------------------------------------------------
 
 ClientResult<bool> BusClient::chiefdOnBus() {
-    if (auto e = impl_->open()) return *e;
-    BusError error;
-    sd_bus_message* reply = nullptr;
-    const int r = sd_bus_call_method(impl_->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                     "org.freedesktop.DBus", "NameHasOwner", &error.error, &reply, "s", bus::kServiceName);
-    MessagePtr answer(reply);
-    if (r < 0) return classifyCallError(impl_->target, r, error.name(), error.message(), false);
+    auto reply = impl_->call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner",
+                             [](sd_bus_message* m) { return sd_bus_message_append(m, "s", bus::kServiceName); });
+    if (!reply) return reply.error();
     int has = 0;
-    if (sd_bus_message_read(reply, "b", &has) < 0) return false;
+    if (sd_bus_message_read(reply.value().get(), "b", &has) < 0) return false;
     return has != 0;
 }
 
-BusTarget chooseBusTarget(BusKind named, bool explicitlyNamed, const std::optional<std::string>& host, bool root,
-                          const std::function<bool(const BusTarget&)>& probe) {
-    BusTarget target{named, host};
-    if (explicitlyNamed || host || root || named != BusKind::System) return target;
-    if (probe(target)) return target;
-    const BusTarget user{BusKind::User, std::nullopt};
-    if (probe(user)) return user;
-    target.userBusTriedToo = true;
-    return target;
+ClientResult<bus::ManagerState> BusClient::managerProperties() {
+    return impl_->getAll(bus::kManagerPath, bus::kManagerInterface, &dbus::readManagerProperties);
 }
 
-ClientResult<ManagerInfo> BusClient::managerProperties() {
-    auto properties = impl_->getAll(bus::kManagerPath, bus::kManagerInterface);
-    if (!properties) return properties.error();
-    const Properties& p = properties.value();
-    ManagerInfo info;
-    info.version = stringProperty(p, "Version");
-    info.configPath = stringProperty(p, "ConfigPath");
-    info.jobCount = typedProperty<std::uint32_t>(p, "JobCount").value_or(0);
-    info.runningRuns = typedProperty<std::uint32_t>(p, "RunningRuns").value_or(0);
-    info.nextRun = secondsFromUsec(typedProperty<std::uint64_t>(p, "NextRun").value_or(0));
-    return info;
-}
-
-ClientResult<std::vector<JobInfo>> BusClient::listJobs() {
+ClientResult<std::vector<bus::JobSummary>> BusClient::listJobs() {
     auto reply = impl_->callManager("ListJobs", kNoArguments);
     if (!reply) return reply.error();
     sd_bus_message* m = reply.value().get();
-    const std::string entry = std::string("(") + kJobEntry + ")";
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, entry.c_str());
+    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, dbus::kJobEntrySignature);
     if (r < 0) return malformed("ListJobs", r);
-    std::vector<JobInfo> jobs;
+    std::vector<bus::JobSummary> jobs;
     for (;;) {
-        const char *name = nullptr, *description = nullptr, *schedule = nullptr, *mode = nullptr, *timezone = nullptr,
-                   *lastResult = nullptr, *path = nullptr;
-        int enabled = 0, pending = 0;
-        std::uint64_t nextRun = 0, lastFinished = 0;
-        std::uint32_t running = 0;
-        r = sd_bus_message_read(m, entry.c_str(), &name, &description, &enabled, &schedule, &mode, &timezone, &nextRun,
-                                &lastResult, &lastFinished, &running, &pending, &path);
+        bus::JobSummary job;
+        r = dbus::readJobEntry(m, job);
         if (r < 0) return malformed("ListJobs", r);
         if (r == 0) break;
-        JobInfo job;
-        job.name = name;
-        job.description = description;
-        job.enabled = enabled != 0;
-        job.schedule = schedule;
-        job.mode = mode;
-        job.timezone = timezone;
-        job.nextRun = secondsFromUsec(nextRun);
-        job.lastResult = lastResult;
-        job.lastRunFinished = millisFromUsec(lastFinished);
-        job.runningCount = running;
-        job.pendingQueued = pending != 0;
         jobs.push_back(std::move(job));
     }
     return jobs;
 }
 
-ClientResult<JobInfo> BusClient::getJobProperties(const std::string& name) {
+ClientResult<bus::JobSummary> BusClient::getJobProperties(const std::string& name) {
     auto reply = impl_->callManager("GetJob", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", name.c_str()); });
     if (!reply) return reply.error();
     const char* path = nullptr;
     if (int r = sd_bus_message_read(reply.value().get(), "o", &path); r < 0) return malformed("GetJob", r);
     const std::string objectPath = path;
-    auto properties = impl_->getAll(objectPath.c_str(), bus::kJobInterface);
-    if (!properties) return properties.error();
-    const Properties& p = properties.value();
-    JobInfo job;
-    job.name = stringProperty(p, "Name");
-    if (job.name.empty()) job.name = name;
-    job.description = stringProperty(p, "Description");
-    job.enabled = typedProperty<bool>(p, "Enabled").value_or(true);
-    job.schedule = stringProperty(p, "Schedule");
-    job.mode = stringProperty(p, "Mode");
-    job.cron = stringProperty(p, "Cron");
-    job.timezone = stringProperty(p, "Timezone");
-    job.nextRun = secondsFromUsec(typedProperty<std::uint64_t>(p, "NextRun").value_or(0));
-    job.lastRunId = stringProperty(p, "LastRunId");
-    job.lastResult = stringProperty(p, "LastResult");
-    job.lastRunFinished = millisFromUsec(typedProperty<std::uint64_t>(p, "LastRunFinished").value_or(0));
-    job.runningCount = typedProperty<std::uint32_t>(p, "RunningCount").value_or(0);
-    job.pendingQueued = typedProperty<bool>(p, "PendingQueued").value_or(false);
+    auto job = impl_->getAll(objectPath.c_str(), bus::kJobInterface, &dbus::readJobProperties);
+    if (job && job.value().name.empty()) job.value().name = name;
     return job;
 }
 
 ClientResult<std::string> BusClient::previewJobs(const std::string& job, unsigned count,
                                                  std::optional<SysSeconds> from) {
-    std::uint64_t fromUsec = 0;  // 0: chiefd's now
-    if (from) fromUsec = static_cast<std::uint64_t>(from->time_since_epoch().count()) * 1'000'000;
-    auto reply = impl_->callManager("PreviewJobs", [&](sd_bus_message* m) {
+    const std::uint64_t fromUsec = dbus::toUsec(from);  // 0: chiefd's now
+    return impl_->callForString("PreviewJobs", [&](sd_bus_message* m) {
         return sd_bus_message_append(m, "sut", job.c_str(), static_cast<std::uint32_t>(count), fromUsec);
     });
-    if (!reply) return reply.error();
-    const char* json = nullptr;
-    if (int r = sd_bus_message_read(reply.value().get(), "s", &json); r < 0) return malformed("PreviewJobs", r);
-    return std::string(json);
 }
 
 ClientResult<std::string> BusClient::exportCron(const std::string& job) {
-    auto reply =
-        impl_->callManager("ExportCron", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", job.c_str()); });
-    if (!reply) return reply.error();
-    const char* crontab = nullptr;
-    if (int r = sd_bus_message_read(reply.value().get(), "s", &crontab); r < 0) return malformed("ExportCron", r);
-    return std::string(crontab);
+    return impl_->callForString("ExportCron", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", job.c_str()); });
 }
 
 ClientResult<std::string> BusClient::exportCrontab(const std::string& job, const std::string& flavor) {
-    auto reply = impl_->callManager("ExportCrontab", [&](sd_bus_message* m) {
+    return impl_->callForString("ExportCrontab", [&](sd_bus_message* m) {
         return sd_bus_message_append(m, "ss", job.c_str(), flavor.c_str());
     });
-    if (!reply) return reply.error();
-    const char* document = nullptr;
-    if (int r = sd_bus_message_read(reply.value().get(), "s", &document); r < 0) return malformed("ExportCrontab", r);
-    return std::string(document);
 }
 
-ClientResult<std::vector<RunInfo>> BusClient::listRuns(const std::string& job, unsigned limit) {
+ClientResult<std::vector<bus::RunEntry>> BusClient::listRuns(const std::string& job, unsigned limit) {
     auto reply = impl_->callManager("ListRuns", [&](sd_bus_message* m) {
         return sd_bus_message_append(m, "su", job.c_str(), static_cast<std::uint32_t>(limit));
     });
     if (!reply) return reply.error();
     sd_bus_message* m = reply.value().get();
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, kRunStruct);
+    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, dbus::kRunEntrySignature);
     if (r < 0) return malformed("ListRuns", r);
-    std::vector<RunInfo> runs;
+    std::vector<bus::RunEntry> runs;
     for (;;) {
-        RunInfo run;
-        r = readRun(m, run);
+        bus::RunEntry run;
+        r = dbus::readRunEntry(m, run);
         if (r < 0) return malformed("ListRuns", r);
         if (r == 0) break;
         runs.push_back(std::move(run));
@@ -535,12 +281,12 @@ ClientResult<std::vector<RunInfo>> BusClient::listRuns(const std::string& job, u
     return runs;
 }
 
-ClientResult<RunInfo> BusClient::getRun(const std::string& runId) {
+ClientResult<bus::RunEntry> BusClient::getRun(const std::string& runId) {
     auto reply =
         impl_->callManager("GetRun", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", runId.c_str()); });
     if (!reply) return reply.error();
-    RunInfo run;
-    if (int r = readRun(reply.value().get(), run); r <= 0) return malformed("GetRun", r < 0 ? r : -EBADMSG);
+    bus::RunEntry run;
+    if (int r = dbus::readRunEntry(reply.value().get(), run); r <= 0) return malformed("GetRun", r < 0 ? r : -EBADMSG);
     return run;
 }
 
@@ -550,18 +296,18 @@ ClientResult<Done> BusClient::watchRuns(const std::string& job) {
     return Done{};
 }
 
-ClientResult<RunStart> BusClient::runJob(const std::string& name) {
+ClientResult<bus::RunAccepted> BusClient::runJob(const std::string& name) {
     auto reply = impl_->callManager("RunJob", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", name.c_str()); });
     if (!reply) return reply.error();
-    const char *runId = nullptr, *outcome = nullptr;
-    if (int r = sd_bus_message_read(reply.value().get(), "ss", &runId, &outcome); r < 0) return malformed("RunJob", r);
+    bus::RunAccepted accepted;
+    if (int r = dbus::readRunAccepted(reply.value().get(), accepted); r < 0) return malformed("RunJob", r);
     // The reply was read before any signal was dispatched (sd_bus_call queues them), so keeping
     // the run's signals from here on misses none.
-    if (impl_->watching) impl_->awaited.try_emplace(runId);
-    return RunStart{runId, outcome};
+    if (impl_->watching) impl_->awaited.try_emplace(accepted.runId);
+    return accepted;
 }
 
-ClientResult<RunJobsAnswer> BusClient::runJobs(const std::vector<std::string>& names, bool respectSchedule) {
+ClientResult<bus::RunJobsOutcome> BusClient::runJobs(const std::vector<std::string>& names, bool respectSchedule) {
     auto reply = impl_->callManager("RunJobs", [&](sd_bus_message* m) {
         int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "s");
         for (std::size_t i = 0; r >= 0 && i < names.size(); ++i) r = sd_bus_message_append(m, "s", names[i].c_str());
@@ -569,22 +315,12 @@ ClientResult<RunJobsAnswer> BusClient::runJobs(const std::vector<std::string>& n
         return r < 0 ? r : sd_bus_message_append(m, "b", static_cast<int>(respectSchedule));
     });
     if (!reply) return reply.error();
-    sd_bus_message* m = reply.value().get();
-    std::uint64_t minute = 0;
-    int r = sd_bus_message_read(m, "t", &minute);
-    if (r >= 0) r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "(ssss)");
-    if (r < 0) return malformed("RunJobs", r);
-    RunJobsAnswer answer;
-    answer.minute = secondsFromUsec(minute);
-    for (;;) {
-        const char *job = nullptr, *runId = nullptr, *outcome = nullptr, *reason = nullptr;
-        r = sd_bus_message_read(m, "(ssss)", &job, &runId, &outcome, &reason);
-        if (r < 0) return malformed("RunJobs", r);
-        if (r == 0) break;
-        answer.runs.push_back(JobRunRequest{job, runId, outcome, reason});
-        if (impl_->watching && *runId) impl_->awaited.try_emplace(runId);
-    }
-    return answer;
+    bus::RunJobsOutcome outcome;
+    if (int r = dbus::readRunJobsOutcome(reply.value().get(), outcome); r < 0) return malformed("RunJobs", r);
+    if (impl_->watching)
+        for (const bus::JobRunOutcome& run : outcome.runs)
+            if (!run.runId.empty()) impl_->awaited.try_emplace(run.runId);
+    return outcome;
 }
 
 ClientResult<Done> BusClient::cancelRun(const std::string& runId) {
@@ -600,8 +336,8 @@ ClientResult<Done> BusClient::reload() {
     return Done{};
 }
 
-ClientResult<RunEnd> BusClient::waitForRun(const std::string& runId,
-                                           const std::function<void(const ScriptResult&)>& onScriptFinished) {
+ClientResult<bus::RunEnd> BusClient::waitForRun(const std::string& runId,
+                                                const std::function<void(const bus::ScriptEntry&)>& onScriptFinished) {
     Impl& s = *impl_;
     s.awaited.try_emplace(runId);
     struct Forget {
@@ -612,9 +348,9 @@ ClientResult<RunEnd> BusClient::waitForRun(const std::string& runId,
     // Hands over what arrived (each script once: GetRun and the signals may both report one)
     // and returns the end once known.
     std::set<unsigned> reported;
-    auto deliver = [&]() -> std::optional<RunEnd> {
+    auto deliver = [&]() -> std::optional<bus::RunEnd> {
         Impl::Progress& progress = s.awaited[runId];
-        for (const ScriptResult& script : progress.scripts)
+        for (const bus::ScriptEntry& script : progress.scripts)
             if (reported.insert(script.index).second && onScriptFinished) onScriptFinished(script);
         progress.scripts.clear();
         return progress.end;
@@ -628,12 +364,13 @@ ClientResult<RunEnd> BusClient::waitForRun(const std::string& runId,
     s.drain();
     if (subscribedLate && !s.awaited[runId].end && !s.lost) {
         auto run = getRun(runId);
-        if (run && !run.value().result.empty() && run.value().result != "running") {
+        if (run && !run.value().result.empty() && run.value().result != bus::kRunning) {
+            const bus::RunEntry& ended = run.value();
             Impl::Progress& progress = s.awaited[runId];
-            for (const ScriptResult& script : run.value().scripts) progress.scripts.push_back(script);
+            for (const bus::ScriptEntry& script : ended.scripts) progress.scripts.push_back(script);
             Millis duration{0};
-            if (run.value().startedAt && run.value().endedAt) duration = *run.value().endedAt - *run.value().startedAt;
-            progress.end = RunEnd{runId, run.value().result, duration};
+            if (ended.startedAt && ended.endedAt) duration = *ended.endedAt - *ended.startedAt;
+            progress.end = bus::RunEnd{runId, ended.job, ended.result, duration};
         } else if (!run && run.error().kind != ClientError::Kind::Daemon) {
             return run.error();
         }

@@ -25,7 +25,7 @@ nlohmann::json optionalJson(const std::optional<T>& v) {
 
 }  // namespace
 
-nlohmann::json jobSummaryJson(const JobInfo& job) {
+nlohmann::json jobSummaryJson(const bus::JobSummary& job) {
     return {{"name", job.name},
             {"description", job.description},
             {"enabled", job.enabled},
@@ -39,7 +39,7 @@ nlohmann::json jobSummaryJson(const JobInfo& job) {
             {"pending_queued", optionalJson(job.pendingQueued)}};
 }
 
-nlohmann::json jobDetailsJson(const JobInfo& job) {
+nlohmann::json jobDetailsJson(const bus::JobSummary& job) {
     return {{"name", job.name},
             {"description", job.description},
             {"enabled", job.enabled},
@@ -55,7 +55,7 @@ nlohmann::json jobDetailsJson(const JobInfo& job) {
             {"pending_queued", optionalJson(job.pendingQueued)}};
 }
 
-nlohmann::json managerJson(const ManagerInfo& manager) {
+nlohmann::json managerJson(const bus::ManagerState& manager) {
     return {{"version", manager.version},
             {"config", orNull(manager.configPath)},
             {"jobs", manager.jobCount},
@@ -63,7 +63,7 @@ nlohmann::json managerJson(const ManagerInfo& manager) {
             {"next_run", timeJson(manager.nextRun)}};
 }
 
-nlohmann::json scriptJson(const ScriptResult& script) {
+nlohmann::json scriptJson(const bus::ScriptEntry& script) {
     return {{"index", script.index},
             {"path", script.path},
             {"status", script.status},
@@ -72,9 +72,9 @@ nlohmann::json scriptJson(const ScriptResult& script) {
             {"duration_ms", script.duration.count()}};
 }
 
-nlohmann::json runJson(const RunInfo& run) {
+nlohmann::json runJson(const bus::RunEntry& run) {
     nlohmann::json scripts = nlohmann::json::array();
-    for (const ScriptResult& s : run.scripts) scripts.push_back(scriptJson(s));
+    for (const bus::ScriptEntry& s : run.scripts) scripts.push_back(scriptJson(s));
     nlohmann::json duration = nullptr;
     if (run.startedAt && run.endedAt) duration = (*run.endedAt - *run.startedAt).count();
     return {{"run_id", run.id},
@@ -88,10 +88,10 @@ nlohmann::json runJson(const RunInfo& run) {
             {"scripts", scripts}};
 }
 
-nlohmann::json runRequestJson(const JobRunRequest& request) {
+nlohmann::json runRequestJson(const bus::JobRunOutcome& request) {
     return {{"job", request.job},
             {"run_id", orNull(request.runId)},
-            {"outcome", request.outcome},
+            {"outcome", bus::runRequestOutcomeName(request.outcome)},
             {"reason", orNull(request.reason)}};
 }
 

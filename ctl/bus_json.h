@@ -9,18 +9,18 @@
 namespace chief::ctl {
 
 // One entry of `list --json` / `status --json` "jobs": the fields Manager.ListJobs carries.
-nlohmann::json jobSummaryJson(const JobInfo& job);
+nlohmann::json jobSummaryJson(const bus::JobSummary& job);
 // `show --json`: every Job property.
-nlohmann::json jobDetailsJson(const JobInfo& job);
+nlohmann::json jobDetailsJson(const bus::JobSummary& job);
 // `status --json` "daemon".
-nlohmann::json managerJson(const ManagerInfo& manager);
+nlohmann::json managerJson(const bus::ManagerState& manager);
 // One run of `history --json`.
-nlohmann::json runJson(const RunInfo& run);
+nlohmann::json runJson(const bus::RunEntry& run);
 // One script of a run.
-nlohmann::json scriptJson(const ScriptResult& script);
+nlohmann::json scriptJson(const bus::ScriptEntry& script);
 // One entry of a RunJobs-based `run --json`: {"job", "run_id", "outcome", "reason"} (run_id and
 // reason null when empty); the caller adds the result of a waited-for run.
-nlohmann::json runRequestJson(const JobRunRequest& request);
+nlohmann::json runRequestJson(const bus::JobRunOutcome& request);
 // The "minute" of such a document (ISO 8601 UTC, or null).
 nlohmann::json minuteJson(const std::optional<SysSeconds>& minute);
 // What --json prints on standard output when a call fails: {"error": {"name", "message"}}.

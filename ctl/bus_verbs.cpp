@@ -62,7 +62,7 @@ private:
         if (!jobs) return fail(jobs.error());
         if (command_.json) {
             nlohmann::json list = nlohmann::json::array();
-            for (const JobInfo& job : jobs.value()) list.push_back(jobSummaryJson(job));
+            for (const bus::JobSummary& job : jobs.value()) list.push_back(jobSummaryJson(job));
             printJson({{"daemon", managerJson(manager.value())}, {"jobs", list}});
         } else {
             printStatus(manager.value(), jobs.value(), *zone_, out_);
@@ -75,7 +75,7 @@ private:
         if (!jobs) return fail(jobs.error());
         if (command_.json) {
             nlohmann::json list = nlohmann::json::array();
-            for (const JobInfo& job : jobs.value()) list.push_back(jobSummaryJson(job));
+            for (const bus::JobSummary& job : jobs.value()) list.push_back(jobSummaryJson(job));
             printJson({{"jobs", list}});
         } else {
             printJobList(jobs.value(), *zone_, out_);
@@ -162,15 +162,15 @@ private:
         }
         const auto started = client_.runJob(job);
         if (!started) return fail(started.error());
-        const RunStart& start = started.value();
+        const bus::RunAccepted& start = started.value();
         if (command_.noWait) {
-            if (command_.json) printJson({{"run_id", start.runId}, {"job", job}, {"outcome", start.outcome}});
+            if (command_.json) printJson({{"run_id", start.runId}, {"job", job}, {"outcome", bus::runStartOutcomeName(start.outcome)}});
             else out_ << start.runId << '\n';
             return kExitOk;
         }
         if (!command_.json) printRunAccepted(job, start, out_);
         nlohmann::json scripts = nlohmann::json::array();
-        const auto ended = client_.waitForRun(start.runId, [&](const ScriptResult& script) {
+        const auto ended = client_.waitForRun(start.runId, [&](const bus::ScriptEntry& script) {
             if (command_.json) scripts.push_back(scriptJson(script));
             else printScriptFinished(script, out_);
         });
@@ -180,11 +180,11 @@ private:
             error.message += " (run " + start.runId + "; see chiefctl history " + job + ")";
             return fail(error);
         }
-        const RunEnd& end = ended.value();
+        const bus::RunEnd& end = ended.value();
         if (command_.json) {
             printJson({{"run_id", start.runId},
                        {"job", job},
-                       {"outcome", start.outcome},
+                       {"outcome", bus::runStartOutcomeName(start.outcome)},
                        {"result", end.result},
                        {"duration_ms", end.duration.count()},
                        {"scripts", scripts}});
@@ -205,24 +205,24 @@ private:
         if (command_.job) names.push_back(*command_.job);
         const auto answered = client_.runJobs(names, command_.respectSchedule);
         if (!answered) return fail(withOlderDaemonHint(answered.error()));
-        const RunJobsAnswer& answer = answered.value();
+        const bus::RunJobsOutcome& answer = answered.value();
         // --no-wait keeps standard output to the run ids, one per line, for scripts.
         std::ostream& notes = command_.noWait ? err_ : out_;
         bool anyFailed = false;
         bool anyNotStarted = false;
         nlohmann::json runs = nlohmann::json::array();
-        for (const JobRunRequest& request : answer.runs) {
+        for (const bus::JobRunOutcome& request : answer.runs) {
             nlohmann::json entry = runRequestJson(request);
-            const bool accepted = request.outcome == "started" || request.outcome == "queued";
+            const bool accepted = request.outcome == bus::RunRequestOutcome::Started || request.outcome == bus::RunRequestOutcome::Queued;
             if (!accepted) {
-                anyNotStarted = anyNotStarted || request.outcome != "not-due";
+                anyNotStarted = anyNotStarted || request.outcome != bus::RunRequestOutcome::NotDue;
                 if (!command_.json) printRunNotStarted(request, answer.minute, *zone_, notes);
             } else if (command_.noWait) {
                 if (!command_.json) out_ << request.runId << '\n';
             } else {
                 if (!command_.json) printRunRequested(request, out_);
                 nlohmann::json scripts = nlohmann::json::array();
-                const auto ended = client_.waitForRun(request.runId, [&](const ScriptResult& script) {
+                const auto ended = client_.waitForRun(request.runId, [&](const bus::ScriptEntry& script) {
                     if (command_.json) scripts.push_back(scriptJson(script));
                     else printScriptFinished(script, out_);
                 });
@@ -232,7 +232,7 @@ private:
                     error.message += " (run " + request.runId + "; see chiefctl history " + request.job + ")";
                     return fail(error);
                 }
-                const RunEnd& end = ended.value();
+                const bus::RunEnd& end = ended.value();
                 anyFailed = anyFailed || end.result != "succeeded";
                 entry["result"] = end.result;
                 entry["duration_ms"] = end.duration.count();
@@ -283,7 +283,7 @@ private:
         if (!runs) return fail(runs.error());
         if (command_.json) {
             nlohmann::json list = nlohmann::json::array();
-            for (const RunInfo& run : runs.value()) list.push_back(runJson(run));
+            for (const bus::RunEntry& run : runs.value()) list.push_back(runJson(run));
             printJson({{"job", job.empty() ? nlohmann::json(nullptr) : nlohmann::json(job)}, {"runs", list}});
         } else {
             printRunHistory(runs.value(), /*withJob=*/job.empty(), *zone_, out_);

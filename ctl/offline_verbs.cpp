@@ -103,8 +103,8 @@ int exportCronVerb(const CommandLine& command, const OfflineInput& input, std::o
 }
 
 // What `list` and `show` say about a job from the file alone: no run-time state.
-JobInfo jobInfoFromConfig(const Job& job, SysSeconds now) {
-    JobInfo info;
+bus::JobSummary jobInfoFromConfig(const Job& job, SysSeconds now) {
+    bus::JobSummary info;
     info.name = job.name;
     info.description = job.description;
     info.enabled = job.enabled;
@@ -124,11 +124,11 @@ ZoneHandle displayZone(const OfflineInput& input) {
 }
 
 int listVerb(const CommandLine& command, const OfflineInput& input, std::ostream& out) {
-    std::vector<JobInfo> jobs;
+    std::vector<bus::JobSummary> jobs;
     for (const Job& job : input.loaded.config->jobs) jobs.push_back(jobInfoFromConfig(job, input.now));
     if (command.json) {
         nlohmann::json list = nlohmann::json::array();
-        for (const JobInfo& job : jobs) list.push_back(jobSummaryJson(job));
+        for (const bus::JobSummary& job : jobs) list.push_back(jobSummaryJson(job));
         out << jsonText(nlohmann::json{{"jobs", list}}, 2) << '\n';
     } else {
         printJobList(jobs, *displayZone(input), out);
@@ -142,7 +142,7 @@ int showVerb(const CommandLine& command, const OfflineInput& input, std::ostream
         err << "chiefctl: " << jobs.error() << '\n';
         return kExitUsage;
     }
-    const JobInfo info = jobInfoFromConfig(*jobs.value().front(), input.now);
+    const bus::JobSummary info = jobInfoFromConfig(*jobs.value().front(), input.now);
     if (command.json) out << jsonText(jobDetailsJson(info), 2) << '\n';
     else printJobDetails(info, *displayZone(input), out);
     return kExitOk;

@@ -69,7 +69,7 @@ std::string signalText(int signal) {
     return text;
 }
 
-std::string jobState(const JobInfo& job) {
+std::string jobState(const bus::JobSummary& job) {
     if (!job.enabled) return "disabled";
     const unsigned running = job.runningCount.value_or(0);
     const bool queued = job.pendingQueued.value_or(false);
@@ -196,7 +196,7 @@ std::string formatDuration(Millis duration) {
     return buf;
 }
 
-std::string describeScriptEnd(const ScriptResult& script) {
+std::string describeScriptEnd(const bus::ScriptEntry& script) {
     if (script.status == "exited") return "exit " + std::to_string(script.exitCode);
     if (script.status == "signaled") return "killed by " + signalText(script.signal);
     if (script.status == "timed-out") return "timed out, ended with " + signalText(script.signal);
@@ -206,16 +206,16 @@ std::string describeScriptEnd(const ScriptResult& script) {
     return script.status;
 }
 
-void printJobList(const std::vector<JobInfo>& jobs, const ZoneRules& zone, std::ostream& out) {
+void printJobList(const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone, std::ostream& out) {
     std::vector<std::vector<std::string>> rows{{"JOB", "ENABLED", "NEXT RUN", "LAST RESULT", "SCHEDULE"}};
-    for (const JobInfo& job : jobs)
+    for (const bus::JobSummary& job : jobs)
         rows.push_back({job.name, job.enabled ? "yes" : "no", instantOrDash(job.nextRun, zone), orDash(job.lastResult),
                         orDash(job.schedule)});
     printTable(rows, out);
     out << "\n" << countOf(jobs.size(), "job") << ".\n";
 }
 
-void printStatus(const ManagerInfo& manager, const std::vector<JobInfo>& jobs, const ZoneRules& zone,
+void printStatus(const bus::ManagerState& manager, const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone,
                  std::ostream& out) {
     out << "chiefd " << shown(manager.version) << " is running\n";
     out << "    config: " << shown(orDash(manager.configPath)) << "\n";
@@ -224,13 +224,13 @@ void printStatus(const ManagerInfo& manager, const std::vector<JobInfo>& jobs, c
     if (jobs.empty()) return;
     out << "\n";
     std::vector<std::vector<std::string>> rows{{"JOB", "STATE", "NEXT RUN", "LAST RESULT", "FINISHED"}};
-    for (const JobInfo& job : jobs)
+    for (const bus::JobSummary& job : jobs)
         rows.push_back({job.name, jobState(job), instantOrDash(job.nextRun, zone), orDash(job.lastResult),
                         instantOrDash(job.lastRunFinished, zone)});
     printTable(rows, out);
 }
 
-void printJobDetails(const JobInfo& job, const ZoneRules& zone, std::ostream& out) {
+void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ostream& out) {
     out << shown(job.name) << (job.description.empty() ? "" : " - " + shown(job.description)) << "\n";
     std::vector<std::vector<std::string>> rows;
     rows.push_back({"enabled:", job.enabled ? "yes" : "no"});
@@ -256,7 +256,7 @@ void printJobDetails(const JobInfo& job, const ZoneRules& zone, std::ostream& ou
     printTable(rows, out, "  ");
 }
 
-void printRunHistory(const std::vector<RunInfo>& runs, bool withJob, const ZoneRules& zone, std::ostream& out) {
+void printRunHistory(const std::vector<bus::RunEntry>& runs, bool withJob, const ZoneRules& zone, std::ostream& out) {
     if (runs.empty()) {
         out << "No runs recorded.\n";
         return;
@@ -264,7 +264,7 @@ void printRunHistory(const std::vector<RunInfo>& runs, bool withJob, const ZoneR
     std::vector<std::vector<std::string>> rows;
     rows.push_back(withJob ? std::vector<std::string>{"RUN ID", "JOB", "TRIGGER", "STARTED", "DURATION", "RESULT"}
                            : std::vector<std::string>{"RUN ID", "TRIGGER", "STARTED", "DURATION", "RESULT"});
-    for (const RunInfo& run : runs) {
+    for (const bus::RunEntry& run : runs) {
         std::vector<std::string> row{run.id};
         if (withJob) row.push_back(run.job);
         std::string duration = "-";
@@ -276,27 +276,27 @@ void printRunHistory(const std::vector<RunInfo>& runs, bool withJob, const ZoneR
     printTable(rows, out);
 }
 
-void printRunAccepted(const std::string& job, const RunStart& start, std::ostream& out) {
-    if (start.outcome == "queued")
+void printRunAccepted(const std::string& job, const bus::RunAccepted& start, std::ostream& out) {
+    if (start.outcome == bus::RunStartOutcome::Queued)
         out << "Run " << shown(start.runId) << " of " << shown(job) << " is queued behind the job's current run; waiting.\n";
     else
         out << "Run " << shown(start.runId) << " of " << shown(job) << " started; waiting for it to end.\n";
     out << std::flush;
 }
 
-void printScriptFinished(const ScriptResult& script, std::ostream& out) {
+void printScriptFinished(const bus::ScriptEntry& script, std::ostream& out) {
     out << "  " << script.index + 1 << ". " << shown(script.path) << ": " << shown(describeScriptEnd(script));
     if (script.status != "skipped") out << " (" << formatDuration(script.duration) << ")";
     out << "\n" << std::flush;
 }
 
-void printRunEnd(const RunEnd& end, std::ostream& out) {
+void printRunEnd(const bus::RunEnd& end, std::ostream& out) {
     out << "Run " << shown(end.runId) << " " << shown(end.result.empty() ? "ended" : end.result) << " after "
         << formatDuration(end.duration) << ".\n";
 }
 
-void printRunRequested(const JobRunRequest& request, std::ostream& out) {
-    if (request.outcome == "queued")
+void printRunRequested(const bus::JobRunOutcome& request, std::ostream& out) {
+    if (request.outcome == bus::RunRequestOutcome::Queued)
         out << "Run " << shown(request.runId) << " of " << shown(request.job) << " was queued ("
             << shown(request.reason.empty() ? "waiting for its turn" : request.reason) << "); waiting for it to end.\n";
     else
@@ -304,14 +304,14 @@ void printRunRequested(const JobRunRequest& request, std::ostream& out) {
     out << std::flush;
 }
 
-void printRunNotStarted(const JobRunRequest& request, const std::optional<SysSeconds>& minute,
+void printRunNotStarted(const bus::JobRunOutcome& request, const std::optional<SysSeconds>& minute,
                         const ZoneRules& zone, std::ostream& out) {
-    if (request.outcome == "not-due") {
+    if (request.outcome == bus::RunRequestOutcome::NotDue) {
         out << shown(request.job) << ": not due";
         if (minute) out << " at " << formatInstant(*minute, zone);
         out << "; not run.\n";
     } else {
-        out << shown(request.job) << ": not started: " << shown(request.reason.empty() ? request.outcome : request.reason)
+        out << shown(request.job) << ": not started: " << shown(request.reason.empty() ? std::string(bus::runRequestOutcomeName(request.outcome)) : request.reason)
             << ".\n";
     }
     out << std::flush;

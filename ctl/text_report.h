@@ -25,26 +25,26 @@ std::string formatInstant(SysSeconds instant, const ZoneRules& zone);
 // "0.4s", "12.3s", "5m 03s", "2h 05m".
 std::string formatDuration(Millis duration);
 // How a script ended, e.g. "exit 0", "killed by signal 9 (KILL)", "timed out (signal 15, TERM)".
-std::string describeScriptEnd(const ScriptResult& script);
+std::string describeScriptEnd(const bus::ScriptEntry& script);
 
 // `list`: JOB ENABLED NEXT RUN LAST RESULT SCHEDULE.
-void printJobList(const std::vector<JobInfo>& jobs, const ZoneRules& zone, std::ostream& out);
+void printJobList(const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone, std::ostream& out);
 // `status`: chiefd's properties, then JOB STATE NEXT RUN LAST RESULT FINISHED.
-void printStatus(const ManagerInfo& manager, const std::vector<JobInfo>& jobs, const ZoneRules& zone,
+void printStatus(const bus::ManagerState& manager, const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone,
                  std::ostream& out);
 // `show JOB`.
-void printJobDetails(const JobInfo& job, const ZoneRules& zone, std::ostream& out);
+void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ostream& out);
 // `history`: RUN ID [JOB] TRIGGER STARTED DURATION RESULT.
-void printRunHistory(const std::vector<RunInfo>& runs, bool withJob, const ZoneRules& zone, std::ostream& out);
+void printRunHistory(const std::vector<bus::RunEntry>& runs, bool withJob, const ZoneRules& zone, std::ostream& out);
 // `run`: the accepted run, each script as it ends, the end.
-void printRunAccepted(const std::string& job, const RunStart& start, std::ostream& out);
-void printScriptFinished(const ScriptResult& script, std::ostream& out);
-void printRunEnd(const RunEnd& end, std::ostream& out);
+void printRunAccepted(const std::string& job, const bus::RunAccepted& start, std::ostream& out);
+void printScriptFinished(const bus::ScriptEntry& script, std::ostream& out);
+void printRunEnd(const bus::RunEnd& end, std::ostream& out);
 // A run of a RunJobs request, as it is waited for: started, or queued with chiefd's reason.
-void printRunRequested(const JobRunRequest& request, std::ostream& out);
+void printRunRequested(const bus::JobRunOutcome& request, std::ostream& out);
 // A job of a RunJobs request that was not run: not due at `minute`, or skipped by its overlap
 // policy.
-void printRunNotStarted(const JobRunRequest& request, const std::optional<SysSeconds>& minute,
+void printRunNotStarted(const bus::JobRunOutcome& request, const std::optional<SysSeconds>& minute,
                         const ZoneRules& zone, std::ostream& out);
 // `preview` from chiefd's JSON document (the `preview --json` shape), laid out as offline.
 void printPreviewDocument(const nlohmann::json& document, std::ostream& out);

@@ -9,10 +9,12 @@
 
 #include <boost/asio/post.hpp>
 
-#include "bus/bus_marshalling.h"
+#include "chief/dbus/codec.h"
 #include "chief/bus_api.h"
 
 namespace chief::daemon {
+
+using namespace chief::dbus;
 
 namespace {
 
@@ -119,9 +121,9 @@ namespace {
 // Enough of a ControlApi for sd-bus to describe the objects: one job named "example".
 class IntrospectionControl final : public ControlApi {
 public:
-    ManagerState manager() const override { return {}; }
-    std::vector<JobSummary> listJobs() const override { return {example()}; }
-    std::optional<JobSummary> job(std::string_view name) const override {
+    bus::ManagerState manager() const override { return {}; }
+    std::vector<bus::JobSummary> listJobs() const override { return {example()}; }
+    std::optional<bus::JobSummary> job(std::string_view name) const override {
         if (name == kName) return example();
         return std::nullopt;
     }
@@ -130,13 +132,13 @@ public:
     }
     ControlResult<std::string> exportCron(std::string_view) const override { return std::string(); }
     ControlResult<std::string> exportCrontab(std::string_view, std::string_view) const override { return std::string(); }
-    ControlResult<std::vector<RunRecord>> listRuns(std::string_view, unsigned) const override {
-        return std::vector<RunRecord>{};
+    ControlResult<std::vector<bus::RunEntry>> listRuns(std::string_view, unsigned) const override {
+        return std::vector<bus::RunEntry>{};
     }
-    ControlResult<RunRecord> getRun(std::string_view) const override { return RunRecord{}; }
-    ControlResult<RunAccepted> runJob(const Caller&, std::string_view) override { return RunAccepted{}; }
-    ControlResult<RunJobsOutcome> runJobs(const Caller&, const std::vector<std::string>&, bool) override {
-        return RunJobsOutcome{};
+    ControlResult<bus::RunEntry> getRun(std::string_view) const override { return bus::RunEntry{}; }
+    ControlResult<bus::RunAccepted> runJob(const Caller&, std::string_view) override { return bus::RunAccepted{}; }
+    ControlResult<bus::RunJobsOutcome> runJobs(const Caller&, const std::vector<std::string>&, bool) override {
+        return bus::RunJobsOutcome{};
     }
     ControlResult<Done> cancelRun(const Caller&, std::string_view) override { return Done{}; }
     ControlResult<Done> reload(const Caller&) override { return Done{}; }
@@ -144,8 +146,8 @@ public:
     static constexpr const char* kName = "example";
 
 private:
-    static JobSummary example() {
-        JobSummary job;
+    static bus::JobSummary example() {
+        bus::JobSummary job;
         job.name = kName;
         return job;
     }

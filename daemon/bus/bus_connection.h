@@ -18,7 +18,7 @@
 
 #include "bus/bus_driver.h"
 #include "bus/chief_bus_service.h"
-#include "bus/sd_bus_ptr.h"
+#include "chief/dbus/sd_bus_ptr.h"
 #include "chief/result.h"
 #include "logging/logger.h"
 
@@ -55,7 +55,7 @@ private:
 
     boost::asio::io_context& io_;
     Logger& logger_;
-    SdBusPtr bus_;
+    dbus::SdBusPtr bus_;
     std::unique_ptr<BusDriver> driver_;
     ChiefBusService* service_ = nullptr;  // attached now
     ChiefBusService* wanted_ = nullptr;   // to re-attach after a loss

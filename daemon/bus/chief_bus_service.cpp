@@ -1,16 +1,17 @@
 #include "bus/chief_bus_service.h"
 
+#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
 
-#include "bus/bus_marshalling.h"
 #include "chief/bus_api.h"
-
-#include <boost/asio/post.hpp>
+#include "chief/dbus/codec.h"
 
 namespace chief::daemon {
+
+using namespace chief::dbus;
 
 namespace {
 
@@ -62,16 +63,20 @@ int reply(sd_bus_message* call, Fill&& fill) {
     return sd_bus_send(nullptr, raw, nullptr);
 }
 
+int replyString(sd_bus_message* call, const std::string& text) {
+    return sd_bus_reply_method_return(call, "s", busText(text).c_str());
+}
+
 // ---- Manager methods ---------------------------------------------------------------------
 
 int methodListJobs(sd_bus_message* call, void* userdata, sd_bus_error* error) {
-    const std::vector<JobSummary> jobs = controlOf(userdata).listJobs();
+    const std::vector<bus::JobSummary> jobs = controlOf(userdata).listJobs();
     std::size_t bytes = 0;
-    for (const JobSummary& job : jobs) bytes += wireSize(job);
+    for (const bus::JobSummary& job : jobs) bytes += wireSize(job);
     if (bytes > bus::kMaxReplyBytes) return replyTooLarge(error, bytes, "read the jobs one at a time (GetJob)");
     return reply(call, [&](sd_bus_message* m) {
-        int r = sd_bus_message_open_container(m, 'a', kJobSummarySignature);
-        for (std::size_t i = 0; r >= 0 && i < jobs.size(); ++i) r = appendJobSummary(m, jobs[i]);
+        int r = sd_bus_message_open_container(m, 'a', kJobEntrySignature);
+        for (std::size_t i = 0; r >= 0 && i < jobs.size(); ++i) r = appendJobEntry(m, jobs[i]);
         return r < 0 ? r : sd_bus_message_close_container(m);
     });
 }
@@ -89,20 +94,19 @@ int methodPreviewJobs(sd_bus_message* call, void* userdata, sd_bus_error* error)
     std::uint32_t count = 0;
     std::uint64_t fromUsec = 0;
     if (int r = readArguments(call, error, "sut", &job, &count, &fromUsec); r < 0) return r;
-    const auto from = fromUsecArgument(fromUsec, "from_usec");
-    if (const auto* refused = std::get_if<ControlError>(&from)) return setControlError(error, *refused);
-    auto preview = controlOf(userdata).previewJobs(job, count, std::get<std::optional<SysSeconds>>(from));
-    if (const auto* refused = std::get_if<ControlError>(&preview)) return setControlError(error, *refused);
-    return serviceOf(userdata).replyInBackground(call, std::move(std::get<ReplyTask>(preview)), error);
+    const auto from = timeArgument(fromUsec, "from_usec");
+    if (!from) return setControlError(error, from.failure());
+    auto preview = controlOf(userdata).previewJobs(job, count, from.value());
+    if (!preview) return setControlError(error, preview.failure());
+    return serviceOf(userdata).replyInBackground(call, std::move(preview).value(), error);
 }
 
 int methodRunJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const char* name = nullptr;
     if (int r = readArguments(call, error, "s", &name); r < 0) return r;
     const auto accepted = controlOf(userdata).runJob(callerOf(call), name);
-    if (const auto* refused = std::get_if<ControlError>(&accepted)) return setControlError(error, *refused);
-    const RunAccepted& run = std::get<RunAccepted>(accepted);
-    return sd_bus_reply_method_return(call, "ss", run.runId.c_str(), run.outcome.c_str());
+    if (!accepted) return setControlError(error, accepted.failure());
+    return reply(call, [&](sd_bus_message* m) { return appendRunAccepted(m, accepted.value()); });
 }
 
 int methodRunJobs(sd_bus_message* call, void* userdata, sd_bus_error* error) {
@@ -115,21 +119,21 @@ int methodRunJobs(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     std::vector<std::string> selected;
     for (char** name = raw; name && *name; ++name) selected.emplace_back(*name);
     const auto outcome = controlOf(userdata).runJobs(callerOf(call), selected, respectSchedule != 0);
-    if (const auto* refused = std::get_if<ControlError>(&outcome)) return setControlError(error, *refused);
-    return reply(call, [&](sd_bus_message* m) { return appendRunJobsOutcome(m, std::get<RunJobsOutcome>(outcome)); });
+    if (!outcome) return setControlError(error, outcome.failure());
+    return reply(call, [&](sd_bus_message* m) { return appendRunJobsOutcome(m, outcome.value()); });
 }
 
 int methodCancelRun(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const char* runId = nullptr;
     if (int r = readArguments(call, error, "s", &runId); r < 0) return r;
     const auto done = controlOf(userdata).cancelRun(callerOf(call), runId);
-    if (const auto* refused = std::get_if<ControlError>(&done)) return setControlError(error, *refused);
+    if (!done) return setControlError(error, done.failure());
     return sd_bus_reply_method_return(call, "");
 }
 
 int methodReload(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const auto done = controlOf(userdata).reload(callerOf(call));
-    if (const auto* refused = std::get_if<ControlError>(&done)) return setControlError(error, *refused);
+    if (!done) return setControlError(error, done.failure());
     return sd_bus_reply_method_return(call, "");
 }
 
@@ -137,10 +141,10 @@ int methodExportCron(sd_bus_message* call, void* userdata, sd_bus_error* error) 
     const char* job = nullptr;
     if (int r = readArguments(call, error, "s", &job); r < 0) return r;
     const auto crontab = controlOf(userdata).exportCron(job);
-    if (const auto* refused = std::get_if<ControlError>(&crontab)) return setControlError(error, *refused);
-    if (const std::size_t bytes = wireSize(std::get<std::string>(crontab)); bytes > bus::kMaxReplyBytes)
+    if (!crontab) return setControlError(error, crontab.failure());
+    if (const std::size_t bytes = wireSize(crontab.value()); bytes > bus::kMaxReplyBytes)
         return replyTooLarge(error, bytes, "export one job at a time");
-    return sd_bus_reply_method_return(call, "s", busText(std::get<std::string>(crontab)).c_str());
+    return replyString(call, crontab.value());
 }
 
 int methodExportCrontab(sd_bus_message* call, void* userdata, sd_bus_error* error) {
@@ -148,10 +152,10 @@ int methodExportCrontab(sd_bus_message* call, void* userdata, sd_bus_error* erro
     const char* flavor = nullptr;
     if (int r = readArguments(call, error, "ss", &job, &flavor); r < 0) return r;
     const auto document = controlOf(userdata).exportCrontab(job, flavor);
-    if (const auto* refused = std::get_if<ControlError>(&document)) return setControlError(error, *refused);
-    if (const std::size_t bytes = wireSize(std::get<std::string>(document)); bytes > bus::kMaxReplyBytes)
+    if (!document) return setControlError(error, document.failure());
+    if (const std::size_t bytes = wireSize(document.value()); bytes > bus::kMaxReplyBytes)
         return replyTooLarge(error, bytes, "export one job at a time");
-    return sd_bus_reply_method_return(call, "s", busText(std::get<std::string>(document)).c_str());
+    return replyString(call, document.value());
 }
 
 int methodListRuns(sd_bus_message* call, void* userdata, sd_bus_error* error) {
@@ -159,14 +163,14 @@ int methodListRuns(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     std::uint32_t limit = 0;
     if (int r = readArguments(call, error, "su", &job, &limit); r < 0) return r;
     const auto runs = controlOf(userdata).listRuns(job, limit);
-    if (const auto* refused = std::get_if<ControlError>(&runs)) return setControlError(error, *refused);
+    if (!runs) return setControlError(error, runs.failure());
     std::size_t bytes = 0;
-    for (const RunRecord& run : std::get<std::vector<RunRecord>>(runs)) bytes += wireSize(run);
+    for (const bus::RunEntry& run : runs.value()) bytes += wireSize(run);
     if (bytes > bus::kMaxReplyBytes) return replyTooLarge(error, bytes, "ask for fewer runs (limit) or one job");
     return reply(call, [&](sd_bus_message* m) {
-        int r = sd_bus_message_open_container(m, 'a', kRunRecordSignature);
-        for (const RunRecord& run : std::get<std::vector<RunRecord>>(runs))
-            if (r >= 0) r = appendRunRecord(m, run);
+        int r = sd_bus_message_open_container(m, 'a', kRunEntrySignature);
+        for (const bus::RunEntry& run : runs.value())
+            if (r >= 0) r = appendRunEntry(m, run);
         return r < 0 ? r : sd_bus_message_close_container(m);
     });
 }
@@ -175,8 +179,8 @@ int methodGetRun(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const char* runId = nullptr;
     if (int r = readArguments(call, error, "s", &runId); r < 0) return r;
     const auto run = controlOf(userdata).getRun(runId);
-    if (const auto* refused = std::get_if<ControlError>(&run)) return setControlError(error, *refused);
-    return reply(call, [&](sd_bus_message* m) { return appendRunRecord(m, std::get<RunRecord>(run)); });
+    if (!run) return setControlError(error, run.failure());
+    return reply(call, [&](sd_bus_message* m) { return appendRunEntry(m, run.value()); });
 }
 
 // ---- properties ----------------------------------------------------------------------------
@@ -204,7 +208,7 @@ int findJob(sd_bus*, const char* path, const char*, void* userdata, void** found
 
 // Lists the job objects (for Introspect on the prefix); the strv is freed by sd-bus.
 int enumerateJobs(sd_bus*, const char*, void* userdata, char*** nodes, sd_bus_error*) {
-    const std::vector<JobSummary> jobs = controlOf(userdata).listJobs();
+    const std::vector<bus::JobSummary> jobs = controlOf(userdata).listJobs();
     auto** strv = static_cast<char**>(std::calloc(jobs.size() + 1, sizeof(char*)));
     if (!strv) return -ENOMEM;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -318,12 +322,12 @@ void ChiefBusService::finishBackgroundReply(std::uint64_t id, ControlResult<std:
     if (it == pendingReplies_.end()) return;  // the connection went away meanwhile
     const SdBusMessagePtr call = std::move(it->second);
     pendingReplies_.erase(it);
-    if (const auto* refused = std::get_if<ControlError>(&result)) {
+    if (!result) {
         SdBusError error;
-        setControlError(error.get(), *refused);
+        setControlError(error.get(), result.failure());
         sd_bus_reply_method_error(call.get(), error.get());
     } else {
-        sd_bus_reply_method_return(call.get(), "s", busText(std::get<std::string>(result)).c_str());
+        replyString(call.get(), result.value());
     }
     afterQueueing();
 }
@@ -375,14 +379,24 @@ void ChiefBusService::onRunEvent(const RunEvent& event) {
                    [&](const TriggerMissed&) {},  // NextScheduled follows
                    [&](const MissedWhileStopped&) {},
                    [&](const RunStarted& e) {
-                       emitSignal("RunStarted", e, appendRunStartedSignal);
+                       emitSignal("RunStarted", bus::RunBegan{e.runId, e.job, triggerKindName(e.trigger), e.scheduledFor},
+                                  appendRunStarted);
                        markJobChanged(e.job);
                        markManagerChanged();
                    },
                    [&](const ScriptStarted&) {},
-                   [&](const ScriptFinished& e) { emitSignal("ScriptFinished", e, appendScriptFinishedSignal); },
+                   [&](const ScriptFinished& e) {
+                       const ScriptRecord& r = e.record;
+                       bus::ScriptEntry script{static_cast<unsigned>(e.index), r.path, scriptStatusName(r.outcome.status),
+                                               r.outcome.exitCode, r.outcome.signal, bus::Millis{0}};
+                       if (r.startedAt && r.endedAt) script.duration = *r.endedAt - *r.startedAt;
+                       emitSignal("ScriptFinished", bus::ScriptEnded{e.runId, e.job, std::move(script)}, appendScriptFinished);
+                   },
                    [&](const RunFinished& e) {
-                       emitSignal("RunFinished", e, appendRunFinishedSignal);
+                       const RunRecord& run = e.record;
+                       emitSignal("RunFinished",
+                                  bus::RunEnd{run.id, run.job, bus::runEntryOf(run).result, bus::Millis{run.durationMs()}},
+                                  appendRunFinished);
                        markJobChanged(e.record.job);
                        markManagerChanged();
                    },
@@ -442,7 +456,7 @@ void ChiefBusService::flushPropertyChanges() {
     if (!bus_) return;
     if (managerChanged_) {
         managerChanged_ = false;
-        ManagerState now = control_.manager();
+        bus::ManagerState now = control_.manager();
         std::vector<const char*> changed = changedManagerProperties(publishedManager_, now);
         publishedManager_ = std::move(now);
         if (!changed.empty()) {

@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "bus/control_api.h"
-#include "bus/sd_bus_ptr.h"
+#include "chief/dbus/sd_bus_ptr.h"
 #include "chief/run_event.h"
 
 namespace chief::daemon {
@@ -79,15 +79,15 @@ private:
     ControlApi& control_;
     sd_bus* bus_ = nullptr;
     std::function<void()> queued_;
-    std::vector<SdBusSlotPtr> slots_;
+    std::vector<dbus::SdBusSlotPtr> slots_;
     std::set<std::string> changedJobs_;
     bool managerChanged_ = false;
     bool flushPending_ = false;
-    ManagerState publishedManager_;  // what the last PropertiesChanged (or attach) showed
+    bus::ManagerState publishedManager_;  // what the last PropertiesChanged (or attach) showed
     boost::asio::io_context& io_;
     boost::asio::steady_timer flushTimer_;
     // Calls answered later, by id; only the loop thread touches them (sd-bus is single-threaded).
-    std::map<std::uint64_t, SdBusMessagePtr> pendingReplies_;
+    std::map<std::uint64_t, dbus::SdBusMessagePtr> pendingReplies_;
     std::uint64_t nextReplyId_ = 0;
     // Last member: joined (tasks finish) before anything they post back to is destroyed.
     boost::asio::thread_pool worker_{1};

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "bus/bus_marshalling.h"
+#include "chief/dbus/codec.h"
+#include "chief/job_selection.h"
 #include "chief/cron_exporter.h"
 #include "chief/display_text.h"
 #include "chief/json_text.h"
@@ -15,6 +16,20 @@ namespace chief::daemon {
 namespace {
 
 ControlError error(const bus::ErrorEntry& entry, std::string message) { return ControlError{entry, std::move(message)}; }
+
+// The shared selection rule's refusal as the bus reports it.
+ControlError refusal(const SelectionError& e) {
+    return error(e.kind == SelectionError::Kind::Disabled ? bus::kJobDisabled : bus::kNoSuchJob, e.message);
+}
+
+// `job` alone, or every job when it is "".
+Result<std::vector<const Job*>, ControlError> select(const Config& config, std::string_view job, JobFilter filter) {
+    std::vector<std::string> names;
+    if (!job.empty()) names.emplace_back(job);
+    auto selected = selectJobs(config, names, filter);
+    if (!selected) return refusal(selected.failure());
+    return std::move(selected).value();
+}
 
 std::string previewTooLarge(std::size_t jobs, unsigned count) {
     return "a preview of " + countOf(count, "run") + " for " + countOf(jobs, "job") + " is larger than the " + std::to_string(bus::kMaxReplyBytes >> 20) +
@@ -31,8 +46,8 @@ ControlError DaemonControl::denied(const char* what) const {
     return error(bus::kAccessDenied, std::string(what) + " needs " + access_.whoMay());
 }
 
-ManagerState DaemonControl::manager() const {
-    ManagerState state;
+bus::ManagerState DaemonControl::manager() const {
+    bus::ManagerState state;
     state.version = version_;
     if (auto config = daemon_.config()) {
         state.configPath = config->sourcePath;
@@ -43,9 +58,9 @@ ManagerState DaemonControl::manager() const {
     return state;
 }
 
-JobSummary DaemonControl::summaryOf(const JobView& view) const {
+bus::JobSummary DaemonControl::summaryOf(const JobView& view) const {
     const Job& job = *view.job;
-    JobSummary s;
+    bus::JobSummary s;
     s.name = job.name;
     s.description = job.description;
     s.enabled = job.enabled;
@@ -54,6 +69,7 @@ JobSummary DaemonControl::summaryOf(const JobView& view) const {
     s.cron = job.schedule.cron;
     s.timezone = job.timezone;
     s.nextRun = view.status.nextRun;
+    s.lastRunId = "";
     if (view.lastRun) {
         s.lastRunId = view.lastRun->id;
         s.lastResult = view.lastRun->result ? runResultName(*view.lastRun->result) : "";
@@ -64,15 +80,15 @@ JobSummary DaemonControl::summaryOf(const JobView& view) const {
     return s;
 }
 
-std::vector<JobSummary> DaemonControl::listJobs() const {
-    std::vector<JobSummary> out;
+std::vector<bus::JobSummary> DaemonControl::listJobs() const {
+    std::vector<bus::JobSummary> out;
     for (const JobView& view : daemon_.jobs()) out.push_back(summaryOf(view));
     return out;
 }
 
 // One job without building every job's view: the bus reads a job's properties one at a time
 // (GetAll, PropertiesChanged), often, with thousands of jobs configured.
-std::optional<JobSummary> DaemonControl::job(std::string_view name) const {
+std::optional<bus::JobSummary> DaemonControl::job(std::string_view name) const {
     const auto config = daemon_.config();
     const Job* found = config ? config->findJob(name) : nullptr;
     if (!found) return std::nullopt;
@@ -87,14 +103,9 @@ ControlResult<ReplyTask> DaemonControl::previewJobs(std::string_view job, unsign
                                                     std::optional<SysSeconds> from) const {
     std::shared_ptr<const Config> config = daemon_.config();
     if (count < 1 || count > 100000) return error(bus::kInvalidArgument, "count must be between 1 and 100000");
-    std::vector<const Job*> jobs;
-    if (job.empty()) {
-        for (const Job& j : config->jobs) jobs.push_back(&j);
-    } else if (const Job* found = config->findJob(job)) {
-        jobs.push_back(found);
-    } else {
-        return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
-    }
+    auto selected = select(*config, job, JobFilter::Any);
+    if (!selected) return selected.failure();
+    std::vector<const Job*> jobs = std::move(selected).value();
     // Every fire time takes at least this many bytes of JSON: a request that cannot fit is
     // refused before any work is done.
     constexpr std::size_t kMinBytesPerFireTime = 24;
@@ -112,18 +123,15 @@ ControlResult<ReplyTask> DaemonControl::previewJobs(std::string_view job, unsign
 
 ControlResult<std::string> DaemonControl::exportCron(std::string_view job) const {
     auto document = exportCrontab(job, "auto");
-    if (const auto* refused = std::get_if<ControlError>(&document)) return *refused;
-    return nlohmann::json::parse(std::get<std::string>(document))["crontab"].get<std::string>();
+    if (!document) return document.failure();
+    return nlohmann::json::parse(document.value())["crontab"].get<std::string>();
 }
 
 ControlResult<std::string> DaemonControl::exportCrontab(std::string_view job, std::string_view flavor) const {
     const auto config = daemon_.config();
-    std::vector<const Job*> jobs;
-    if (!job.empty()) {
-        const Job* found = config->findJob(job);
-        if (!found) return error(bus::kNoSuchJob, "no job named " + quoteForMessage(job));
-        jobs.push_back(found);
-    }
+    auto selected = select(*config, job, JobFilter::Any);
+    if (!selected) return selected.failure();
+    const std::vector<const Job*>& jobs = selected.value();
     CronExportOptions options;
     options.now = date::floor<Seconds>(clock_.now());
     options.chiefdCommand = host_.chiefdPath;
@@ -137,12 +145,13 @@ ControlResult<std::string> DaemonControl::exportCrontab(std::string_view job, st
     return jsonText(cronExportJson(*config, jobs, options), 2) + "\n";
 }
 
-ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view job, unsigned limit) const {
+ControlResult<std::vector<bus::RunEntry>> DaemonControl::listRuns(std::string_view job, unsigned limit) const {
     const auto config = daemon_.config();
     daemon_.refreshHistory();  // runs that cron started with chiefd --once belong here too
     std::vector<RunRecord> runs;
     if (!job.empty()) {
-        if (!config->findJob(job)) return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
+        auto selected = select(*config, job, JobFilter::Any);
+        if (!selected) return selected.failure();
         runs = daemon_.history().history(std::string(job), limit, /*finishedOnly=*/true);
     } else {
         // Bounded as it grows, so no caller can make chiefd hold every job's history at once:
@@ -152,7 +161,7 @@ ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view j
         std::size_t bytes = 0;
         for (const Job& j : config->jobs) {
             for (RunRecord& run : daemon_.history().history(j.name, limit, /*finishedOnly=*/true)) {
-                if (!limit && (bytes += wireSize(run)) > bus::kMaxReplyBytes)
+                if (!limit && (bytes += dbus::wireSize(bus::runEntryOf(run))) > bus::kMaxReplyBytes)
                     return error(bus::kInvalidArgument, "the runs of every job are more than the " +
                                                             std::to_string(bus::kMaxReplyBytes >> 20) +
                                                             " MiB chiefd sends in one reply; ask for fewer (a limit, "
@@ -167,77 +176,69 @@ ControlResult<std::vector<RunRecord>> DaemonControl::listRuns(std::string_view j
         std::sort(runs.begin(), runs.end(), newestFirst);
         if (limit && runs.size() > limit) runs.resize(limit);
     }
-    return runs;
+    std::vector<bus::RunEntry> entries;
+    entries.reserve(runs.size());
+    for (const RunRecord& run : runs) entries.push_back(bus::runEntryOf(run));
+    return entries;
 }
 
-ControlResult<RunRecord> DaemonControl::getRun(std::string_view runId) const {
+ControlResult<bus::RunEntry> DaemonControl::getRun(std::string_view runId) const {
     const RunId id(runId);
-    if (const JobRun* run = daemon_.runner().find(id)) return run->record();
-    if (const RunRecord* kept = daemon_.history().find(id)) return *kept;
+    if (const JobRun* run = daemon_.runner().find(id)) return bus::runEntryOf(run->record());
+    if (const RunRecord* kept = daemon_.history().find(id)) return bus::runEntryOf(*kept);
     daemon_.refreshHistory();
-    if (const RunRecord* kept = daemon_.history().find(id)) return *kept;
-    return error(bus::kNoSuchRun, "no run with id \"" + id + "\" (it may have left the history)");
+    if (const RunRecord* kept = daemon_.history().find(id)) return bus::runEntryOf(*kept);
+    return error(bus::kNoSuchRun, "no run with id " + quoteForMessage(id) + " (it may have left the history)");
 }
 
-ControlResult<RunAccepted> DaemonControl::runJob(const Caller& caller, std::string_view job) {
+ControlResult<bus::RunAccepted> DaemonControl::runJob(const Caller& caller, std::string_view job) {
     if (!access_.mayControl(caller)) return denied("running a job");
     if (daemon_.stopping()) return error(bus::kStopping, "chiefd is stopping");
     const auto config = daemon_.config();
-    const Job* found = config->findJob(job);
-    if (!found) return error(bus::kNoSuchJob, "no job named \"" + std::string(job) + "\"");
-    if (!found->enabled) return error(bus::kJobDisabled, "job \"" + found->name + "\" is disabled");
+    auto selected = select(*config, job, JobFilter::EnabledOnly);
+    if (!selected) return selected.failure();
+    const Job& found = *selected.value().front();
     const TriggerOutcome outcome = daemon_.runNow(job);
     switch (outcome.kind) {
-        case TriggerOutcome::Kind::Started: return RunAccepted{outcome.runId, "started"};
-        case TriggerOutcome::Kind::Queued: return RunAccepted{outcome.runId, "queued"};
+        case TriggerOutcome::Kind::Started: return bus::RunAccepted{outcome.runId, bus::RunStartOutcome::Started};
+        case TriggerOutcome::Kind::Queued: return bus::RunAccepted{outcome.runId, bus::RunStartOutcome::Queued};
         case TriggerOutcome::Kind::Skipped:
-            return error(bus::kRunSkipped, "job \"" + found->name + "\" was not started: " + outcome.reason);
+            return error(bus::kRunSkipped, "job " + quoteForMessage(found.name) + " was not started: " + outcome.reason);
         case TriggerOutcome::Kind::Refused: break;
     }
     return error(bus::kStopping, outcome.reason);
 }
 
-ControlResult<RunJobsOutcome> DaemonControl::runJobs(const Caller& caller, const std::vector<std::string>& names,
-                                                     bool respectSchedule) {
+ControlResult<bus::RunJobsOutcome> DaemonControl::runJobs(const Caller& caller, const std::vector<std::string>& names,
+                                                          bool respectSchedule) {
     if (!access_.mayControl(caller)) return denied("running jobs");
     if (daemon_.stopping()) return error(bus::kStopping, "chiefd is stopping");
     const auto config = daemon_.config();
-    std::vector<const Job*> jobs;
-    if (names.empty()) {
-        for (const Job& j : config->jobs)
-            if (j.enabled) jobs.push_back(&j);
-    } else {
-        // All or nothing: a typo in the last name must not leave the first jobs started.
-        for (const std::string& name : names) {
-            const Job* found = config->findJob(name);
-            if (!found) return error(bus::kNoSuchJob, "no job named \"" + name + "\"");
-            if (!found->enabled) return error(bus::kJobDisabled, "job \"" + found->name + "\" is disabled");
-            jobs.push_back(found);
-        }
-    }
+    auto selected = selectJobs(*config, names, JobFilter::EnabledOnly);
+    if (!selected) return refusal(selected.failure());
     // One instant for the whole request: every job is judged against the same minute, however
     // long the others take to start.
     const SysSeconds now = date::floor<Seconds>(clock_.now());
-    RunJobsOutcome result;
+    bus::RunJobsOutcome result;
     result.minute = date::floor<Minutes>(now);
-    for (const Job* job : jobs) {
-        JobRunOutcome entry;
+    for (const Job* job : selected.value()) {
+        bus::JobRunOutcome entry;
         entry.job = job->name;
         // The guard chiefd --once --respect-schedule applies: the compiled schedule (hybrid
         // guards, bounds, excluded dates and DST included) fires in this minute.
         if (respectSchedule && !firesAtMinute(job->schedule.schedule, now)) {
-            entry.outcome = "not-due";
+            entry.outcome = bus::RunRequestOutcome::NotDue;
             result.runs.push_back(std::move(entry));
             continue;
         }
         const TriggerOutcome outcome = daemon_.runNow(job->name);
         switch (outcome.kind) {
-            case TriggerOutcome::Kind::Started: entry.outcome = "started"; break;
-            case TriggerOutcome::Kind::Queued: entry.outcome = "queued"; break;
+            case TriggerOutcome::Kind::Started: entry.outcome = bus::RunRequestOutcome::Started; break;
+            case TriggerOutcome::Kind::Queued: entry.outcome = bus::RunRequestOutcome::Queued; break;
             // Refused cannot happen after the checks above (the call runs on chiefd's only
             // thread); reported as skipped rather than abandoning the runs already started.
             case TriggerOutcome::Kind::Skipped:
-            case TriggerOutcome::Kind::Refused: entry.outcome = "skipped"; break;
+            case TriggerOutcome::Kind::Refused: entry.outcome = bus::RunRequestOutcome::Skipped; break;
         }
         entry.runId = outcome.runId;
         entry.reason = outcome.reason;
@@ -249,7 +250,7 @@ ControlResult<RunJobsOutcome> DaemonControl::runJobs(const Caller& caller, const
 ControlResult<Done> DaemonControl::cancelRun(const Caller& caller, std::string_view runId) {
     if (!access_.mayControl(caller)) return denied("cancelling a run");
     if (!daemon_.cancelRun(RunId(runId)))
-        return error(bus::kNoSuchRun, "no running or waiting run with id \"" + std::string(runId) + "\"");
+        return error(bus::kNoSuchRun, "no running or waiting run with id " + quoteForMessage(runId));
     return Done{};
 }
 

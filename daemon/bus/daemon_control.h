@@ -20,23 +20,23 @@ public:
     DaemonControl(Daemon& daemon, const Clock& clock, const ControlAccess& access, std::string version,
                   ExportHost host = {});
 
-    ManagerState manager() const override;
-    std::vector<JobSummary> listJobs() const override;
-    std::optional<JobSummary> job(std::string_view name) const override;
+    bus::ManagerState manager() const override;
+    std::vector<bus::JobSummary> listJobs() const override;
+    std::optional<bus::JobSummary> job(std::string_view name) const override;
     ControlResult<ReplyTask> previewJobs(std::string_view job, unsigned count,
                                          std::optional<SysSeconds> from) const override;
     ControlResult<std::string> exportCron(std::string_view job) const override;
     ControlResult<std::string> exportCrontab(std::string_view job, std::string_view flavor) const override;
-    ControlResult<std::vector<RunRecord>> listRuns(std::string_view job, unsigned limit) const override;
-    ControlResult<RunRecord> getRun(std::string_view runId) const override;
-    ControlResult<RunAccepted> runJob(const Caller& caller, std::string_view job) override;
-    ControlResult<RunJobsOutcome> runJobs(const Caller& caller, const std::vector<std::string>& names,
-                                          bool respectSchedule) override;
+    ControlResult<std::vector<bus::RunEntry>> listRuns(std::string_view job, unsigned limit) const override;
+    ControlResult<bus::RunEntry> getRun(std::string_view runId) const override;
+    ControlResult<bus::RunAccepted> runJob(const Caller& caller, std::string_view job) override;
+    ControlResult<bus::RunJobsOutcome> runJobs(const Caller& caller, const std::vector<std::string>& names,
+                                               bool respectSchedule) override;
     ControlResult<Done> cancelRun(const Caller& caller, std::string_view runId) override;
     ControlResult<Done> reload(const Caller& caller) override;
 
 private:
-    JobSummary summaryOf(const JobView& view) const;
+    bus::JobSummary summaryOf(const JobView& view) const;
     ControlError denied(const char* what) const;
 
     Daemon& daemon_;

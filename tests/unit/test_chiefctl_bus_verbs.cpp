@@ -32,18 +32,18 @@ public:
     std::vector<std::string> calls;
     std::optional<ClientError> failWith;  // every call fails with this
 
-    ManagerInfo manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000)};
-    std::vector<JobInfo> jobs;
+    bus::ManagerState manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000)};
+    std::vector<bus::JobSummary> jobs;
     std::string previewDocument;
     std::string crontab = "# backup\nCRON_TZ=UTC\n0 6 * * * chiefd --once --job backup\n";
-    std::vector<RunInfo> runs;
-    RunStart start{"backup-1", "started"};
-    std::vector<ScriptResult> scripts;        // "finished" during waitForRun, in order
-    ClientResult<RunEnd> end = RunEnd{"backup-1", "succeeded", Millis{1500}};
+    std::vector<bus::RunEntry> runs;
+    bus::RunAccepted start{"backup-1", bus::RunStartOutcome::Started};
+    std::vector<bus::ScriptEntry> scripts;        // "finished" during waitForRun, in order
+    ClientResult<bus::RunEnd> end = bus::RunEnd{"backup-1", "", "succeeded", Millis{1500}};
     std::optional<ClientError> runError, waitError;
-    RunJobsAnswer jobsAnswer;                                  // runJobs' answer
-    std::map<std::string, ClientResult<RunEnd>> endsByRun;     // waitForRun's end by run id (else `end`)
-    std::map<std::string, std::vector<ScriptResult>> scriptsByRun;  // likewise for `scripts`
+    bus::RunJobsOutcome jobsAnswer;                                  // runJobs' answer
+    std::map<std::string, ClientResult<bus::RunEnd>> endsByRun;     // waitForRun's end by run id (else `end`)
+    std::map<std::string, std::vector<bus::ScriptEntry>> scriptsByRun;  // likewise for `scripts`
 
     // What the calls were asked.
     std::string previewJob;
@@ -53,7 +53,7 @@ public:
     unsigned runsLimit = 0;
 
     FakeClient() {
-        JobInfo backup;
+        bus::JobSummary backup;
         backup.name = "backup";
         backup.description = "Nightly backup";
         backup.schedule = "every day at 06:00";
@@ -66,7 +66,7 @@ public:
         backup.lastRunFinished = atMs(1798696802500);  // 2026-12-31T06:00:02.5Z
         backup.runningCount = 1;
         backup.pendingQueued = false;
-        JobInfo report;
+        bus::JobSummary report;
         report.name = "report";
         report.enabled = false;
         report.schedule = "every Monday at 09:00";
@@ -75,7 +75,7 @@ public:
         report.runningCount = 0;
         report.pendingQueued = false;
         jobs = {backup, report};
-        RunInfo run;
+        bus::RunEntry run;
         run.id = "backup-0";
         run.job = "backup";
         run.trigger = "schedule";
@@ -83,10 +83,10 @@ public:
         run.startedAt = atMs(1798696800000);
         run.endedAt = atMs(1798696802500);
         run.result = "succeeded";
-        run.scripts = {ScriptResult{0, "/etc/chief/run.sh", "exited", 0, 0, Millis{2500}}};
+        run.scripts = {bus::ScriptEntry{0, "/etc/chief/run.sh", "exited", 0, 0, Millis{2500}}};
         runs = {run};
-        scripts = {ScriptResult{0, "/etc/chief/a.sh", "exited", 0, 0, Millis{1200}},
-                   ScriptResult{1, "/etc/chief/b.sh", "exited", 0, 0, Millis{300}}};
+        scripts = {bus::ScriptEntry{0, "/etc/chief/a.sh", "exited", 0, 0, Millis{1200}},
+                   bus::ScriptEntry{1, "/etc/chief/b.sh", "exited", 0, 0, Millis{300}}};
     }
 
     template <typename T>
@@ -96,10 +96,10 @@ public:
         return value;
     }
 
-    ClientResult<ManagerInfo> managerProperties() override { return answer("managerProperties", manager); }
-    ClientResult<std::vector<JobInfo>> listJobs() override { return answer("listJobs", jobs); }
-    ClientResult<JobInfo> getJobProperties(const std::string& name) override {
-        for (const JobInfo& job : jobs)
+    ClientResult<bus::ManagerState> managerProperties() override { return answer("managerProperties", manager); }
+    ClientResult<std::vector<bus::JobSummary>> listJobs() override { return answer("listJobs", jobs); }
+    ClientResult<bus::JobSummary> getJobProperties(const std::string& name) override {
+        for (const bus::JobSummary& job : jobs)
             if (job.name == name) return answer("getJobProperties " + name, job);
         calls.push_back("getJobProperties " + name);
         return daemonError(bus::kNoSuchJob, "no job named \"" + name + "\"");
@@ -123,20 +123,20 @@ public:
                           .dump(2));
     }
     bool exportCrontabUnknown = false;
-    ClientResult<std::vector<RunInfo>> listRuns(const std::string& job, unsigned limit) override {
+    ClientResult<std::vector<bus::RunEntry>> listRuns(const std::string& job, unsigned limit) override {
         runsJob = job;
         runsLimit = limit;
         return answer("listRuns", runs);
     }
-    ClientResult<RunInfo> getRun(const std::string& runId) override { return answer("getRun " + runId, runs.front()); }
+    ClientResult<bus::RunEntry> getRun(const std::string& runId) override { return answer("getRun " + runId, runs.front()); }
     ClientResult<Done> watchRuns(const std::string& job) override { return answer("watchRuns " + job, Done{}); }
-    ClientResult<RunStart> runJob(const std::string& name) override {
+    ClientResult<bus::RunAccepted> runJob(const std::string& name) override {
         calls.push_back("runJob " + name);
         if (failWith) return *failWith;
         if (runError) return *runError;
         return start;
     }
-    ClientResult<RunJobsAnswer> runJobs(const std::vector<std::string>& names, bool respectSchedule) override {
+    ClientResult<bus::RunJobsOutcome> runJobs(const std::vector<std::string>& names, bool respectSchedule) override {
         std::string call = "runJobs [";
         for (const std::string& name : names) call += (call.back() == '[' ? "" : " ") + name;
         call += "]";
@@ -145,11 +145,11 @@ public:
     }
     ClientResult<Done> cancelRun(const std::string& runId) override { return answer("cancelRun " + runId, Done{}); }
     ClientResult<Done> reload() override { return answer("reload", Done{}); }
-    ClientResult<RunEnd> waitForRun(const std::string& runId,
-                                    const std::function<void(const ScriptResult&)>& onScriptFinished) override {
+    ClientResult<bus::RunEnd> waitForRun(const std::string& runId,
+                                    const std::function<void(const bus::ScriptEntry&)>& onScriptFinished) override {
         calls.push_back("waitForRun " + runId);
         const auto own = scriptsByRun.find(runId);
-        for (const ScriptResult& s : own != scriptsByRun.end() ? own->second : scripts) onScriptFinished(s);
+        for (const bus::ScriptEntry& s : own != scriptsByRun.end() ? own->second : scripts) onScriptFinished(s);
         if (waitError) return *waitError;
         if (const auto it = endsByRun.find(runId); it != endsByRun.end()) return it->second;
         return end;
@@ -428,19 +428,19 @@ TEST_CASE("chiefctl run: subscribes before RunJob, prints each script as it ends
           "  2. /etc/chief/b.sh: exit 0 (0.3s)\n"
           "Run backup-1 succeeded after 1.5s.\n");
 
-    client.scripts = {ScriptResult{0, "/etc/chief/a.sh", "exited", 3, 0, Millis{100}},
-                      ScriptResult{1, "/etc/chief/b.sh", "skipped", -1, 0, Millis{0}}};
-    client.end = RunEnd{"backup-1", "failed", Millis{100}};
+    client.scripts = {bus::ScriptEntry{0, "/etc/chief/a.sh", "exited", 3, 0, Millis{100}},
+                      bus::ScriptEntry{1, "/etc/chief/b.sh", "skipped", -1, 0, Millis{0}}};
+    client.end = bus::RunEnd{"backup-1", "", "failed", Millis{100}};
     const Outcome failed = run({"run", "--job", "backup"}, client);
     CHECK(failed.code == kExitFailed);
     CHECK(contains(failed.out, "  1. /etc/chief/a.sh: exit 3 (0.1s)\n  2. /etc/chief/b.sh: skipped\n"));
     CHECK(contains(failed.out, "Run backup-1 failed after 0.1s.\n"));
 
-    client.end = RunEnd{"backup-1", "cancelled", Millis{100}};
+    client.end = bus::RunEnd{"backup-1", "", "cancelled", Millis{100}};
     CHECK(run({"run", "--job", "backup"}, client).code == kExitFailed);
 
-    client.scripts = {ScriptResult{0, "/x", "timed-out", -1, 15, Millis{60000}},
-                      ScriptResult{1, "/y", "signaled", -1, 9, Millis{10}}};
+    client.scripts = {bus::ScriptEntry{0, "/x", "timed-out", -1, 15, Millis{60000}},
+                      bus::ScriptEntry{1, "/y", "signaled", -1, 9, Millis{10}}};
     const Outcome signalled = run({"run", "--job", "backup"}, client);
     CHECK(contains(signalled.out, "  1. /x: timed out, ended with signal 15 (TERM) (1m 00s)\n"));
     CHECK(contains(signalled.out, "  2. /y: killed by signal 9 (KILL) (0.0s)\n"));
@@ -448,7 +448,7 @@ TEST_CASE("chiefctl run: subscribes before RunJob, prints each script as it ends
 
 TEST_CASE("chiefctl run: queued runs say so; --json prints one document at the end", "[ctl-bus]") {
     FakeClient client;
-    client.start = RunStart{"backup-1", "queued"};
+    client.start = bus::RunAccepted{"backup-1", bus::RunStartOutcome::Queued};
     CHECK(run({"run", "--job", "backup"}, client).out.starts_with(
         "Run backup-1 of backup is queued behind the job's current run; waiting.\n"));
     const Outcome r = run({"run", "--job", "backup", "--json"}, client);
@@ -504,14 +504,15 @@ TEST_CASE("chiefctl run: chiefd going away mid-wait exits 3 and names the run", 
 
 namespace {
 
-JobRunRequest request(std::string job, std::string runId, std::string outcome, std::string reason = "") {
-    return JobRunRequest{std::move(job), std::move(runId), std::move(outcome), std::move(reason)};
+bus::JobRunOutcome request(std::string job, std::string runId, std::string outcome, std::string reason = "") {
+    return bus::JobRunOutcome{std::move(job), std::move(runId), bus::runRequestOutcomeFromName(outcome).value(),
+                              std::move(reason)};
 }
 
 // backup started, report not due, cleanup queued behind it: what RunJobs answers for a
 // three-job config at 2027-01-01T06:00Z with --respect-schedule.
-RunJobsAnswer threeJobs() {
-    RunJobsAnswer answer;
+bus::RunJobsOutcome threeJobs() {
+    bus::RunJobsOutcome answer;
     answer.minute = at(1798783200);
     answer.runs = {request("backup", "backup-1", "started"), request("report", "", "not-due"),
                    request("cleanup", "cleanup-1", "queued", "waiting for a free slot (max_parallel_jobs: 1)")};
@@ -523,8 +524,8 @@ RunJobsAnswer threeJobs() {
 TEST_CASE("chiefctl run without --job: one RunJobs call, then each run waited for in turn", "[ctl-bus]") {
     FakeClient client;
     client.jobsAnswer = threeJobs();
-    client.scriptsByRun["cleanup-1"] = {ScriptResult{0, "/etc/chief/clean.sh", "exited", 0, 0, Millis{200}}};
-    client.endsByRun.emplace("cleanup-1", RunEnd{"cleanup-1", "succeeded", Millis{200}});
+    client.scriptsByRun["cleanup-1"] = {bus::ScriptEntry{0, "/etc/chief/clean.sh", "exited", 0, 0, Millis{200}}};
+    client.endsByRun.emplace("cleanup-1", bus::RunEnd{"cleanup-1", "", "succeeded", Millis{200}});
     const Outcome r = run({"run"}, client);
     CHECK(client.calls ==
           std::vector<std::string>{"watchRuns ", "runJobs []", "waitForRun backup-1", "waitForRun cleanup-1"});
@@ -543,14 +544,14 @@ TEST_CASE("chiefctl run without --job: one RunJobs call, then each run waited fo
 
     // One failed run makes the whole command fail; the later runs are still waited for.
     client.calls.clear();
-    client.end = RunEnd{"backup-1", "failed", Millis{100}};
+    client.end = bus::RunEnd{"backup-1", "", "failed", Millis{100}};
     const Outcome failed = run({"run"}, client);
     CHECK(failed.code == kExitFailed);
     CHECK(client.calls.back() == "waitForRun cleanup-1");
     CHECK(contains(failed.out, "Run backup-1 failed after 0.1s.\n"));
     CHECK(contains(failed.out, "Run cleanup-1 succeeded after 0.2s.\n"));
 
-    client.jobsAnswer = RunJobsAnswer{at(1798783200), {}};
+    client.jobsAnswer = bus::RunJobsOutcome{at(1798783200), {}};
     const Outcome none = run({"run"}, client);
     CHECK(none.code == kExitOk);
     CHECK(none.out == "No enabled jobs to run.\n");
@@ -558,7 +559,7 @@ TEST_CASE("chiefctl run without --job: one RunJobs call, then each run waited fo
 
 TEST_CASE("chiefctl run --respect-schedule: chiefd decides, not due is said and exits 0", "[ctl-bus]") {
     FakeClient client;
-    client.jobsAnswer = RunJobsAnswer{at(1798783200), {request("report", "", "not-due")}};
+    client.jobsAnswer = bus::RunJobsOutcome{at(1798783200), {request("report", "", "not-due")}};
     const Outcome r = run({"run", "--job", "report", "--respect-schedule"}, client);
     CHECK(client.calls == std::vector<std::string>{"watchRuns report", "runJobs [report] respect-schedule"});
     CHECK(r.code == kExitOk);
@@ -604,14 +605,14 @@ TEST_CASE("chiefctl run --no-wait without --job: run ids on stdout, the rest on 
 TEST_CASE("chiefctl run via RunJobs: overlap skips exit 5, refusals keep their status, an old chiefd is named",
           "[ctl-bus]") {
     FakeClient client;
-    client.jobsAnswer = RunJobsAnswer{
+    client.jobsAnswer = bus::RunJobsOutcome{
         at(1798783200),
         {request("backup", "", "skipped", "still running (overlap: skip)"), request("cleanup", "cleanup-1", "started")}};
     const Outcome skipped = run({"run"}, client);
     CHECK(skipped.code == kExitNotStarted);
     CHECK(contains(skipped.out, "backup: not started: still running (overlap: skip).\n"));
     CHECK(contains(skipped.out, "Run cleanup-1 of cleanup started"));
-    client.end = RunEnd{"cleanup-1", "failed", Millis{100}};
+    client.end = bus::RunEnd{"cleanup-1", "", "failed", Millis{100}};
     CHECK(run({"run"}, client).code == kExitFailed);  // a failure outranks a skip
 
     for (const bus::ErrorEntry& entry : {bus::kNoSuchJob, bus::kJobDisabled, bus::kAccessDenied, bus::kStopping}) {

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <memory>
 
-namespace chief::daemon {
+namespace chief::dbus {
 
 struct SdBusCloser {
     // Flushes queued messages (replies, the last signals) before closing the connection.
@@ -52,4 +52,4 @@ private:
     sd_bus_error error_{};  // SD_BUS_ERROR_NULL
 };
 
-}  // namespace chief::daemon
+}  // namespace chief::dbus
