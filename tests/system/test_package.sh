@@ -2,7 +2,8 @@
 # System test: the real .deb under a real systemd, used the way an operator would.
 # Builds the packages (or takes them from $CHIEF_DIST), boots a Debian 12 container with
 # systemd-nspawn, installs the .deb with apt (so its Depends come from the mirror), then checks
-# enable/status/preview/run/journal/reload/restart/kill -9/access/upgrade/purge.
+# enable/status/preview/run/journal/reload/restart/kill -9/access, exported lines under Debian's
+# cron, a per-user chiefd under systemctl --user, upgrade and purge. See docs/testing.md.
 # Run as root: bash tests/system/test_package.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
