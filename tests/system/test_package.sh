@@ -2,7 +2,8 @@
 # System test: the real .deb under a real systemd, used the way an operator would.
 # Builds the packages (or takes them from $CHIEF_DIST), boots a Debian 12 container with
 # systemd-nspawn, installs the .deb with apt (so its Depends come from the mirror), then checks
-# enable/status/preview/run/journal/reload/restart/kill -9/access/upgrade/purge.
+# enable/status/preview/run/journal/reload/restart/kill -9/access, exported lines under Debian's
+# cron, a per-user chiefd under systemctl --user, upgrade and purge. See docs/testing.md.
 # Run as root: bash tests/system/test_package.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,17 +29,19 @@ expect_status() {  # expect_status WANT DESCRIPTION -- CMD...
   [[ $got -eq $want ]] || fail "$what: exit status $got, expected $want"
   echo "ok: $what (exit $got)" >&2
 }
-# Polls a condition inside the container every 0.2 s, up to N seconds.
+# Polls a condition inside the container every 0.2 s until a deadline N seconds away.
 wait_ct() {  # wait_ct SECONDS DESCRIPTION SNIPPET
-  local seconds=$1 what=$2 snippet=$3 i
-  for ((i = 0; i < seconds * 5; i++)); do
+  local seconds=$1 what=$2 snippet=$3 deadline
+  deadline=$(($(date +%s) + seconds))
+  while :; do
     if sh_ct "$snippet" >/dev/null 2>&1; then
       echo "ok: $what" >&2
       return 0
     fi
+    (($(date +%s) < deadline)) || break
     sleep 0.2
   done
-  fail "timed out waiting for: $what"
+  fail "timed out after ${seconds}s waiting for: $what"
 }
 
 cleanup() {
@@ -67,7 +70,18 @@ rpm -qlp "$rpm_file" | tee "$tmp/rpm-files.txt" >&2
 for f in /usr/sbin/chiefd /usr/bin/chiefctl /etc/chief/chief.yaml chiefd.service org.chief.Scheduler1.conf chiefd.8; do
   grep -q "$f" "$tmp/rpm-files.txt" || fail ".rpm lacks $f"
 done
-rpm -qp --scripts "$rpm_file" | grep -q "systemctl" || fail ".rpm has no systemd scriptlets"
+rpm -qp --scripts "$rpm_file" | tee "$tmp/rpm-scripts.txt" | grep -q "systemctl" || fail ".rpm has no systemd scriptlets"
+
+log "both packages ship the per-user unit; neither enables it for every user"
+grep -qx /usr/lib/systemd/user/chiefd.service "$tmp/rpm-files.txt" || fail ".rpm lacks /usr/lib/systemd/user/chiefd.service"
+dpkg-deb -c "$deb" >"$tmp/deb-files.txt"   # to a file: grep -q would cut the pipe (pipefail)
+grep -q ' \./usr/lib/systemd/user/chiefd\.service$' "$tmp/deb-files.txt" || fail ".deb lacks /usr/lib/systemd/user/chiefd.service"
+echo "ok: /usr/lib/systemd/user/chiefd.service in the .deb and the .rpm" >&2
+# %systemd_user_post would run `systemctl --global preset`, enabling it for every user.
+grep -q -- '--global' "$tmp/rpm-scripts.txt" && fail ".rpm scriptlets touch user units globally (systemctl --global)"
+dpkg-deb -e "$deb" "$tmp/deb-control"
+grep -rq -e '--global' -e '--user' "$tmp/deb-control" && fail ".deb maintainer scripts touch user units"
+echo "ok: no maintainer script enables or presets the user unit" >&2
 
 log "an upgrade package: the same files with a newer version"
 mkdir -p "$tmp/repack"
@@ -83,12 +97,25 @@ chief_container_boot chief-systest "$CHIEF_ROOTFS"
 chief_container_copy_in "$deb" /root/chief.deb
 chief_container_copy_in "$upgrade_deb" /root/chief-upgrade.deb
 
+# A definite system zone, other than the Kolkata job's below and with DST (nspawn --timezone=auto
+# copied the host's, usually UTC). Set before chiefd and cron start: both read it at start.
+expect_status 0 "timedatectl set-timezone Europe/Berlin" -- in_ct timedatectl set-timezone Europe/Berlin
+sh_ct 'echo Europe/Berlin > /etc/timezone'
+
 log "apt install ./chief.deb"
 sh_ct 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /root/chief.deb' ||
   fail "apt install of the .deb failed"
 wait_ct 30 "chiefd is active after install (enabled and started by the package)" 'systemctl is-active chiefd'
 expect_status 0 "chiefd is enabled" -- in_ct systemctl is-enabled chiefd
 expect_status 0 "systemd-analyze verify chiefd.service" -- in_ct systemd-analyze verify chiefd.service
+sh_ct 'test -f /usr/lib/systemd/user/chiefd.service && dpkg -S /usr/lib/systemd/user/chiefd.service' >&2 ||
+  fail "the installed package does not own /usr/lib/systemd/user/chiefd.service"
+# Installed, not enabled: no user gets a per-user chiefd unless they enable it themselves.
+sh_ct 'test -z "$(ls -A /etc/systemd/user/default.target.wants 2>/dev/null)"' ||
+  fail "the package enabled the user unit for every user: $(sh_ct 'ls -l /etc/systemd/user/default.target.wants')"
+global=$(sh_ct 'systemctl --global is-enabled chiefd.service' || true)
+[[ $global == disabled ]] || fail "systemctl --global is-enabled chiefd.service says '$global', expected disabled"
+echo "ok: the user unit is installed and enabled for nobody (/etc/systemd/user/default.target.wants empty)" >&2
 in_ct systemd-analyze security --no-pager chiefd.service >"$tmp/security.txt" 2>&1 || true
 tail -n 3 "$tmp/security.txt" >&2
 getent_ok=0
@@ -172,15 +199,17 @@ wait_ct 20 "the script and its child are gone" \
 sh_ct 'chiefctl history long' | grep -q interrupted || fail "the run cut short by kill -9 is not in the history as interrupted"
 
 log "an invalid config at start fails the unit at once instead of restarting it forever"
-restarts_before=$(sh_ct 'systemctl show -p NRestarts --value chiefd')
 sh_ct 'cp /etc/chief/chief.yaml /root/chief.yaml.good && echo "jobs: []" > /etc/chief/chief.yaml'
 sh_ct 'systemctl restart chiefd' && fail "systemctl restart with an invalid config succeeded"
 # "failed", not "activating (auto-restart)": systemd has given up on it for good.
 wait_ct 10 "chiefd failed" 'test "$(systemctl is-active chiefd)" = failed'
+# A manual start or restart flushes NRestarts (the kill -9 above left it at 1), so any
+# automatic restart after this `systemctl restart` would show here as a non-zero count.
 restarts=$(sh_ct 'systemctl show -p NRestarts --value chiefd')
-[[ $restarts -eq $restarts_before ]] || fail "chiefd was restarted $((restarts - restarts_before)) times with an invalid config"
-sh_ct 'systemctl status chiefd --no-pager -l' | grep -q '"jobs" must not be empty' ||
-  fail "systemctl status does not show why chiefd failed"
+[[ $restarts -eq 0 ]] || fail "chiefd was restarted $restarts times with an invalid config"
+# journald may store chiefd's last lines a moment after systemd has marked the unit failed.
+wait_ct 10 "systemctl status shows why chiefd failed" \
+  'systemctl status chiefd --no-pager -l | grep -q "\"jobs\" must not be empty"'
 sh_ct 'cp /root/chief.yaml.good /etc/chief/chief.yaml && systemctl reset-failed chiefd && systemctl start chiefd'
 wait_ct 30 "chiefd active again with the valid config" 'systemctl is-active chiefd'
 
@@ -190,6 +219,172 @@ expect_status 0 "non-root chiefctl status" -- in_ct runuser -u tester -- chiefct
 expect_status 4 "non-root chiefctl run is refused" -- in_ct runuser -u tester -- chiefctl run --job hello
 sh_ct 'usermod -aG chief tester'
 expect_status 0 "a member of the chief group may run" -- in_ct runuser -u tester -- chiefctl run --job hello
+
+log "exported cron lines run under Debian's cron, in the system's zone and in Asia/Kolkata"
+# Debian's cron (3.0pl1) ignores CRON_TZ= and reads every line in the system's zone (Europe/Berlin
+# here). Two jobs: cron-local in the system's zone, every minute; cron-kolkata in Asia/Kolkata
+# (30 minutes off any whole-hour offset from Berlin) at three given minutes: the Kolkata minutes of
+# the next three minute boundaries. A job that fires every minute would run right even from a
+# CRON_TZ= line; one that fires at given Kolkata minutes only runs if the line was written for the
+# system's zone and shifted by the half hour, so it is the one that shows chief.py's failure is gone.
+sh_ct 'apt-get install -y -qq cron libpam-systemd dbus-user-session >/dev/null' ||
+  fail "apt install of cron, libpam-systemd and dbus-user-session failed"
+wait_ct 30 "cron is active (Debian's cron, started by its package)" 'systemctl is-active cron'
+sh_ct 'dpkg-query -W cron' >&2
+# The first minute boundary at least 15 s away, so the config, the export and /etc/cron.d are in
+# place before it (cron re-reads /etc/cron.d at each minute boundary).
+now=$(sh_ct 'date +%s')
+boundary=$(((now / 60 + 1) * 60))
+((boundary - now >= 15)) || boundary=$((boundary + 60))
+kolkata_minutes="" kolkata_hours="" due_utc=()
+for k in 0 1 2; do
+  at=$((boundary + 60 * k))
+  m=$(sh_ct "TZ=Asia/Kolkata date -d @$at +%-M")
+  h=$(sh_ct "TZ=Asia/Kolkata date -d @$at +%-H")
+  kolkata_minutes+=${kolkata_minutes:+,}$m
+  [[ ",$kolkata_hours," == *",$h,"* ]] || kolkata_hours+=${kolkata_hours:+,}$h
+  due_utc+=("$(date -u -d "@$at" +%Y-%m-%dT%H:%M:00+00:00)")
+done
+echo "next boundary $(date -u -d "@$boundary" +%FT%TZ) ($((boundary - now)) s away); cron-kolkata: minute $kolkata_minutes of hour $kolkata_hours in Asia/Kolkata" >&2
+sh_ct 'cp /etc/chief/chief.yaml /root/chief.yaml.good && cat > /etc/chief/scripts/cron-mark.sh <<EOF
+#!/bin/sh
+echo "cron-mark: \$CHIEF_JOB_NAME run \$CHIEF_RUN_ID due \$CHIEF_SCHEDULED_FOR"
+EOF
+chmod +x /etc/chief/scripts/cron-mark.sh'
+sh_ct "cat >> /etc/chief/chief.yaml <<EOF
+  - name: cron-local
+    schedule: {frequency: interval, every: 1m}
+    scripts: [{path: scripts/cron-mark.sh}]
+  - name: cron-kolkata
+    schedule: {frequency: custom, minute: \"$kolkata_minutes\", hour: \"$kolkata_hours\", timezone: Asia/Kolkata}
+    scripts: [{path: scripts/cron-mark.sh}]
+EOF"
+# chiefd runs these jobs too (run ids without a suffix); the cron runs are told apart by the
+# -o<pid> suffix of chiefd --once run ids. chiefd must know the jobs for chiefctl history to list them.
+expect_status 0 "systemctl reload chiefd (the cron jobs added)" -- in_ct systemctl reload chiefd
+sh_ct 'chiefctl --config /etc/chief/chief.yaml export-cron --cron debian' >"$tmp/debian.crontab" ||
+  fail "chiefctl export-cron --cron debian failed"
+cat "$tmp/debian.crontab" >&2
+# (Outputs are captured before grep: `CMD | grep -q` can fail CMD with SIGPIPE under pipefail.)
+out=$(sh_ct 'chiefctl --config /etc/chief/chief.yaml export-cron --cron auto --json')
+grep -q '"cron_flavor": "debian"' <<<"$out" || fail "offline export-cron --cron auto did not pick debian in a Debian container"
+out=$(sh_ct 'chiefctl export-cron --json')
+grep -q '"cron_flavor": "debian"' <<<"$out" || fail "chiefd's export-cron (default --cron auto) did not pick debian"
+out=$(sh_ct 'chiefctl export-cron --cron debian')
+grep -q "system's zone (Europe/Berlin)" <<<"$out" ||
+  fail "chiefd's export does not read the lines in the system's zone, Europe/Berlin"
+echo "ok: --cron auto is debian here, offline and from chiefd; chiefd's system zone is Europe/Berlin" >&2
+grep -q '^CRON_TZ=' "$tmp/debian.crontab" && fail "the Debian export has a CRON_TZ= line (Debian's cron ignores them)"
+local_line=$(grep -- '--job cron-local ' "$tmp/debian.crontab")
+kolkata_line=$(grep -- '--job cron-kolkata ' "$tmp/debian.crontab")
+[[ $local_line == '* * * * * /usr/sbin/chiefd --once --config /etc/chief/chief.yaml --job cron-local --respect-schedule --log-target journal' ]] ||
+  fail "unexpected line for cron-local: $local_line"
+# An hourly superset in the system's zone, not the job's own hour field read in the wrong zone.
+[[ $kolkata_line =~ ^[0-9,-]+\ \*\ \*\ \*\ \*\ /usr/sbin/chiefd\ --once\ .*--job\ cron-kolkata\ --respect-schedule\ --log-target\ journal$ ]] ||
+  fail "the Kolkata job's line is not an hourly superset in the system's zone: $kolkata_line"
+[[ $(grep -B1 -- '--job cron-kolkata ' "$tmp/debian.crontab") != *CRON_TZ=* ]] ||
+  fail "the Kolkata job's exported line is a CRON_TZ= line"
+# What chief.py wrote, and `--cron cronie` still writes: Debian's cron would read its hour in Berlin.
+out=$(sh_ct 'chiefctl --config /etc/chief/chief.yaml export-cron --cron cronie')
+grep -q '^CRON_TZ=Asia/Kolkata$' <<<"$out" || fail "the cronie export lost its CRON_TZ= line"
+echo "ok: no CRON_TZ= line for Debian's cron; the Kolkata job has an hourly line in Berlin: ${kolkata_line%% /*}" >&2
+
+# /etc/cron.d takes a user column that a user crontab (what export-cron prints) has not:
+# insert it after the five time fields of every line that is neither a comment nor blank.
+sh_ct "sed -E '/^[[:space:]]*(#|\$)/! s/^(([^[:space:]]+[[:space:]]+){5})/\\1root /' > /etc/cron.d/chief-systest" <"$tmp/debian.crontab"
+sh_ct 'chmod 0644 /etc/cron.d/chief-systest && grep -v "^#" /etc/cron.d/chief-systest | grep .' >&2
+
+# The guard: the Kolkata line fires every hour, so at a minute that is not due chiefd --once skips it.
+kolkata_command=$(cut -d' ' -f6- <<<"$kolkata_line")
+(($(sh_ct 'date +%s') < boundary - 1)) || fail "the minute boundary passed before the not-due check (a slow machine?)"
+expect_status 0 "the Kolkata job's exported command at a minute that is not due" -- sh_ct "$kolkata_command"
+wait_ct 10 "chiefd --once logged that cron-kolkata was not due and skipped it" \
+  'journalctl CHIEF_JOB=cron-kolkata --no-pager -o cat | grep -q "cron-kolkata: not due at .* (--respect-schedule); skipped"'
+out=$(sh_ct 'chiefctl history cron-kolkata')
+grep -q -- '-o[0-9]* ' <<<"$out" && fail "a skipped --once run is in the history: $out"
+
+# Wait for cron: the boundary, then a minute's grace for cron's start (it fires at :00-:01).
+wait_s=$((boundary - $(sh_ct 'date +%s') + 60))
+for job in cron-local cron-kolkata; do
+  wait_ct "$wait_s" "cron started chiefd --once for $job at the minute boundary" \
+    "journalctl -t CRON --no-pager -o cat | grep -qF 'CMD (/usr/sbin/chiefd --once --config /etc/chief/chief.yaml --job $job '"
+  wait_ct 30 "the cron-started run of $job logged its script's output to the journal (CHIEF_JOB=$job)" \
+    "journalctl CHIEF_JOB=$job --no-pager -o cat | grep -Eq '^cron-mark: $job run [^ ]+-o[0-9]+ due '"
+  line=$(sh_ct "journalctl CHIEF_JOB=$job --no-pager -o cat" | grep -E "^cron-mark: $job run [^ ]+-o[0-9]+ due " | head -n1)
+  run_id=$(awk '{print $4}' <<<"$line")
+  due=$(awk '{print $6}' <<<"$line")
+  # The guard ran it for the minute cron fired it at: one of the three boundaries.
+  [[ " ${due_utc[*]} " == *" $due "* ]] || fail "$job ran by cron for $due, expected one of ${due_utc[*]}"
+  wait_ct 10 "chiefctl history $job (chiefd running) lists the cron run $run_id as succeeded" \
+    "chiefctl history $job | grep -Eq '^$run_id +once .* succeeded\$'"
+done
+
+# Leave cron and the config as they were for the rest of the test.
+sh_ct 'rm -f /etc/cron.d/chief-systest && cp /root/chief.yaml.good /etc/chief/chief.yaml'
+expect_status 0 "systemctl reload chiefd (the cron jobs removed)" -- in_ct systemctl reload chiefd
+
+log "a per-user chiefd under systemctl --user"
+# libpam-systemd (pam_systemd: logind's session and user@UID.service with XDG_RUNTIME_DIR) and
+# dbus-user-session (the user bus at /run/user/UID/bus) came with cron above; without them
+# user@UID.service fails ("$XDG_RUNTIME_DIR is not set") and chiefd --user has no bus.
+sh_ct 'useradd -m alice'
+alice_uid=$(sh_ct 'id -u alice')
+alice_env=(env "XDG_RUNTIME_DIR=/run/user/$alice_uid" "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$alice_uid/bus")
+as_alice() { in_ct runuser -u alice -- "${alice_env[@]}" "$@"; }
+expect_status 0 "loginctl enable-linger alice" -- in_ct loginctl enable-linger alice
+wait_ct 30 "alice's user manager (user@$alice_uid.service) is running, with her bus" \
+  "systemctl is-active user@$alice_uid.service && systemctl --user -M alice@ is-active dbus.socket && test -S /run/user/$alice_uid/bus"
+sh_ct 'mkdir -p /home/alice/.config/chief && cat > /home/alice/.config/chief/mine.sh <<EOF
+#!/bin/sh
+echo "mine: ran as \$(id -un) in run \$CHIEF_RUN_ID"
+EOF
+chmod +x /home/alice/.config/chief/mine.sh
+cat > /home/alice/.config/chief/chief.yaml <<EOF
+version: 1
+jobs:
+  - name: mine
+    schedule: {frequency: yearly, month: 1, day_of_month: 1, time: "00:00"}
+    scripts: [{path: mine.sh}]
+EOF
+chown -R alice:alice /home/alice/.config'
+out=$(as_alice systemd-analyze --user verify chiefd.service 2>&1) || fail "systemd-analyze --user verify chiefd.service: $out"
+[[ -z $out ]] || fail "systemd-analyze --user verify chiefd.service warns: $out"
+echo "ok: systemd-analyze --user verify chiefd.service (no output)" >&2
+expect_status 0 "as alice: systemctl --user enable --now chiefd" -- as_alice systemctl --user enable --now chiefd
+wait_ct 30 "alice's chiefd is active" 'systemctl --user -M alice@ is-active chiefd'
+wait_ct 10 "alice's chiefd logged that it runs ~alice/.config/chief/chief.yaml" \
+  'journalctl --no-pager -o cat _SYSTEMD_USER_UNIT=chiefd.service | grep -q "from /home/alice/.config/chief/chief.yaml"'
+
+# The system chiefd is up: chiefctl without --user asks it, and it refuses alice (not in chief).
+expect_status 4 "as alice, system chiefd running: chiefctl run (asks the system chiefd, refused)" -- as_alice chiefctl run --job mine
+expect_status 0 "as alice, system chiefd running: chiefctl --user run --job mine" -- as_alice chiefctl --user run --job mine
+# No system chiefd: chiefctl falls back to alice's own bus.
+expect_status 0 "systemctl stop chiefd (the system one)" -- in_ct systemctl stop chiefd
+as_alice chiefctl run --job mine >"$tmp/alice-run.txt" 2>&1 || fail "as alice, no system chiefd: chiefctl run --job mine: $(cat "$tmp/alice-run.txt")"
+cat "$tmp/alice-run.txt" >&2
+alice_run=$(sed -n 's/^Run \([^ ]*\) of mine started.*/\1/p' "$tmp/alice-run.txt")
+[[ -n $alice_run ]] || fail "no run id in chiefctl run's output"
+echo "ok: as alice, no system chiefd: chiefctl run --job mine (no --user) ran $alice_run on her chiefd" >&2
+wait_ct 10 "the run is in ~alice/.local/state/chief/runs/, owned by alice" \
+  "test \"\$(stat -c %U /home/alice/.local/state/chief/runs/mine.json)\" = alice && grep -q '$alice_run' /home/alice/.local/state/chief/runs/mine.json"
+wait_ct 10 "the script ran as alice, logged by her chiefd.service" \
+  "journalctl --no-pager -o cat _SYSTEMD_USER_UNIT=chiefd.service CHIEF_JOB=mine | grep -q 'mine: ran as alice in run $alice_run'"
+out=$(as_alice chiefctl history mine) || fail "as alice: chiefctl history mine failed"
+grep -q "^$alice_run .*succeeded" <<<"$out" || fail "alice's chiefctl history lacks $alice_run: $out"
+
+# Another user cannot reach alice's bus at all: /run/user/UID is 0700, and her dbus-daemon admits
+# only her uid (it refuses even root). So the refusal is exit 3 (no bus), not chiefd's exit 4;
+# chiefd's own check is covered by tests/integration/test_chiefd_user.cpp (see NOTES.md).
+sh_ct 'useradd -m bob'
+runs_before=$(sh_ct 'grep -o "\"id\"" /home/alice/.local/state/chief/runs/mine.json | wc -l')
+expect_status 3 "bob: chiefctl --user run --job mine on alice's bus (unreachable)" -- \
+  in_ct runuser -u bob -- env DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$alice_uid/bus chiefctl --user run --job mine
+runs_after=$(sh_ct 'grep -o "\"id\"" /home/alice/.local/state/chief/runs/mine.json | wc -l')
+[[ $runs_after -eq $runs_before ]] || fail "bob's refused chiefctl run still started a run of alice's job"
+
+expect_status 0 "as alice: systemctl --user disable --now chiefd" -- as_alice systemctl --user disable --now chiefd
+expect_status 0 "systemctl start chiefd (the system one again)" -- in_ct systemctl start chiefd
+wait_ct 30 "the system chiefd is active again" 'systemctl is-active chiefd'
 
 log "upgrade keeps the edited config and restarts the service"
 old_pid=$(sh_ct 'systemctl show -p MainPID --value chiefd')
