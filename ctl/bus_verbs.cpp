@@ -17,7 +17,7 @@ class BusVerbs {
 public:
     BusVerbs(const CommandLine& command, ChiefClient& client, const BusVerbContext& context, std::ostream& out,
              std::ostream& err)
-        : command_(command), client_(client), out_(out), err_(err) {
+        : command_(command), client_(client), context_(context), out_(out), err_(err) {
         auto zone = ZoneRules::locate(context.timezone);
         if (!zone) zone = ZoneRules::locate("UTC");
         zone_ = zone.value();
@@ -44,6 +44,8 @@ private:
     int fail(const ClientError& error) {
         // chiefd's message may list a refused config's problems, one per line.
         err_ << "chiefctl: " << escapeForDisplay(error.message, /*keepNewlines=*/true) << '\n';
+        if (context_.suggestOwnDaemon && error.name == bus::kAccessDenied.name)
+            err_ << "chiefctl: that was the system's chiefd; to use your own (chiefd --user), add --user\n";
         if (command_.json) out_ << jsonText(errorJson(error), 2) << '\n';
         return exitStatusFor(error);
     }
@@ -293,6 +295,7 @@ private:
 
     const CommandLine& command_;
     ChiefClient& client_;
+    BusVerbContext context_;
     std::ostream& out_;
     std::ostream& err_;
     ZoneHandle zone_;

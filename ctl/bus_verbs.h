@@ -13,6 +13,8 @@ namespace chief::ctl {
 // What a bus verb needs besides the command line and the client.
 struct BusVerbContext {
     std::string timezone;  // this machine's zone: times are shown in it; --from without an offset is read in it
+    // A non-root user asking the system chiefd: its refusal also points to the user's own chiefd.
+    bool suggestOwnDaemon = false;
 };
 
 // Runs the verb, writing results to `out` and problems to `err`; returns the exit code.

@@ -42,13 +42,16 @@ int main(int argc, char** argv) {
                 return present && present.value();
             });
         ctl::BusClient client(target);
-        return ctl::runBusVerb(command.value(), client, ctl::BusVerbContext{zone}, std::cout, std::cerr);
+        const bool ownDaemonPossible = ::geteuid() != 0 && target.kind == ctl::BusKind::System && !target.host;
+        return ctl::runBusVerb(command.value(), client, ctl::BusVerbContext{zone, ownDaemonPossible}, std::cout,
+                               std::cerr);
     }
     const char* path = std::getenv("PATH");
     const system::PosixHostProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");
     const LoadResult loaded = system::loadConfigFile(command.value().configPath, files, zone);
     const auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     return ctl::runOfflineVerb(command.value(),
-                               ctl::OfflineInput{loaded, SysSeconds{now.time_since_epoch()}, zone, system::detectCronFlavor()},
+                               ctl::OfflineInput{loaded, SysSeconds{now.time_since_epoch()}, zone, system::detectCronFlavor(),
+                                                 ::geteuid() != 0},
                                std::cout, std::cerr);
 }

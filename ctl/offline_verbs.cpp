@@ -92,6 +92,7 @@ int exportCronVerb(const CommandLine& command, const OfflineInput& input, std::o
     CronExportOptions options;
     options.now = input.now;
     options.chiefdCommand = CHIEF_INSTALLED_CHIEFD;
+    options.perUser = input.perUser;
     options.systemTimezone = input.systemTimezone;
     options.flavor = cronFlavorFromName(command.cronFlavor).value_or(input.installedCron);
     const nlohmann::json document = cronExportJson(config, jobs.value(), options);

@@ -16,6 +16,7 @@ struct OfflineInput {
     SysSeconds now;
     std::string systemTimezone;
     CronFlavor installedCron = CronFlavor::Cronie;  // what export-cron --cron auto means here
+    bool perUser = false;  // chiefctl runs as a non-root user: exported lines are for their own crontab
 };
 
 // Runs the verb, writing results to `out` and problems to `err`; returns the exit code.

@@ -108,8 +108,11 @@ int main(int argc, char** argv) {
     const char* path = std::getenv("PATH");
     const system::PosixHostProbe host(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     RunServices services{clock, events, launcher, outputs, accounts, host, std::move(environment)};
-    const std::string zone = system::detectSystemTimezone();
-    ConfigReader readConfig = [&host, zone](const std::string& file) { return system::loadConfigFile(file, host, zone); };
+    // The system's zone (the default for jobs without one) is read at every load, so a reload
+    // after `timedatectl set-timezone` picks up the new one.
+    ConfigReader readConfig = [&host](const std::string& file) {
+        return system::loadConfigFile(file, host, system::detectSystemTimezone());
+    };
 
     if (options.mode == DaemonOptions::Mode::Once) {
         RunEventJournal journal(logger);
@@ -122,7 +125,9 @@ int main(int argc, char** argv) {
                               paths.stateDirectory, timeBase});
     // A per-user chiefd answers to its own user (and root); the chief group is a system-wide notion.
     const ControlAccess access = options.userBus ? ControlAccess::forUser(::geteuid()) : ControlAccess();
-    DaemonControl control(daemon, clock, access, CHIEF_VERSION, ExportHost{zone, system::detectCronFlavor()});
+    DaemonControl control(daemon, clock, access, CHIEF_VERSION,
+                          ExportHost{[] { return system::detectSystemTimezone(); }, system::detectCronFlavor(),
+                                     CHIEF_INSTALLED_CHIEFD, options.userBus});
     ChiefBusService busService(control, io);
     busService.subscribeTo(events);
     daemon.setReloadListener([&busService](std::size_t jobs) { busService.onReloaded(jobs); });

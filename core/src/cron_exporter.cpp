@@ -130,7 +130,8 @@ std::string exportCron(const Config& config, const std::vector<const Job*>& sele
         // leaves every decision to the guard, which follows Chief's rules.
         if (supersetMinutes.empty())
             for (const std::string& line : cronDstDifferences(*job, options.now, yearAhead)) out += "# " + line + "\n";
-        const std::string command = escapePercent(options.chiefdCommand + " --once --config " + quoteShellWord(config.sourcePath) +
+        const std::string command = escapePercent(options.chiefdCommand + " --once" + (options.perUser ? " --user" : "") +
+                                                  " --config " + quoteShellWord(config.sourcePath) +
                                     " --job " + quoteShellWord(job->name) + " --respect-schedule --log-target journal");
         std::string line = s.cron;
         if (!supersetMinutes.empty()) {

@@ -10,7 +10,7 @@ namespace chief::daemon {
 std::string daemonHelpText() {
     return R"(Usage: chiefd [--config PATH] [--log-target auto|journal|console] [--log-level LEVEL]
               [--state-dir DIR] [--user]
-       chiefd --once [--config PATH] [--job NAME] [--respect-schedule]
+       chiefd --once [--config PATH] [--job NAME] [--respect-schedule] [--user]
        chiefd --print-introspection
 
 Runs the Chief scheduler: fires each enabled job of chief.yaml on its schedule and runs its
@@ -41,6 +41,8 @@ Options:
   --job NAME               With --once: only this job.
   --respect-schedule       With --once: only jobs whose schedule fires at the current
                            minute (hybrid schedules' runtime guard).
+                           --once --user runs a per-user chiefd's jobs: its config and run
+                           history under the XDG directories (what its exported lines call).
   -h, --help               Show this help.
   --version                Show the version.
 
@@ -130,7 +132,6 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
     }
     if (!once && options.job) return makeError("--job only applies with --once");
     if (!once && options.respectSchedule) return makeError("--respect-schedule only applies with --once");
-    if (once && options.userBus) return makeError("--user does not apply with --once (it uses no bus)");
     if (once && options.timeSpeed != 1) return makeError("--time-speed does not apply with --once");
     options.mode = once ? DaemonOptions::Mode::Once : DaemonOptions::Mode::Daemon;
     return options;

@@ -135,7 +135,8 @@ ControlResult<std::string> DaemonControl::exportCrontab(std::string_view job, st
     CronExportOptions options;
     options.now = date::floor<Seconds>(clock_.now());
     options.chiefdCommand = host_.chiefdPath;
-    options.systemTimezone = host_.systemTimezone;
+    options.perUser = host_.perUser;
+    options.systemTimezone = host_.systemTimezone();
     if (flavor.empty() || flavor == "auto")
         options.flavor = host_.installedCron;
     else if (auto named = cronFlavorFromName(flavor))

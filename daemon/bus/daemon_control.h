@@ -1,6 +1,8 @@
 #pragma once
 // DaemonControl: ControlApi over the running Daemon.
 
+#include <functional>
+
 #include "app/daemon.h"
 #include "bus/control_access.h"
 #include "bus/control_api.h"
@@ -10,9 +12,11 @@ namespace chief::daemon {
 
 // What exports need to know about chiefd's host.
 struct ExportHost {
-    std::string systemTimezone = "UTC";
+    // Asked at each export: the system's zone can change while chiefd runs (timedatectl).
+    std::function<std::string()> systemTimezone = [] { return std::string("UTC"); };
     CronFlavor installedCron = CronFlavor::Cronie;
     std::string chiefdPath = CHIEF_INSTALLED_CHIEFD;  // how exported lines and units call chiefd
+    bool perUser = false;                              // a per-user chiefd (--user): lines call chiefd --once --user
 };
 
 class DaemonControl final : public ControlApi {

@@ -787,3 +787,16 @@ TEST_CASE("chiefctl picks the bus: the system bus, else a non-root user's own; -
     CHECK(classifyCallError(neither, -ENOENT, "org.freedesktop.DBus.Error.ServiceUnknown", "", false).message.find(
               "neither on the system bus nor on your session bus") != std::string::npos);
 }
+
+TEST_CASE("chiefctl: a non-root user refused by the system chiefd is pointed to --user", "[ctl-bus][user]") {
+    FakeClient client;
+    client.failWith = ClientError{ClientError::Kind::Daemon, bus::kAccessDenied.name, "running a job needs root"};
+    auto command = parseCommandLine({"run", "--job", "backup"});
+    REQUIRE(command);
+    std::ostringstream out, err;
+    CHECK(runBusVerb(command.value(), client, BusVerbContext{"UTC", true}, out, err) == bus::kExitAccessDenied);
+    CHECK(err.str().find("to use your own (chiefd --user), add --user") != std::string::npos);
+    std::ostringstream out2, err2;
+    runBusVerb(command.value(), client, BusVerbContext{"UTC", false}, out2, err2);
+    CHECK(err2.str().find("--user") == std::string::npos);
+}

@@ -98,3 +98,17 @@ TEST_CASE("control access: the chief group for the system daemon; the owner and 
     CHECK(user.whoMay() == "root or the user this chiefd runs as (uid 1000)");
     CHECK(system.whoMay() == "root or membership in the \"chief\" group");
 }
+
+TEST_CASE("chiefd --once --user: a per-user chiefd's exported lines record runs in that user's history",
+          "[daemon-options][user]") {
+    std::map<std::string, std::string> env{{"HOME", "/home/ann"}};
+    auto getenv = [&env](const char* name) -> const char* {
+        auto it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+    };
+    const auto options = parseDaemonOptions({"--once", "--user", "--job", "mine"});
+    REQUIRE(options);
+    CHECK(options.value().mode == DaemonOptions::Mode::Once);
+    CHECK(resolveDaemonPaths(options.value(), getenv).stateDirectory == "/home/ann/.local/state/chief");
+    CHECK(resolveDaemonPaths(options.value(), getenv).configPath == "/home/ann/.config/chief/chief.yaml");
+}

@@ -318,3 +318,12 @@ jobs:
         }
     }
 }
+
+TEST_CASE("export-cron for a user's own crontab calls chiefd --once --user", "[export][user]") {
+    const Config config = configOf(jobWithSchedule("      frequency: daily\n      time: \"06:00\"\n"));
+    CronExportOptions options;
+    options.now = at("2027-06-01T00:00Z");
+    CHECK(exportCron(config, {}, options).find("/usr/sbin/chiefd --once --config") != std::string::npos);
+    options.perUser = true;
+    CHECK(exportCron(config, {}, options).find("/usr/sbin/chiefd --once --user --config") != std::string::npos);
+}

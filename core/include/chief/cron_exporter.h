@@ -17,6 +17,9 @@ const char* cronFlavorName(CronFlavor flavor);
 struct CronExportOptions {
     // How cron invokes chiefd: an absolute path, because cron's PATH (/usr/bin:/bin) lacks sbin.
     std::string chiefdCommand = "/usr/sbin/chiefd";
+    // The lines are for a user's own crontab and a per-user chiefd: `chiefd --once --user`, so
+    // runs are recorded in that user's history ($XDG_STATE_HOME), not the system's.
+    bool perUser = false;
     CronFlavor flavor = CronFlavor::Cronie;
     std::string systemTimezone = "UTC";  // the zone Debian's cron reads every line in
     SysSeconds now;                      // DST differences are looked for in the year after this
