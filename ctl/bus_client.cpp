@@ -244,12 +244,25 @@ ClientResult<bus::JobSummary> BusClient::getJobProperties(const std::string& nam
     return job;
 }
 
-ClientResult<std::string> BusClient::previewJobs(const std::string& job, unsigned count,
-                                                 std::optional<SysSeconds> from) {
+ClientResult<Done> BusClient::previewJobs(const std::string& job, unsigned count, std::optional<SysSeconds> from,
+                                          PreviewSink& sink) {
     const std::uint64_t fromUsec = dbus::toUsec(from);  // 0: chiefd's now
-    return impl_->callForString("PreviewJobs", [&](sd_bus_message* m) {
+    const auto document = impl_->callForString("PreviewJobs", [&](sd_bus_message* m) {
         return sd_bus_message_append(m, "sut", job.c_str(), static_cast<std::uint32_t>(count), fromUsec);
     });
+    if (!document) return document.error();
+    const auto parsed = nlohmann::json::parse(document.value(), nullptr, /*allow_exceptions=*/false);
+    const auto jobs = parsed.is_object() ? parsed.find("jobs") : parsed.end();
+    if (parsed.is_discarded() || !parsed.is_object() || jobs == parsed.end() || !jobs->is_array())
+        return malformed("PreviewJobs", -EBADMSG);
+    auto text = [&parsed](const char* key) {
+        const auto it = parsed.find(key);
+        return it != parsed.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    sink.begin(text("config"), text("from"));
+    for (const nlohmann::json& entry : *jobs) sink.job(entry);
+    sink.end();
+    return Done{};
 }
 
 ClientResult<std::string> BusClient::exportCron(const std::string& job) {

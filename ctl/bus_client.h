@@ -26,8 +26,8 @@ public:
     ClientResult<bus::ManagerState> managerProperties() override;
     ClientResult<std::vector<bus::JobSummary>> listJobs() override;
     ClientResult<bus::JobSummary> getJobProperties(const std::string& name) override;
-    ClientResult<std::string> previewJobs(const std::string& job, unsigned count,
-                                          std::optional<SysSeconds> from) override;
+    ClientResult<Done> previewJobs(const std::string& job, unsigned count, std::optional<SysSeconds> from,
+                                   PreviewSink& sink) override;
     ClientResult<std::string> exportCron(const std::string& job) override;
     ClientResult<std::string> exportCrontab(const std::string& job, const std::string& flavor) override;
     ClientResult<std::vector<bus::RunEntry>> listRuns(const std::string& job, unsigned limit) override;

@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "chief/bus_types.h"
 #include "chief/result.h"
 
@@ -27,6 +29,7 @@ struct ClientError {
         NoBus,       // the bus itself could not be reached
         NotRunning,  // nothing owns org.chief.Scheduler1 on that bus
         Lost,        // the connection or chiefd went away (or did not answer) mid-call or mid-wait
+        NeedsChiefd, // offline (--config): only chiefd knows the answer
     };
     Kind kind = Kind::Daemon;
     std::string name;  // the D-Bus error name, when there is one
@@ -41,6 +44,16 @@ int exitStatusFor(const ClientError& error);
 template <typename T>
 using ClientResult = Result<T, ClientError>;
 
+// Receives a preview one job at a time (each job in the shape of `preview --json`'s "jobs"), so a
+// preview of 10,000 jobs is printed as it is computed, never held whole.
+class PreviewSink {
+public:
+    virtual ~PreviewSink() = default;
+    virtual void begin(const std::string& config, const std::string& from) = 0;
+    virtual void job(const nlohmann::json& preview) = 0;
+    virtual void end() = 0;
+};
+
 class ChiefClient {
 public:
     virtual ~ChiefClient() = default;
@@ -51,9 +64,9 @@ public:
     virtual ClientResult<std::vector<bus::JobSummary>> listJobs() = 0;
     // Manager.GetJob, then the Job object's properties.
     virtual ClientResult<bus::JobSummary> getJobProperties(const std::string& name) = 0;
-    // Manager.PreviewJobs: the JSON document of `preview --json`; job "" = all, from nullopt = now.
-    virtual ClientResult<std::string> previewJobs(const std::string& job, unsigned count,
-                                                  std::optional<SysSeconds> from) = 0;
+    // Manager.PreviewJobs, one job at a time into `sink`; job "" = all, from nullopt = now.
+    virtual ClientResult<Done> previewJobs(const std::string& job, unsigned count, std::optional<SysSeconds> from,
+                                           PreviewSink& sink) = 0;
     // Manager.ExportCron: crontab text; job "" = all. (Kept for chiefds older than ExportCrontab.)
     virtual ClientResult<std::string> exportCron(const std::string& job) = 0;
     // Manager.ExportCrontab: the `export-cron --json` document; job "" = all; flavor cronie,

@@ -21,15 +21,6 @@ std::string shown(std::string_view text) { return escapeForDisplay(text); }
 
 const char* kWeekdayShort[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
-std::string runLine(const FireTime& fire, const ZoneRules& zone) {
-    const OffsetInfo info = zone.offsetAt(fire.instant);
-    const auto wd = date::weekday{date::floor<date::days>(fire.local)}.c_encoding();
-    std::string line = std::string(kWeekdayShort[wd]) + " " + formatLocalMinute(fire.local) + " " + info.abbreviation +
-                       " (" + formatOffset(info.offset) + ")";
-    if (fire.ambiguous) line += "  [first of two]";
-    return line;
-}
-
 // Prints rows as left-aligned columns two spaces apart; the last column is not padded.
 void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out, const std::string& indent = "") {
     std::vector<std::size_t> widths;
@@ -85,8 +76,15 @@ std::string runLineFromIso(const std::string& iso, const ZoneRules* zone) {
     const Seconds offset = *parsed.value().offset;
     const auto wd = date::weekday{date::floor<date::days>(local)}.c_encoding();
     std::string line = std::string(kWeekdayShort[wd]) + " " + formatLocalMinute(local) + " ";
-    if (zone) line += zone->offsetAt(SysSeconds{local.time_since_epoch() - offset}).abbreviation + " ";
-    return line + "(" + formatOffset(offset) + ")";
+    const SysSeconds instant{local.time_since_epoch() - offset};
+    if (zone) line += zone->offsetAt(instant).abbreviation + " ";
+    line += "(" + formatOffset(offset) + ")";
+    // A local time that occurs twice (the fall-back hour) runs at its first occurrence.
+    if (zone) {
+        const LocalResolution resolved = zone->resolve(local);
+        if (resolved.kind == LocalResolution::Kind::Ambiguous && resolved.first == instant) line += "  [first of two]";
+    }
+    return line;
 }
 
 std::string jsonString(const nlohmann::json& j, const char* key) {
@@ -127,52 +125,6 @@ void printErrorCount(const LoadResult& loaded, std::ostream& err) {
     err << countOf(static_cast<std::size_t>(errors), "error") << "; the config is not valid.\n";
 }
 
-void printJobPreview(const JobPreview& preview, std::ostream& out) {
-    const Job& job = *preview.job;
-    const CompiledSchedule& s = job.schedule;
-    const ZoneRules& zone = *s.schedule.zone;
-    out << shown(job.name) << (job.enabled ? "" : "  (disabled)") << "\n";
-    out << "  schedule:   " << s.description << "\n";
-    out << "  timezone:   " << job.timezone << "\n";
-    out << "  mode:       " << modeName(s.mode);
-    if (!s.cron.empty()) out << "  (cron: " << s.cron << ")";
-    out << "\n";
-    if (!s.guard.empty()) out << "  guard:      runs " << s.guard << "\n";
-    const ScheduleBounds& bounds = s.schedule.bounds;
-    if (bounds.start || bounds.end) {
-        out << "  bounds:    ";
-        if (bounds.start) out << " from " << formatIsoInZone(*bounds.start, zone);
-        if (bounds.end) out << " until " << formatIsoInZone(*bounds.end, zone);
-        out << "\n";
-    }
-    if (!bounds.excludedDates.empty()) {
-        out << "  excluded:  ";
-        for (LocalDays day : bounds.excludedDates) out << " " << formatDate(day);
-        out << "\n";
-    }
-    out << "  overlap:    " << overlapName(job.overlap) << ", stop_on_failure: " << (job.stopOnFailure ? "true" : "false")
-        << "\n";
-    out << "  working dir: " << shown(job.workingDir) << "\n";
-    out << "  scripts:\n";
-    int n = 1;
-    for (const Script& script : job.scripts) {
-        out << "    " << n++ << ". ";
-        if (!script.interpreter.empty()) out << shown(joinShellWords(script.interpreter)) << " ";
-        out << shown(quoteShellWord(script.path));
-        if (!script.args.empty()) out << " " << shown(joinShellWords(script.args));
-        out << "  (timeout " << script.timeoutSeconds << "s)\n";
-    }
-    out << "  next runs:\n";
-    if (preview.nextRuns.empty()) out << "    (none)\n";
-    for (const FireTime& fire : preview.nextRuns) out << "    " << runLine(fire, zone) << "\n";
-    if (!preview.notes.empty()) {
-        out << "  notes:\n";
-        for (const PreviewNote& note : preview.notes) {
-            const bool dst = note.kind == PreviewNote::Kind::DstSkipped || note.kind == PreviewNote::Kind::DstAmbiguous;
-            out << "    " << (dst ? "DST: " : "") << shown(note.message) << "\n";
-        }
-    }
-}
 
 
 std::string formatInstant(SysSeconds instant, const ZoneRules& zone) {
@@ -317,13 +269,8 @@ void printRunNotStarted(const bus::JobRunOutcome& request, const std::optional<S
     out << std::flush;
 }
 
-void printPreviewDocument(const nlohmann::json& document, std::ostream& out) {
-    const auto jobs = document.find("jobs");
-    if (jobs == document.end() || !jobs->is_array()) return;
-    bool first = true;
-    for (const nlohmann::json& job : *jobs) {
-        if (!first) out << "\n";
-        first = false;
+void printPreviewJob(const nlohmann::json& job, std::ostream& out) {
+    {
         const std::string timezone = jsonString(job, "timezone");
         auto located = ZoneRules::locate(timezone);
         const ZoneRules* zone = located ? located.value().get() : nullptr;

@@ -16,7 +16,6 @@ namespace chief::ctl {
 
 void printValidateSummary(const Config& config, std::ostream& out);
 void printErrorCount(const LoadResult& loaded, std::ostream& err);
-void printJobPreview(const JobPreview& preview, std::ostream& out);
 
 // ---- bus answers (times shown in `zone`, this machine's) ----------------------------------
 
@@ -47,6 +46,8 @@ void printRunRequested(const bus::JobRunOutcome& request, std::ostream& out);
 void printRunNotStarted(const bus::JobRunOutcome& request, const std::optional<SysSeconds>& minute,
                         const ZoneRules& zone, std::ostream& out);
 // `preview` from chiefd's JSON document (the `preview --json` shape), laid out as offline.
-void printPreviewDocument(const nlohmann::json& document, std::ostream& out);
+// One job of a preview, from its entry in the `preview --json` document ("jobs"[i]): the one
+// preview printer, online and offline.
+void printPreviewJob(const nlohmann::json& job, std::ostream& out);
 
 }  // namespace chief::ctl

@@ -116,16 +116,23 @@ std::optional<CronFlavor> cronFlavorFromName(std::string_view name) {
     return std::nullopt;
 }
 
+PreviewJsonWriter::PreviewJsonWriter(std::ostream& out, const std::string& config, const std::string& from) : out_(out) {
+    out_ << "{\n  \"config\": " << jsonText(nlohmann::json(config)) << ",\n  \"from\": " << jsonText(nlohmann::json(from))
+         << ",\n  \"jobs\": [";
+}
+
+void PreviewJsonWriter::job(const nlohmann::json& preview) {
+    out_ << (first_ ? "\n" : ",\n") << jsonText(preview, 2);
+    first_ = false;
+}
+
+void PreviewJsonWriter::finish() { out_ << (first_ ? "]\n}\n" : "\n  ]\n}\n"); }
+
 void writePreviewJson(std::ostream& out, const Config& config, const std::vector<const Job*>& jobs, SysSeconds from,
                       int count) {
-    out << "{\n  \"config\": " << jsonText(config.sourcePath) << ",\n  \"from\": "
-        << jsonText(formatIsoUtc(from)) << ",\n  \"jobs\": [";
-    bool first = true;
-    for (const Job* job : jobs) {
-        out << (first ? "\n" : ",\n") << jsonText(jobPreviewJson(previewJob(*job, from, count)), 2);
-        first = false;
-    }
-    out << (first ? "]\n}\n" : "\n  ]\n}\n");
+    PreviewJsonWriter writer(out, config.sourcePath, formatIsoUtc(from));
+    for (const Job* job : jobs) writer.job(jobPreviewJson(previewJob(*job, from, count)));
+    writer.finish();
 }
 
 }  // namespace chief

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include "chief/display_text.h"
+#include "chief/job_selection.h"
 #include "chief/time_format.h"
 #include "runner/run_history_store.h"
 #include "scheduler/run_id_source.h"
@@ -40,26 +42,19 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
     for (const Diagnostic& d : loaded.diagnostics)
         logger.log(d.severity == Severity::Error ? LogLevel::Error : LogLevel::Warning, formatDiagnostic(d));
     if (!loaded.ok()) {
-        logger.log(LogLevel::Error, "config " + options.configPath + " is invalid; nothing was run");
+        logger.log(LogLevel::Error, "config " + escapeForDisplay(options.configPath) + " is invalid; nothing was run");
         return 1;
     }
     const auto config = std::make_shared<const Config>(*loaded.config);
-    std::vector<const Job*> jobs;
-    if (options.job) {
-        const Job* job = config->findJob(*options.job);
-        if (!job) {
-            logger.log(LogLevel::Error, "no job named \"" + *options.job + "\" in " + config->sourcePath);
-            return 2;
-        }
-        if (!job->enabled) {
-            logger.log(LogLevel::Error, "job \"" + job->name + "\" is disabled in " + config->sourcePath + "; not running it");
-            return 2;
-        }
-        jobs.push_back(job);
-    } else {
-        for (const Job& job : config->jobs)
-            if (job.enabled) jobs.push_back(&job);
+    std::vector<std::string> names;
+    if (options.job) names.push_back(*options.job);
+    auto selected = selectJobs(*config, names, JobFilter::EnabledOnly);
+    if (!selected) {
+        logger.log(LogLevel::Error, selected.failure().message + " in " + escapeForDisplay(config->sourcePath) +
+                                        (selected.failure().kind == SelectionError::Kind::Disabled ? "; not running it" : ""));
+        return 2;
     }
+    const std::vector<const Job*>& jobs = selected.value();
 
     RunIdSource ids("o" + std::to_string(::getpid()));
     OnceHistory history(stateDirectory, logger);

@@ -106,6 +106,7 @@ public:
     }
 
     const TempDir& dir() const { return dir_; }
+    const std::string& config() const { return config_; }
     std::string log() const { return chiefd_ ? chiefd_->err() : std::string(); }
 
 private:
@@ -420,4 +421,75 @@ TEST_CASE("chiefctl over the bus: status and list with 10,000 jobs, and a previe
     CHECK(preview.code == 2);
     CHECK(contains(preview.err, "ask for fewer"));
     CHECK(f.ctl({"status"}).code == 0);
+}
+
+TEST_CASE("chiefctl: every read-only verb answers the same online (chiefd) and offline (--config), one printer, one shape",
+          "[ctl-bus][client-model]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f(std::string(R"(
+jobs:
+  - name: hello
+    description: says hello
+    schedule: {frequency: daily, time: "03:00", timezone: America/New_York}
+    scripts: [{path: hello.sh, args: ["a b", "--x"]}]
+  - name: month-end
+    schedule: {frequency: monthly, day_of_month: last, time: "23:00", timezone: Europe/Berlin}
+    scripts: [{path: hello.sh}]
+  - name: off
+    enabled: false
+    schedule: {frequency: interval, every: 90m}
+    scripts: [{path: hello.sh}]
+)"));
+    f.startChiefd();
+    INFO(f.log());
+    auto both = [&](std::vector<std::string> args) {
+        const Ctl online = f.ctl(args);
+        args.insert(args.begin(), {"--config", f.config()});
+        const Ctl offline = f.ctl(args);
+        INFO(online.err << offline.err);
+        REQUIRE(online.code == 0);
+        REQUIRE(offline.code == 0);
+        return std::make_pair(online.out, offline.out);
+    };
+    // A fixed window: both sides compute the same fire times.
+    for (const std::vector<std::string>& preview :
+         {std::vector<std::string>{"preview", "--from", "2027-10-30T00:00Z", "--count", "4"},
+          std::vector<std::string>{"preview", "--from", "2027-10-30T00:00Z", "--count", "4", "--json"},
+          std::vector<std::string>{"preview", "--job", "month-end", "--from", "2028-02-01T00:00Z", "--json"}}) {
+        const auto [online, offline] = both(preview);
+        CHECK(online == offline);
+    }
+    // export-cron: the same document, but for the line that says when it was exported.
+    auto withoutStamp = [](nlohmann::json document) {
+        std::string crontab = document["crontab"];
+        document["crontab"] = crontab.substr(crontab.find('\n'));
+        return document;
+    };
+    const auto [onlineCron, offlineCron] = both({"export-cron", "--cron", "cronie", "--json"});
+    CHECK(withoutStamp(nlohmann::json::parse(onlineCron)) == withoutStamp(nlohmann::json::parse(offlineCron)));
+    // list and show: the same fields; what only chiefd knows (runs) is null offline.
+    const auto [onlineList, offlineList] = both({"list", "--json"});
+    const auto onlineJobs = nlohmann::json::parse(onlineList)["jobs"];
+    const auto offlineJobs = nlohmann::json::parse(offlineList)["jobs"];
+    REQUIRE(onlineJobs.size() == 3);
+    REQUIRE(offlineJobs.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        REQUIRE(onlineJobs[i].size() == offlineJobs[i].size());  // one shape: the same keys
+        for (const auto& [key, value] : offlineJobs[i].items()) {
+            INFO(key);
+            if (key == "running" || key == "pending_queued") CHECK(value.is_null());
+            else CHECK(onlineJobs[i][key] == value);
+        }
+    }
+    const auto [onlineShow, offlineShow] = both({"show", "hello", "--json"});
+    const auto onlineJob = nlohmann::json::parse(onlineShow);
+    const auto offlineJob = nlohmann::json::parse(offlineShow);
+    for (const auto& [key, value] : offlineJob.items()) {
+        INFO(key);
+        if (value.is_null()) continue;  // run-time state: unknown offline
+        CHECK(onlineJob[key] == value);
+    }
+    // What only chiefd knows, offline: exit 2 and why.
+    const Ctl history = f.ctl({"--config", f.config(), "history"});
+    CHECK(history.code == 2);
 }

@@ -7,12 +7,12 @@
 #include <sstream>
 
 #include "bus_client.h"
-#include "bus_verbs.h"
+#include "verbs.h"
 #include "chief/bus_api.h"
 #include "command_line.h"
 #include "config_fixture.h"
 #include "exit_codes.h"
-#include "offline_verbs.h"
+#include "verbs.h"
 
 using namespace chief;
 using namespace chief::ctl;
@@ -104,12 +104,18 @@ public:
         calls.push_back("getJobProperties " + name);
         return daemonError(bus::kNoSuchJob, "no job named \"" + name + "\"");
     }
-    ClientResult<std::string> previewJobs(const std::string& job, unsigned count,
-                                          std::optional<SysSeconds> from) override {
+    ClientResult<Done> previewJobs(const std::string& job, unsigned count, std::optional<SysSeconds> from,
+                                   PreviewSink& sink) override {
         previewJob = job;
         previewCount = count;
         previewFrom = from;
-        return answer("previewJobs", previewDocument);
+        const auto document = answer("previewJobs", previewDocument);
+        if (!document) return document.failure();
+        const auto parsed = nlohmann::json::parse(document.value());
+        sink.begin(parsed["config"], parsed["from"]);
+        for (const auto& entry : parsed["jobs"]) sink.job(entry);
+        sink.end();
+        return Done{};
     }
     ClientResult<std::string> exportCron(const std::string& job) override {
         return answer("exportCron " + job, crontab);
@@ -168,7 +174,7 @@ Outcome run(std::initializer_list<const char*> args, FakeClient& client) {
     REQUIRE(command);
     REQUIRE_FALSE(runsOffline(command.value()));
     std::ostringstream out, err;
-    const int code = runBusVerb(command.value(), client, BusVerbContext{"UTC"}, out, err);
+    const int code = runVerb(command.value(), client, VerbContext{"UTC"}, out, err);
     return {code, out.str(), err.str()};
 }
 
@@ -351,7 +357,7 @@ TEST_CASE("chiefctl preview: asks chiefd with job, count and --from; prints its 
           "  scripts:\n"
           "    1. bash run.sh 'a b'  (timeout 60s)\n"
           "  next runs:\n"
-          "    Sun 2026-11-01 01:30 EDT (-04:00)\n"
+          "    Sun 2026-11-01 01:30 EDT (-04:00)  [first of two]\n"
           "    Mon 2026-11-02 01:30 EST (-05:00)\n"
           "  notes:\n"
           "    DST: 2026-11-01 01:30 occurs twice\n");
@@ -738,7 +744,7 @@ jobs:
         REQUIRE(command);
         REQUIRE(runsOffline(command.value()));
         std::ostringstream out, err;
-        const int code = runOfflineVerb(command.value(), OfflineInput{loaded, at(1798761600), "UTC"}, out, err);
+        const int code = runOffline(command.value(), loaded, OfflineClient::Host{at(1798761600), "UTC"}, VerbContext{"UTC"}, out, err);
         return Outcome{code, out.str(), err.str()};
     };
     const Outcome list = exec({"list", "--config", "x.yaml"});
@@ -760,7 +766,7 @@ jobs:
     CHECK(details["last_run_id"].is_null());
     const Outcome missing = exec({"show", "bakcup", "--config", "x.yaml"});
     CHECK(missing.code == kExitUsage);
-    CHECK(contains(missing.err, "(did you mean 'backup'?)"));
+    CHECK(contains(missing.err, "(did you mean \"backup\"?)"));
 }
 
 TEST_CASE("chiefctl picks the bus: the system bus, else a non-root user's own; --system and --user decide alone",
@@ -794,9 +800,9 @@ TEST_CASE("chiefctl: a non-root user refused by the system chiefd is pointed to 
     auto command = parseCommandLine({"run", "--job", "backup"});
     REQUIRE(command);
     std::ostringstream out, err;
-    CHECK(runBusVerb(command.value(), client, BusVerbContext{"UTC", true}, out, err) == bus::kExitAccessDenied);
+    CHECK(runVerb(command.value(), client, VerbContext{"UTC", true}, out, err) == bus::kExitAccessDenied);
     CHECK(err.str().find("to use your own (chiefd --user), add --user") != std::string::npos);
     std::ostringstream out2, err2;
-    runBusVerb(command.value(), client, BusVerbContext{"UTC", false}, out2, err2);
+    runVerb(command.value(), client, VerbContext{"UTC", false}, out2, err2);
     CHECK(err2.str().find("--user") == std::string::npos);
 }

@@ -27,7 +27,7 @@
 #include "command_line.h"
 #include "config_fixture.h"
 #include "exit_codes.h"
-#include "offline_verbs.h"
+#include "verbs.h"
 #include "process_test_support.h"
 
 using namespace chief;
@@ -65,7 +65,7 @@ Run runVerb(std::vector<std::string> args, const LoadResult& loaded) {
     REQUIRE(command);
     std::ostringstream out, err;
     const SysSeconds now{Seconds{1798761600}};  // 2027-01-01T00:00:00Z
-    const int code = ctl::runOfflineVerb(command.value(), ctl::OfflineInput{loaded, now, "UTC"}, out, err);
+    const int code = ctl::runOffline(command.value(), loaded, ctl::OfflineClient::Host{now, "UTC"}, ctl::VerbContext{"UTC"}, out, err);
     return {code, out.str(), err.str()};
 }
 

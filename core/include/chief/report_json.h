@@ -21,8 +21,20 @@ nlohmann::json validateReportJson(const LoadResult& result);
 // One entry of preview's "jobs" array.
 nlohmann::json jobPreviewJson(const JobPreview& preview);
 
-// The whole `preview --json` document ({"config", "from", "jobs": [...]}), written one job at a
-// time so 10,000 jobs never sit in memory as JSON at once.
+// Writes the `preview --json` document ({"config", "from", "jobs": [...]}) one job at a time,
+// so 10,000 jobs never sit in memory as JSON at once.
+class PreviewJsonWriter {
+public:
+    PreviewJsonWriter(std::ostream& out, const std::string& config, const std::string& from);
+    void job(const nlohmann::json& preview);
+    void finish();
+
+private:
+    std::ostream& out_;
+    bool first_ = true;
+};
+
+// The whole document for `jobs` of `config`: what chiefd's PreviewJobs returns.
 void writePreviewJson(std::ostream& out, const Config& config, const std::vector<const Job*>& jobs, SysSeconds from,
                       int count);
 

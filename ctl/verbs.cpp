@@ -1,10 +1,11 @@
-#include "bus_verbs.h"
+#include "verbs.h"
 
 #include <ostream>
 
-#include "bus_json.h"
+#include "json_report.h"
 #include "chief/display_text.h"
 #include "chief/json_text.h"
+#include "chief/report_json.h"
 #include "chief/time_format.h"
 #include "exit_codes.h"
 #include "text_report.h"
@@ -13,9 +14,9 @@ namespace chief::ctl {
 
 namespace {
 
-class BusVerbs {
+class Verbs {
 public:
-    BusVerbs(const CommandLine& command, ChiefClient& client, const BusVerbContext& context, std::ostream& out,
+    Verbs(const CommandLine& command, ChiefClient& client, const VerbContext& context, std::ostream& out,
              std::ostream& err)
         : command_(command), client_(client), context_(context), out_(out), err_(err) {
         auto zone = ZoneRules::locate(context.timezone);
@@ -97,23 +98,36 @@ private:
         std::optional<SysSeconds> from;
         if (command_.from) {
             auto parsed = parseDateTime(*command_.from);
-            if (!parsed) return usage("invalid --from '" + *command_.from + "': " + parsed.error());
+            if (!parsed)
+                return usage("invalid --from '" + shortenForMessage(*command_.from) + "': " + escapeForDisplay(parsed.error()));
             from = resolveDateTime(parsed.value(), *zone_);
         }
-        const auto document =
-            client_.previewJobs(command_.job.value_or(""), static_cast<unsigned>(command_.count), from);
-        if (!document) return fail(document.error());
-        if (command_.json) {
-            out_ << document.value();
-            if (!document.value().ends_with('\n')) out_ << '\n';
-            return kExitOk;
-        }
-        const auto parsed = nlohmann::json::parse(document.value(), nullptr, /*allow_exceptions=*/false);
-        if (parsed.is_discarded() || !parsed.is_object()) {
-            err_ << "chiefctl: chiefd's preview is not the JSON document chiefctl expects; try --json to see it\n";
-            return kExitFailed;
-        }
-        printPreviewDocument(parsed, out_);
+        // Printed as it arrives: offline, 10,000 jobs never sit in memory as previews at once.
+        struct JsonSink final : PreviewSink {
+            explicit JsonSink(std::ostream& o) : out(o) {}
+            void begin(const std::string& config, const std::string& start) override { writer.emplace(out, config, start); }
+            void job(const nlohmann::json& preview) override { writer->job(preview); }
+            void end() override { writer->finish(); }
+            std::ostream& out;
+            std::optional<PreviewJsonWriter> writer;
+        };
+        struct TextSink final : PreviewSink {
+            explicit TextSink(std::ostream& o) : out(o) {}
+            void begin(const std::string&, const std::string&) override {}
+            void job(const nlohmann::json& preview) override {
+                if (!first) out << '\n';
+                first = false;
+                printPreviewJob(preview, out);
+            }
+            void end() override {}
+            std::ostream& out;
+            bool first = true;
+        };
+        JsonSink json(out_);
+        TextSink text(out_);
+        PreviewSink& sink = command_.json ? static_cast<PreviewSink&>(json) : text;
+        const auto done = client_.previewJobs(command_.job.value_or(""), static_cast<unsigned>(command_.count), from, sink);
+        if (!done) return fail(done.error());
         return kExitOk;
     }
 
@@ -295,7 +309,7 @@ private:
 
     const CommandLine& command_;
     ChiefClient& client_;
-    BusVerbContext context_;
+    VerbContext context_;
     std::ostream& out_;
     std::ostream& err_;
     ZoneHandle zone_;
@@ -303,9 +317,33 @@ private:
 
 }  // namespace
 
-int runBusVerb(const CommandLine& command, ChiefClient& client, const BusVerbContext& context, std::ostream& out,
-               std::ostream& err) {
-    return BusVerbs(command, client, context, out, err).run();
+int runVerb(const CommandLine& command, ChiefClient& client, const VerbContext& context, std::ostream& out,
+            std::ostream& err) {
+    return Verbs(command, client, context, out, err).run();
+}
+
+namespace {
+
+void printDiagnostics(const LoadResult& loaded, std::ostream& err) {
+    for (const Diagnostic& d : loaded.diagnostics) err << formatDiagnostic(d) << '\n';
+}
+
+}  // namespace
+
+int runOffline(const CommandLine& command, const LoadResult& loaded, const OfflineClient::Host& host,
+               const VerbContext& context, std::ostream& out, std::ostream& err) {
+    if (command.verb != Verb::Validate && loaded.ok()) {
+        OfflineClient client(*loaded.config, host);
+        return runVerb(command, client, context, out, err);
+    }
+    if (command.json) {
+        out << jsonText(validateReportJson(loaded), 2) << '\n';
+    } else {
+        printDiagnostics(loaded, err);
+        if (loaded.ok()) printValidateSummary(*loaded.config, out);
+        else printErrorCount(loaded, err);
+    }
+    return loaded.ok() ? kExitOk : kExitInvalid;
 }
 
 }  // namespace chief::ctl

@@ -1,4 +1,4 @@
-#include "bus_json.h"
+#include "json_report.h"
 
 #include "chief/time_format.h"
 
