@@ -19,12 +19,12 @@
 #include "chief/system/config_source.h"
 #include "chief/system/cron_flavor.h"
 #include "chief/system/posix_host_probe.h"
-#include "logging/console_logger.h"
-#include "logging/fallback_journal_writer.h"
-#include "logging/journal_logger.h"
-#include "logging/level_filter_logger.h"
-#include "logging/log_target.h"
-#include "logging/sd_journal_writer.h"
+#include "chief/service/console_logger.h"
+#include "chief/service/fallback_journal_writer.h"
+#include "chief/service/journal_logger.h"
+#include "chief/service/level_filter_logger.h"
+#include "chief/service/log_target.h"
+#include "chief/service/sd_journal_writer.h"
 
 extern char** environ;
 
@@ -73,15 +73,15 @@ int main(int argc, char** argv) {
         ::setrlimit(RLIMIT_NOFILE, &limit);
     }
 
-    const auto target = resolveLogTargetForThisProcess(LogTarget::parse(options.logTarget).value());
-    SdJournalWriter journalSocket;
-    FallbackJournalWriter journalWriter(journalSocket, std::cerr);
-    JournalLogger journalLogger(journalWriter);
-    ConsoleLogger consoleLogger(std::cerr);
-    const bool toJournal = target == LogTarget::Kind::Journal;
-    LevelFilterLogger logger(toJournal ? static_cast<Logger&>(journalLogger) : consoleLogger,
-                             parseLogLevel(options.logLevel).value());
-    if (toJournal && !journalSocketPresent())
+    const auto target = service::resolveLogTargetForThisProcess(service::LogTarget::parse(options.logTarget).value());
+    service::SdJournalWriter journalSocket;
+    service::FallbackJournalWriter journalWriter(journalSocket, std::cerr);
+    service::JournalLogger journalLogger(journalWriter);
+    service::ConsoleLogger consoleLogger(std::cerr);
+    const bool toJournal = target == service::LogTarget::Kind::Journal;
+    service::LevelFilterLogger logger(toJournal ? static_cast<service::Logger&>(journalLogger) : consoleLogger,
+                             service::parseLogLevel(options.logLevel).value());
+    if (toJournal && !service::journalSocketPresent())
         std::cerr << "chiefd: --log-target=journal, but /run/systemd/journal/socket does not exist: log entries will be "
                      "lost; use --log-target=console\n";
 
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
         // CHIEF_*: those are stripped from the inherited environment (run_environment.cpp).
         environment.push_back("CHIEFD_BENCH_TIME_BASE=" + std::to_string(timeBase.origin.count()) + ":" +
                               std::to_string(timeBase.speed));
-        logger.log(LogLevel::Warning, "benchmark mode: chiefd's clock runs " + std::to_string(timeBase.speed) +
+        logger.log(service::LogLevel::Warning, "benchmark mode: chiefd's clock runs " + std::to_string(timeBase.speed) +
                                           " times faster than real time (--time-speed)");
     }
     RunEventBus events;
@@ -120,8 +120,9 @@ int main(int argc, char** argv) {
         return runOnce(io, options, readConfig(paths.configPath), logger, services, paths.stateDirectory);
     }
 
-    SystemdNotifier notifier;
-    Daemon daemon(DaemonParts{io, clock, logger, notifier, services, events, readConfig, paths.configPath,
+    service::SystemdNotifier notifier;
+    service::ServiceShell shell(io, notifier, logger);
+    Daemon daemon(DaemonParts{io, clock, logger, shell, services, events, readConfig, paths.configPath,
                               paths.stateDirectory, timeBase});
     // A per-user chiefd answers to its own user (and root); the chief group is a system-wide notion.
     const ControlAccess access = options.userBus ? ControlAccess::forUser(::geteuid()) : ControlAccess();
@@ -131,12 +132,12 @@ int main(int argc, char** argv) {
     ChiefBusService busService(control, io);
     busService.subscribeTo(events);
     daemon.setReloadListener([&busService](std::size_t jobs) { busService.onReloaded(jobs); });
-    if (const auto failed = daemon.start()) return *failed;
+    if (const auto failed = shell.start(daemon)) return *failed;
     // Without a bus chiefd still schedules (BusConnection logs why); READY=1 waits for the bus
     // name either way, so "ready" means "callable" whenever the API is there at all.
     BusConnection bus(io, logger);
     bus.open(options.userBus ? BusKind::User : BusKind::System, busService);
-    daemon.announceReady();
+    shell.ready();
     io.run();
     return 0;
 }

@@ -29,10 +29,7 @@ Daemon::Daemon(DaemonParts parts)
       runner_(parts_.io, parts_.runServices, [this](const RunRecord& record) { onRunEnded(record); }),
       scheduler_(runner_, parts_.events, ids_),
       timer_(parts_.io, [this](WallClockTimer::Wake wake) { onTimer(wake); }, parts_.timeBase),
-      signals_(parts_.io),
-      watchdogTimer_(parts_.io),
-      shutdownDeadline_(parts_.io),
-      statusTimer_(parts_.io) {
+      shutdownDeadline_(parts_.io) {
     journal_.subscribeTo(parts_.events);
     parts_.events.subscribe([this](const RunEvent& event) {
         if (const auto* started = std::get_if<RunStarted>(&event)) {
@@ -60,42 +57,40 @@ Daemon::~Daemon() {
     if (history_.dirty()) history_.flush();
 }
 
-void Daemon::logDiagnostics(const std::vector<Diagnostic>& diagnostics, LogLevel level) {
+void Daemon::logDiagnostics(const std::vector<Diagnostic>& diagnostics, service::LogLevel level) {
     for (const Diagnostic& d : diagnostics)
-        parts_.logger.log(d.severity == Severity::Error ? level : LogLevel::Warning, formatDiagnostic(d),
+        parts_.logger.log(d.severity == Severity::Error ? level : service::LogLevel::Warning, formatDiagnostic(d),
                           {{"CHIEF_CONFIG", d.file}});
 }
 
-std::optional<DaemonExit> Daemon::start() {
+std::optional<int> Daemon::start() {
     std::optional<SysMillis> cleanStop;
     if (!parts_.stateDirectory.empty()) {
         auto prepared = prepareStateDirectory(parts_.stateDirectory);
         if (!prepared) {
-            parts_.logger.log(LogLevel::Error, prepared.error() + "; not starting");
+            parts_.logger.log(service::LogLevel::Error, prepared.error() + "; not starting");
             return kExitNotConfigured;
         }
         auto lock = InstanceLock::acquire(prepared.value());
         if (!lock) {
-            parts_.logger.log(LogLevel::Error, lock.error() + "; not starting");
+            parts_.logger.log(service::LogLevel::Error, lock.error() + "; not starting");
             return kExitFailure;
         }
         instanceLock_.emplace(std::move(lock).value());
         cleanStop = takeCleanStopTime(prepared.value());
     }
-    for (const std::string& problem : history_.load()) parts_.logger.log(LogLevel::Warning, problem);
+    for (const std::string& problem : history_.load()) parts_.logger.log(service::LogLevel::Warning, problem);
     LoadResult loaded = parts_.readConfig(parts_.configPath);
-    logDiagnostics(loaded.diagnostics, LogLevel::Error);
+    logDiagnostics(loaded.diagnostics, service::LogLevel::Error);
     if (!loaded.ok()) {
-        parts_.logger.log(LogLevel::Error, "config " + escapeForDisplay(parts_.configPath) + " is invalid; not starting",
+        parts_.logger.log(service::LogLevel::Error, "config " + escapeForDisplay(parts_.configPath) + " is invalid; not starting",
                           {{"CHIEF_CONFIG", parts_.configPath}});
         return kExitNotConfigured;
     }
     installConfig(std::make_shared<const Config>(std::move(*loaded.config)));
     reportInterruptedRuns();
     reportMissedWhileStopped(cleanStop);
-    waitForSignals();
-    scheduleWatchdog();
-    parts_.logger.log(LogLevel::Info,
+    parts_.logger.log(service::LogLevel::Info,
                       "chiefd started with " + countOf(config_->jobs.size(), "job") + " from " +
                           escapeForDisplay(config_->sourcePath),
                       {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kDaemonStarted);
@@ -103,7 +98,7 @@ std::optional<DaemonExit> Daemon::start() {
 }
 
 void Daemon::refreshHistory() {
-    for (const std::string& problem : history_.refresh()) parts_.logger.log(LogLevel::Warning, problem);
+    for (const std::string& problem : history_.refresh()) parts_.logger.log(service::LogLevel::Warning, problem);
 }
 
 void Daemon::reportInterruptedRuns() {
@@ -128,41 +123,39 @@ void Daemon::reportMissedWhileStopped(std::optional<SysMillis> cleanStop) {
     }
 }
 
-void Daemon::announceReady() { parts_.notifier.ready(statusLine()); }
-
 void Daemon::installConfig(std::shared_ptr<const Config> config) {
     config_ = std::move(config);
     scheduler_.load(config_, parts_.clock.now());
     armTimer();
 }
 
-std::vector<Diagnostic> Daemon::reload() {
+std::vector<Diagnostic> Daemon::reloadConfig() {
     if (stopping_) return {};
-    parts_.notifier.reloading();
+    parts_.host.reloading();
     LoadResult loaded = parts_.readConfig(parts_.configPath);
     if (!loaded.ok()) {
-        logDiagnostics(loaded.diagnostics, LogLevel::Error);
+        logDiagnostics(loaded.diagnostics, service::LogLevel::Error);
         const auto errors = std::count_if(loaded.diagnostics.begin(), loaded.diagnostics.end(),
                                           [](const Diagnostic& d) { return d.severity == Severity::Error; });
-        parts_.logger.log(LogLevel::Error,
+        parts_.logger.log(service::LogLevel::Error,
                           "reload refused: " + escapeForDisplay(parts_.configPath) + " has " +
                               countOf(static_cast<std::size_t>(errors), "error") + "; still running the previous config",
                           {{"CHIEF_CONFIG", parts_.configPath}}, message_id::kReloadRefused);
-        parts_.notifier.ready(statusLine());
+        parts_.host.reloaded();
         return loaded.diagnostics;
     }
-    logDiagnostics(loaded.diagnostics, LogLevel::Warning);
+    logDiagnostics(loaded.diagnostics, service::LogLevel::Warning);
     installConfig(std::make_shared<const Config>(std::move(*loaded.config)));
-    parts_.logger.log(LogLevel::Info, "config reloaded: " + countOf(config_->jobs.size(), "job"),
+    parts_.logger.log(service::LogLevel::Info, "config reloaded: " + countOf(config_->jobs.size(), "job"),
                       {{"CHIEF_CONFIG", config_->sourcePath}}, message_id::kConfigReloaded);
-    parts_.notifier.ready(statusLine());
+    parts_.host.reloaded();
     if (reloadListener_) reloadListener_(config_->jobs.size());
     return {};
 }
 
 TriggerOutcome Daemon::runNow(std::string_view job) {
     TriggerOutcome outcome = scheduler_.requestRun(job, parts_.clock.now());
-    publishStatus();
+    parts_.host.statusChanged();
     return outcome;
 }
 
@@ -177,13 +170,13 @@ void Daemon::onTimer(WallClockTimer::Wake wake) {
     if (stopping_) return;
     const SysMillis now = parts_.clock.now();
     if (wake == WallClockTimer::Wake::ClockChanged) {
-        parts_.logger.log(LogLevel::Notice, "the wall clock was set to " + formatIsoUtc(date::floor<Seconds>(now)) +
+        parts_.logger.log(service::LogLevel::Notice, "the wall clock was set to " + formatIsoUtc(date::floor<Seconds>(now)) +
                                                 "; re-arming timers");
         scheduler_.clockChanged(now);
     }
     scheduler_.wake(now);
     armTimer();
-    publishStatus();
+    parts_.host.statusChanged();
 }
 
 void Daemon::onRunEnded(const RunRecord& record) {
@@ -193,7 +186,7 @@ void Daemon::onRunEnded(const RunRecord& record) {
         return;
     }
     armTimer();
-    publishStatus();
+    parts_.host.statusChanged();
 }
 
 // At most one write is in flight; what changes meanwhile goes out in the next one, so a burst
@@ -237,66 +230,24 @@ void Daemon::flushHistory() {
 void Daemon::reportHistoryWrite(const std::optional<std::string>& error) {
     // Said once when saving starts failing and once when it works again, not per run.
     if (error && !historyFailing_)
-        parts_.logger.log(LogLevel::Warning, "cannot save run history: " + *error + "; keeping it in memory only, ignoring");
-    if (!error && historyFailing_) parts_.logger.log(LogLevel::Notice, "saving run history works again");
+        parts_.logger.log(service::LogLevel::Warning, "cannot save run history: " + *error + "; keeping it in memory only, ignoring");
+    if (!error && historyFailing_) parts_.logger.log(service::LogLevel::Notice, "saving run history works again");
     historyFailing_ = error.has_value();
 }
 
-// STATUS= goes out at most once a second. sd_notify blocks when the service manager's socket
-// queue is full, so a burst of 1,000 finishing runs must not become 1,000 datagrams.
-void Daemon::publishStatus() {
-    if (statusPending_ || stopping_) return;
-    statusPending_ = true;
-    statusTimer_.expires_after(std::chrono::seconds{1});
-    statusTimer_.async_wait([this](const boost::system::error_code& ec) {
-        statusPending_ = false;
-        if (!ec && !stopping_) parts_.notifier.status(statusLine());
-    });
-}
-
-void Daemon::waitForSignals() {
-    signals_.add(SIGHUP);
-    signals_.add(SIGTERM);
-    signals_.add(SIGINT);
-    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
-        if (ec) return;
-        if (signal == SIGHUP) {
-            parts_.logger.log(LogLevel::Info, "SIGHUP: reloading " + escapeForDisplay(parts_.configPath));
-            reload();
-        } else {
-            parts_.logger.log(LogLevel::Info, std::string(signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopping");
-            shutdown();
-        }
-        if (!stopping_ || runner_.activeCount() > 0) waitForSignals();
-    });
-}
-
-void Daemon::scheduleWatchdog() {
-    const auto interval = parts_.notifier.watchdogInterval();
-    if (!interval) return;
-    // Twice per interval, as sd_watchdog_enabled(3) recommends.
-    watchdogTimer_.expires_after(*interval / 2);
-    watchdogTimer_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec) return;
-        parts_.notifier.watchdog();
-        scheduleWatchdog();
-    });
-}
-
-void Daemon::shutdown() {
+void Daemon::stop(std::function<void()> stopped) {
     if (stopping_) {
         interruptRunning();  // asked again: do not wait any longer
         return;
     }
     stopping_ = true;
-    parts_.notifier.stopping();
+    stopped_ = std::move(stopped);
     const std::size_t running = runner_.activeCount();
-    parts_.logger.log(LogLevel::Info,
+    parts_.logger.log(service::LogLevel::Info,
                       "chiefd stopping" + (running ? ": stopping " + std::to_string(running) + " running runs" : std::string()),
                       {}, message_id::kDaemonStopping);
     scheduler_.stopDispatching(parts_.clock.now());
     timer_.arm(std::nullopt);
-    statusTimer_.cancel();
     if (running == 0) {
         finishStopping();
         return;
@@ -307,7 +258,7 @@ void Daemon::shutdown() {
         interruptRunning();
         return;
     }
-    parts_.logger.log(LogLevel::Notice, "waiting up to " + std::to_string(timeout) + " s for " + std::to_string(running) +
+    parts_.logger.log(service::LogLevel::Notice, "waiting up to " + std::to_string(timeout) + " s for " + std::to_string(running) +
                                             (running == 1 ? " running run" : " running runs") +
                                             " to finish (defaults.stop_timeout_seconds); send SIGTERM again to end " +
                                             (running == 1 ? "it" : "them") + " now");
@@ -321,7 +272,7 @@ void Daemon::interruptRunning() {
     if (interrupting_ || runner_.activeCount() == 0) return;
     interrupting_ = true;
     const std::size_t running = runner_.activeCount();
-    parts_.logger.log(LogLevel::Notice, "ending " + std::to_string(running) +
+    parts_.logger.log(service::LogLevel::Notice, "ending " + std::to_string(running) +
                                             (running == 1 ? " running run" : " running runs") + " (interrupted)");
     runner_.interruptAll();
     int grace = 0;
@@ -330,18 +281,17 @@ void Daemon::interruptRunning() {
     shutdownDeadline_.expires_after(std::chrono::seconds{grace} + kShutdownSlack);
     shutdownDeadline_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
-        parts_.logger.log(LogLevel::Warning, std::to_string(runner_.activeCount()) +
+        parts_.logger.log(service::LogLevel::Warning, std::to_string(runner_.activeCount()) +
                                                  " runs did not end in time; exiting anyway");
         finishStopping();
     });
 }
 
 void Daemon::finishStopping() {
-    watchdogTimer_.cancel();
     shutdownDeadline_.cancel();
     flushHistory();
     if (!parts_.stateDirectory.empty() && instanceLock_) recordCleanStop(parts_.stateDirectory, parts_.clock.now());
-    parts_.io.stop();
+    if (auto stopped = std::exchange(stopped_, nullptr)) stopped();
 }
 
 std::vector<JobView> Daemon::jobs() const {

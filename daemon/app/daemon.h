@@ -1,10 +1,10 @@
 #pragma once
-// Daemon: chiefd's controller. Owns the scheduler, the runner and the run history; reacts to
-// the wall-clock timer, signals (SIGHUP reload, SIGTERM/SIGINT stop) and the watchdog; keeps
-// systemd informed (READY, RELOADING, STATUS, WATCHDOG, STOPPING).
+// Daemon: chiefd's process, the scheduler's side of Kea's controller/process split. Owns the
+// scheduler, the runner and the run history, and reacts to the wall-clock timer. The service
+// shell (chief/service/service_shell.h) around it handles signals, sd_notify and the watchdog,
+// and calls start/reload/stop; the daemon tells it when its status changed or a reload ran.
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "app/service_notifier.h"
+#include "chief/service/service_shell.h"
 #include "app/wall_clock_timer.h"
 #include "chief/config_loader.h"
-#include "logging/logger.h"
+#include "chief/service/logger.h"
 #include "logging/run_event_journal.h"
 #include "runner/job_runner.h"
 #include "runner/run_history_store.h"
@@ -32,8 +32,8 @@ using ConfigReader = std::function<LoadResult(const std::string& path)>;
 struct DaemonParts {
     boost::asio::io_context& io;
     const Clock& clock;
-    Logger& logger;
-    ServiceNotifier& notifier;
+    service::Logger& logger;
+    service::ServiceHost& host;  // the shell: STATUS= and the reload handshake
     RunServices& runServices;  // its `events` must be `events` below
     RunEventBus& events;
     ConfigReader readConfig;
@@ -59,26 +59,25 @@ enum DaemonExit : int {
     kExitNotConfigured = 6,  // the config is invalid, or the state directory is unusable (LSB's "not configured")
 };
 
-class Daemon {
+class Daemon final : public service::ServiceProcess {
 public:
     explicit Daemon(DaemonParts parts);
-    ~Daemon();
+    ~Daemon() override;
 
     // Claims the state directory, loads the history and the config, and arms timers. On failure
-    // (every problem logged) returns the exit status chiefd should end with.
-    std::optional<DaemonExit> start();
-    // Sends READY=1. The caller sends it after start() once everything wired around the daemon
-    // is usable too: for a Type=notify service with a bus API, ready means callable.
-    void announceReady();
+    // (every problem logged) returns the exit status chiefd should end with (DaemonExit).
+    std::optional<int> start() override;
 
     // Reloads the config; an invalid file is refused and the old config keeps running.
-    // Returns the diagnostics (empty when the reload succeeded).
-    std::vector<Diagnostic> reload();
+    // Returns the diagnostics (empty when the reload succeeded). SIGHUP and the bus's Reload.
+    std::vector<Diagnostic> reloadConfig();
+    void reload() override { reloadConfig(); }
 
     // Stops dispatching; lets running runs finish for up to defaults.stop_timeout_seconds, then
-    // ends them (SIGTERM, SIGKILL after each job's grace) as interrupted; stops the io_context
-    // once every run has ended. A second call (another SIGTERM) ends them at once.
-    void shutdown();
+    // ends them (SIGTERM, SIGKILL after each job's grace) as interrupted; calls `stopped` once
+    // every run has ended. A second call (another SIGTERM) ends them at once.
+    void stop(std::function<void()> stopped) override;
+    std::string statusLine() const override;
     bool stopping() const { return stopping_; }
 
     // An operator's run request (the job's overlap policy applies).
@@ -105,15 +104,12 @@ private:
     void armTimer();
     void onTimer(WallClockTimer::Wake wake);
     void onRunEnded(const RunRecord& record);
-    void waitForSignals();
-    void scheduleWatchdog();
-    std::string statusLine() const;
-    void publishStatus();
+
     void scheduleHistoryFlush();
     void writeHistoryInBackground();
     void flushHistory();  // on the loop, after the writer has finished: only when stopping
     void reportHistoryWrite(const std::optional<std::string>& error);
-    void logDiagnostics(const std::vector<Diagnostic>& diagnostics, LogLevel level);
+    void logDiagnostics(const std::vector<Diagnostic>& diagnostics, service::LogLevel level);
 
     DaemonParts parts_;
     RunEventJournal journal_;
@@ -122,14 +118,11 @@ private:
     JobRunner runner_;
     Scheduler scheduler_;
     WallClockTimer timer_;
-    boost::asio::signal_set signals_;
-    boost::asio::steady_timer watchdogTimer_;
     boost::asio::steady_timer shutdownDeadline_;
-    boost::asio::steady_timer statusTimer_;
     bool historyWriteInFlight_ = false;
-    bool statusPending_ = false;
     std::shared_ptr<const Config> config_;
     bool stopping_ = false;
+    std::function<void()> stopped_;
     bool interrupting_ = false;
     std::optional<InstanceLock> instanceLock_;
     bool historyFailing_ = false;

@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "chief/key_suggester.h"
-#include "logging/level_filter_logger.h"
+#include "chief/service/level_filter_logger.h"
 
 namespace chief::daemon {
 
@@ -119,7 +119,7 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
                 options.logTarget = v.value();
             }
             if (arg == "--log-level") {
-                if (auto level = parseLogLevel(v.value()); !level) return makeError(level.error());
+                if (auto level = service::parseLogLevel(v.value()); !level) return makeError(level.error());
                 options.logLevel = v.value();
             }
             if (arg == "--state-dir") options.stateDirectory = v.value();

@@ -4,7 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <iosfwd>
 
-#include "logging/journal_writer.h"
+#include "chief/service/journal_writer.h"
 #include "runner/job_run.h"
 
 namespace chief::daemon {
@@ -31,11 +31,11 @@ public:
 class ScriptOutputSinks final : public OutputSinkFactory {
 public:
     // With a writer: journal; without: console lines on `console`.
-    ScriptOutputSinks(JournalWriter* journal, std::ostream& console) : journal_(journal), console_(console) {}
+    ScriptOutputSinks(service::JournalWriter* journal, std::ostream& console) : journal_(journal), console_(console) {}
     std::unique_ptr<OutputSink> open(const RunTicket& ticket, const Script& script) override;
 
 private:
-    JournalWriter* journal_;
+    service::JournalWriter* journal_;
     std::ostream& console_;
 };
 

@@ -18,31 +18,31 @@ namespace {
 // latency-critical path, and a crash right after must not lose the record.
 class OnceHistory {
 public:
-    OnceHistory(std::string directory, Logger& logger) : store_(std::move(directory)), logger_(logger) {}
+    OnceHistory(std::string directory, service::Logger& logger) : store_(std::move(directory)), logger_(logger) {}
 
     void record(const RunRecord& run) {
         store_.record(run);
         if (auto error = store_.flush(); error && !failed_) {
             failed_ = true;
-            logger_.log(LogLevel::Warning, "cannot record run history: " + *error +
+            logger_.log(service::LogLevel::Warning, "cannot record run history: " + *error +
                                                "; the run goes on, but chiefctl history will not show it");
         }
     }
 
 private:
     RunHistoryStore store_;
-    Logger& logger_;
+    service::Logger& logger_;
     bool failed_ = false;
 };
 
 }  // namespace
 
-int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, Logger& logger,
+int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, service::Logger& logger,
             RunServices& services, const std::string& stateDirectory) {
     for (const Diagnostic& d : loaded.diagnostics)
-        logger.log(d.severity == Severity::Error ? LogLevel::Error : LogLevel::Warning, formatDiagnostic(d));
+        logger.log(d.severity == Severity::Error ? service::LogLevel::Error : service::LogLevel::Warning, formatDiagnostic(d));
     if (!loaded.ok()) {
-        logger.log(LogLevel::Error, "config " + escapeForDisplay(options.configPath) + " is invalid; nothing was run");
+        logger.log(service::LogLevel::Error, "config " + escapeForDisplay(options.configPath) + " is invalid; nothing was run");
         return 1;
     }
     const auto config = std::make_shared<const Config>(*loaded.config);
@@ -50,7 +50,7 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
     if (options.job) names.push_back(*options.job);
     auto selected = selectJobs(*config, names, JobFilter::EnabledOnly);
     if (!selected) {
-        logger.log(LogLevel::Error, selected.failure().message + " in " + escapeForDisplay(config->sourcePath) +
+        logger.log(service::LogLevel::Error, selected.failure().message + " in " + escapeForDisplay(config->sourcePath) +
                                         (selected.failure().kind == SelectionError::Kind::Disabled ? "; not running it" : ""));
         return 2;
     }
@@ -63,7 +63,7 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
         const SysMillis now = services.clock.now();
         const SysSeconds minute = date::floor<Minutes>(now);
         if (options.respectSchedule && !firesAtMinute(job->schedule.schedule, date::floor<Seconds>(now))) {
-            logger.log(LogLevel::Info, job->name + ": not due at " + formatIsoUtc(minute) + " (--respect-schedule); skipped",
+            logger.log(service::LogLevel::Info, job->name + ": not due at " + formatIsoUtc(minute) + " (--respect-schedule); skipped",
                        {{"CHIEF_JOB", job->name}});
             continue;
         }

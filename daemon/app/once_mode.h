@@ -6,7 +6,7 @@
 
 #include "app/daemon_options.h"
 #include "chief/config_loader.h"
-#include "logging/logger.h"
+#include "chief/service/logger.h"
 #include "runner/job_run.h"
 
 namespace chief::daemon {
@@ -16,7 +16,7 @@ namespace chief::daemon {
 // run history under `stateDirectory` (when it starts and when it ends, under the job file's
 // lock, merged with what chiefd or other --once runs wrote), so `chiefctl history` shows runs
 // that cron started; a history that cannot be written is logged once and the run goes on.
-int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, Logger& logger,
+int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, service::Logger& logger,
             RunServices& services, const std::string& stateDirectory);
 
 }  // namespace chief::daemon

@@ -22,7 +22,7 @@ std::string errnoText(int negativeErrno) { return std::strerror(-negativeErrno);
 
 }  // namespace
 
-BusConnection::BusConnection(boost::asio::io_context& io, Logger& logger) : io_(io), logger_(logger), retryTimer_(io) {}
+BusConnection::BusConnection(boost::asio::io_context& io, service::Logger& logger) : io_(io), logger_(logger), retryTimer_(io) {}
 
 BusConnection::~BusConnection() {
     retryTimer_.cancel();
@@ -38,7 +38,7 @@ void BusConnection::close() {
 }
 
 void BusConnection::unavailable(const std::string& what) {
-    logger_.log(LogLevel::Warning, "D-Bus control unavailable: " + what +
+    logger_.log(service::LogLevel::Warning, "D-Bus control unavailable: " + what +
                                        "; jobs still run on schedule; chiefctl can only work offline with --config");
 }
 
@@ -52,7 +52,7 @@ bool BusConnection::open(BusKind kind, ChiefBusService& service) {
         wanted_ = nullptr;  // never reachable at start: chiefd runs without the bus, as documented
         return false;
     }
-    logger_.log(LogLevel::Info, "D-Bus control on the " + busName_ + " as " + bus::kServiceName);
+    logger_.log(service::LogLevel::Info, "D-Bus control on the " + busName_ + " as " + bus::kServiceName);
     return true;
 }
 
@@ -93,7 +93,7 @@ std::optional<std::string> BusConnection::connect() {
 void BusConnection::lost(const std::string& reason) {
     if (!wanted_) return;
     close();
-    logger_.log(LogLevel::Warning, "D-Bus control lost: the connection to the " + busName_ + " failed (" + reason +
+    logger_.log(service::LogLevel::Warning, "D-Bus control lost: the connection to the " + busName_ + " failed (" + reason +
                                        "); jobs still run on schedule; reconnecting");
     retryDelay_ = kFirstRetry;
     scheduleReconnect();
@@ -110,7 +110,7 @@ void BusConnection::scheduleReconnect() {
             scheduleReconnect();
             return;
         }
-        logger_.log(LogLevel::Notice, "D-Bus control on the " + busName_ + " again as " + bus::kServiceName);
+        logger_.log(service::LogLevel::Notice, "D-Bus control on the " + busName_ + " again as " + bus::kServiceName);
     });
 }
 

@@ -20,7 +20,7 @@
 #include "bus/chief_bus_service.h"
 #include "chief/dbus/sd_bus_ptr.h"
 #include "chief/result.h"
-#include "logging/logger.h"
+#include "chief/service/logger.h"
 
 namespace chief::daemon {
 
@@ -31,7 +31,7 @@ enum class BusKind {
 
 class BusConnection {
 public:
-    BusConnection(boost::asio::io_context& io, Logger& logger);
+    BusConnection(boost::asio::io_context& io, service::Logger& logger);
     ~BusConnection();  // unregisters the service's objects, then closes the connection
     BusConnection(const BusConnection&) = delete;
     BusConnection& operator=(const BusConnection&) = delete;
@@ -54,7 +54,7 @@ private:
     void close();
 
     boost::asio::io_context& io_;
-    Logger& logger_;
+    service::Logger& logger_;
     dbus::SdBusPtr bus_;
     std::unique_ptr<BusDriver> driver_;
     ChiefBusService* service_ = nullptr;  // attached now

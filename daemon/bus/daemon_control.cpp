@@ -258,7 +258,7 @@ ControlResult<Done> DaemonControl::cancelRun(const Caller& caller, std::string_v
 ControlResult<Done> DaemonControl::reload(const Caller& caller) {
     if (!access_.mayControl(caller)) return denied("reloading the config");
     if (daemon_.stopping()) return error(bus::kStopping, "chiefd is stopping");
-    const std::vector<Diagnostic> problems = daemon_.reload();
+    const std::vector<Diagnostic> problems = daemon_.reloadConfig();
     if (problems.empty()) return Done{};
     std::string message = "reload refused; still running the previous config:";
     for (const Diagnostic& d : problems) message += "\n" + formatDiagnostic(d);

@@ -26,7 +26,7 @@ std::string scheduledPhrase(TriggerKind trigger, const DueInstant& scheduledFor)
 }
 
 // CHIEF_SCHEDULED_FOR=, only for runs that have a due instant.
-void addDueInstant(LogFields& fields, const DueInstant& scheduledFor) {
+void addDueInstant(service::LogFields& fields, const DueInstant& scheduledFor) {
     if (scheduledFor) fields.emplace_back(journal_field::kScheduledFor, formatIsoUtc(*scheduledFor));
 }
 
@@ -71,7 +71,7 @@ std::string groupEnding(const ScriptOutcome& outcome) {
 }
 
 // CHIEF_EXIT_STATUS / CHIEF_SIGNAL / CHIEF_ERROR for whatever ended the script.
-void addOutcomeFields(LogFields& fields, const ScriptOutcome& outcome) {
+void addOutcomeFields(service::LogFields& fields, const ScriptOutcome& outcome) {
     using Status = ScriptOutcome::Status;
     if (outcome.status == Status::Exited) fields.emplace_back(jf::kExitStatus, std::to_string(outcome.exitCode));
     if ((outcome.status == Status::Signaled || outcome.status == Status::TimedOut || outcome.status == Status::Stopped) &&
@@ -87,7 +87,7 @@ void addOutcomeFields(LogFields& fields, const ScriptOutcome& outcome) {
 
 LogEntry describe(const TriggerSkipped& e) {
     LogEntry entry;
-    entry.level = LogLevel::Warning;
+    entry.level = service::LogLevel::Warning;
     entry.messageId = message_id::kJobSkipped;
     const std::string what = e.trigger == TriggerKind::Schedule ? "trigger" : std::string(triggerKindName(e.trigger)) + " trigger";
     entry.message = e.job + ": " + what + (e.scheduledFor ? " at " + formatIsoUtc(*e.scheduledFor) : std::string()) +
@@ -102,7 +102,7 @@ LogEntry describe(const TriggerSkipped& e) {
 
 LogEntry describe(const TriggerQueued& e) {
     LogEntry entry;
-    entry.level = LogLevel::Info;
+    entry.level = service::LogLevel::Info;
     entry.messageId = message_id::kJobQueued;
     entry.message = e.job + ": run " + e.runId + " queued (" + scheduledPhrase(e.trigger, e.scheduledFor) + ")";
     if (!e.reason.empty()) entry.message += ": " + e.reason;
@@ -115,7 +115,7 @@ LogEntry describe(const TriggerQueued& e) {
 
 LogEntry describe(const TriggerMissed& e) {
     LogEntry entry;
-    entry.level = LogLevel::Warning;
+    entry.level = service::LogLevel::Warning;
     entry.messageId = message_id::kJobMissed;
     entry.message = e.job + ": run scheduled for " + formatIsoUtc(e.scheduledFor) + " missed (noticed at " +
                     formatIsoUtcMillis(e.noticedAt) + ")";
@@ -127,7 +127,7 @@ LogEntry describe(const TriggerMissed& e) {
 
 LogEntry describe(const MissedWhileStopped& e) {
     LogEntry entry;
-    entry.level = LogLevel::Warning;
+    entry.level = service::LogLevel::Warning;
     entry.messageId = message_id::kMissedWhileStopped;
     const std::string count = (e.capped ? "more than " : "") + std::to_string(e.count);
     entry.message = e.job + ": " + count + (e.count == 1 && !e.capped ? " run" : " runs") +
@@ -143,7 +143,7 @@ LogEntry describe(const MissedWhileStopped& e) {
 
 LogEntry describe(const RunStarted& e) {
     LogEntry entry;
-    entry.level = LogLevel::Info;
+    entry.level = service::LogLevel::Info;
     entry.messageId = message_id::kJobStarted;
     entry.message = e.job + ": run " + e.runId + " started (" + scheduledPhrase(e.trigger, e.scheduledFor) + ")";
     entry.fields = {{jf::kJob, e.job}, {jf::kRunId, e.runId}};
@@ -154,7 +154,7 @@ LogEntry describe(const RunStarted& e) {
 
 LogEntry describe(const ScriptStarted& e) {
     LogEntry entry;
-    entry.level = LogLevel::Info;
+    entry.level = service::LogLevel::Info;
     entry.messageId = message_id::kScriptStarted;
     entry.message = e.job + ": script " + e.path + " started (pid " + std::to_string(e.pid) + ")";
     entry.fields = {{jf::kJob, e.job},
@@ -175,30 +175,30 @@ LogEntry describe(const ScriptFinished& e) {
     entry.messageId = message_id::kScriptFinished;
     switch (outcome.status) {
         case Status::Exited:
-            entry.level = outcome.exitCode == 0 ? LogLevel::Info : LogLevel::Warning;
+            entry.level = outcome.exitCode == 0 ? service::LogLevel::Info : service::LogLevel::Warning;
             entry.message = prefix + outcomeText(outcome) + after;
             break;
         case Status::Signaled:
-            entry.level = LogLevel::Warning;
+            entry.level = service::LogLevel::Warning;
             entry.message = prefix + outcomeText(outcome) + after;
             break;
         case Status::TimedOut:
             // When the limit struck and how the group ended, not the time the kill took.
-            entry.level = LogLevel::Warning;
+            entry.level = service::LogLevel::Warning;
             entry.messageId = message_id::kScriptTimedOut;
             entry.message = prefix + outcomeText(outcome) + "; " + groupEnding(outcome);
             break;
         case Status::Stopped:
-            entry.level = LogLevel::Notice;
+            entry.level = service::LogLevel::Notice;
             entry.message = prefix + "was stopped by chiefd" + after + "; " + groupEnding(outcome);
             break;
         case Status::SpawnFailed:
             // Nothing ran: usually a configuration or permission problem only the operator can fix.
-            entry.level = LogLevel::Error;
+            entry.level = service::LogLevel::Error;
             entry.message = prefix + outcomeText(outcome);
             break;
         case Status::Skipped:
-            entry.level = LogLevel::Info;
+            entry.level = service::LogLevel::Info;
             entry.message = prefix + "was not run";
             break;
     }
@@ -227,17 +227,17 @@ LogEntry describe(const RunFinished& e) {
 
     switch (result) {
         case RunResult::Succeeded:
-            entry.level = LogLevel::Info;
+            entry.level = service::LogLevel::Info;
             entry.messageId = message_id::kJobSucceeded;
             entry.message = run.job + ": run " + run.id + " succeeded" + after;
             break;
         case RunResult::Cancelled:
-            entry.level = LogLevel::Notice;
+            entry.level = service::LogLevel::Notice;
             entry.messageId = message_id::kJobCancelled;
             entry.message = run.job + ": run " + run.id + " cancelled" + after;
             break;
         case RunResult::Interrupted:
-            entry.level = LogLevel::Warning;
+            entry.level = service::LogLevel::Warning;
             entry.messageId = message_id::kJobInterrupted;
             // With an end: cut short while chiefd stopped. Without: found unfinished at start.
             entry.message = run.endedAt ? run.job + ": run " + run.id + " interrupted" + after +
@@ -246,7 +246,7 @@ LogEntry describe(const RunFinished& e) {
                                               ") was interrupted: chiefd stopped or crashed while it ran";
             break;
         case RunResult::Failed: {
-            entry.level = LogLevel::Error;
+            entry.level = service::LogLevel::Error;
             entry.messageId = message_id::kJobFailed;
             entry.message = run.job + ": run " + run.id + " failed" + after;
             // Name the first script that failed: that is where an operator starts looking.
@@ -267,7 +267,7 @@ LogEntry describe(const RunFinished& e) {
 
 LogEntry describe(const NextScheduled& e) {
     LogEntry entry;
-    entry.level = LogLevel::Debug;
+    entry.level = service::LogLevel::Debug;
     entry.fields = {{jf::kJob, e.job}};
     if (e.next) {
         entry.message = e.job + ": next run scheduled for " + formatIsoUtc(*e.next);

@@ -6,15 +6,15 @@
 #include <string_view>
 
 #include "chief/run_event.h"
-#include "logging/logger.h"
+#include "chief/service/logger.h"
 
 namespace chief::daemon {
 
-// One log entry, in the shape Logger::log takes.
+// One log entry, in the shape service::Logger::log takes.
 struct LogEntry {
-    LogLevel level = LogLevel::Info;
+    service::LogLevel level = service::LogLevel::Info;
     std::string message;
-    LogFields fields;
+    service::LogFields fields;
     std::string_view messageId;  // one of message_id::k*, or empty
 };
 
@@ -24,16 +24,16 @@ struct LogEntry {
 // notice; routine progress info; NextScheduled debug.
 LogEntry describeRunEvent(const RunEvent& event);
 
-// A RunEventBus subscriber that writes describeRunEvent(event) to a Logger (the journal or the
+// A RunEventBus subscriber that writes describeRunEvent(event) to a service::Logger (the journal or the
 // console, whichever chiefd chose). Must outlive the bus it subscribed to.
 class RunEventJournal {
 public:
-    explicit RunEventJournal(Logger& logger) : logger_(logger) {}
+    explicit RunEventJournal(service::Logger& logger) : logger_(logger) {}
     void onEvent(const RunEvent& event);
     void subscribeTo(RunEventBus& bus);
 
 private:
-    Logger& logger_;
+    service::Logger& logger_;
 };
 
 }  // namespace chief::daemon

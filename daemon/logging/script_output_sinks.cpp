@@ -5,7 +5,7 @@
 
 namespace chief::daemon {
 
-JournalOutputSink::JournalOutputSink(JournalWriter& writer, const ScriptOutputContext& context)
+JournalOutputSink::JournalOutputSink(service::JournalWriter& writer, const ScriptOutputContext& context)
     : writer_(writer),
       identifierField_("SYSLOG_IDENTIFIER=" + context.job),
       jobField_("CHIEF_JOB=" + context.job),

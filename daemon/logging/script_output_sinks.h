@@ -6,7 +6,7 @@
 #include <string>
 
 #include "chief/run_event.h"
-#include "logging/journal_writer.h"
+#include "chief/service/journal_writer.h"
 #include "process/output_sink.h"
 
 namespace chief::daemon {
@@ -25,11 +25,11 @@ struct ScriptOutputContext {
 // and invalid UTF-8 reach journald unchanged (it stores such a MESSAGE as binary).
 class JournalOutputSink final : public OutputSink {
 public:
-    JournalOutputSink(JournalWriter& writer, const ScriptOutputContext& context);
+    JournalOutputSink(service::JournalWriter& writer, const ScriptOutputContext& context);
     void onLine(OutputStream stream, std::string_view line, bool continued) override;
 
 private:
-    JournalWriter& writer_;
+    service::JournalWriter& writer_;
     // "NAME=value" items that are the same for every line, built once.
     std::string identifierField_;
     std::string jobField_;

@@ -5,6 +5,7 @@
 
 #include "chief/time_format.h"
 #include "config_fixture.h"
+#include "fake_run_services.h"
 #include "runner/job_run.h"
 #include "runner/run_environment.h"
 #include "runner/run_history_store.h"
@@ -14,53 +15,6 @@ using namespace chief::daemon;
 using namespace chief::testing;
 
 namespace {
-
-struct FakeClock final : Clock {
-    SysMillis t{std::chrono::milliseconds{1777896000000}};  // 2026-05-04T12:00:00Z
-    SysMillis now() const override { return t; }
-};
-
-struct FakeProcess final : ScriptProcess {
-    pid_t fakePid;
-    bool stopped = false;
-    explicit FakeProcess(pid_t p) : fakePid(p) {}
-    pid_t pid() const override { return fakePid; }
-    void stop() override { stopped = true; }
-};
-
-// Hands out fake processes and remembers how to end each one.
-struct FakeLauncher final : ScriptLauncher {
-    std::vector<ScriptLaunch> launches;
-    std::vector<ScriptProcess::ExitHandler> exits;
-    std::vector<FakeProcess*> processes;
-    std::unique_ptr<ScriptProcess> launch(const ScriptLaunch& l, OutputSink&, ScriptProcess::ExitHandler onExit) override {
-        launches.push_back(l);
-        exits.push_back(std::move(onExit));
-        auto p = std::make_unique<FakeProcess>(static_cast<pid_t>(1000 + launches.size()));
-        processes.push_back(p.get());
-        return p;
-    }
-    void exit(std::size_t i, ScriptExit::Kind kind, int code = 0, int signal = 0) {
-        ScriptExit e;
-        e.kind = kind;
-        e.exitCode = code;
-        e.signal = signal;
-        exits.at(i)(e);
-    }
-};
-
-struct NullSink final : OutputSink {
-    void onLine(OutputStream, std::string_view, bool) override {}
-};
-struct NullOutputs final : OutputSinkFactory {
-    std::unique_ptr<OutputSink> open(const RunTicket&, const Script&) override { return std::make_unique<NullSink>(); }
-};
-struct FakeAccounts final : AccountResolver {
-    Result<RunIdentity> resolve(const std::string& user, const std::string&) const override {
-        if (user == "ghost") return makeError("user \"ghost\" does not exist");
-        return RunIdentity{65534, 65534, user};
-    }
-};
 
 struct Harness {
     FakeClock clock;

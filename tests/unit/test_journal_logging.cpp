@@ -9,19 +9,19 @@
 #include <string>
 #include <vector>
 
-#include "logging/console_logger.h"
-#include "logging/fallback_journal_writer.h"
-#include "logging/journal_logger.h"
-#include "logging/log_target.h"
+#include "chief/service/console_logger.h"
+#include "chief/service/fallback_journal_writer.h"
+#include "chief/service/journal_logger.h"
+#include "chief/service/log_target.h"
 #include "logging/log_text.h"
 #include "logging/message_ids.h"
 #include "logging/run_event_journal.h"
 #include "logging/script_output_sinks.h"
-#include "logging/testing/fake_journal_writer.h"
+#include "fake_journal_writer.h"
 
 using namespace chief;
 using namespace chief::daemon;
-using chief::daemon::testing::FakeJournalWriter;
+using chief::testing::FakeJournalWriter;
 using Items = std::vector<std::string>;
 using std::chrono::milliseconds;
 
@@ -37,7 +37,7 @@ const std::string kScriptB = "/etc/chief/scripts/b.sh";
 // The one journal entry chiefd writes for `event`.
 Items journalEntryFor(const RunEvent& event) {
     FakeJournalWriter writer;
-    JournalLogger logger(writer);
+    service::JournalLogger logger(writer);
     RunEventJournal journal(logger);
     RunEventBus bus;
     journal.subscribeTo(bus);
@@ -79,14 +79,14 @@ ScriptOutputContext outputContext() { return ScriptOutputContext{"backup", kRunI
 
 }  // namespace
 
-// ---- JournalLogger and the fallback ------------------------------------------------------
+// ---- service::JournalLogger and the fallback ------------------------------------------------------
 
-TEST_CASE("JournalLogger: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, MESSAGE_ID, then the extra fields in order", "[journal]") {
+TEST_CASE("service::JournalLogger: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, MESSAGE_ID, then the extra fields in order", "[journal]") {
     FakeJournalWriter writer;
-    JournalLogger logger(writer);
-    logger.log(LogLevel::Notice, "Reloaded configuration", {{"CHIEF_JOBS", "3"}, {"CHIEF_CONFIG", "/etc/chief/chief.yaml"}},
+    service::JournalLogger logger(writer);
+    logger.log(service::LogLevel::Notice, "Reloaded configuration", {{"CHIEF_JOBS", "3"}, {"CHIEF_CONFIG", "/etc/chief/chief.yaml"}},
                message_id::kConfigReloaded);
-    logger.log(LogLevel::Debug, "tick");
+    logger.log(service::LogLevel::Debug, "tick");
     REQUIRE(writer.entries.size() == 2);
     CHECK(writer.entries[0] == Items{"MESSAGE=Reloaded configuration", "PRIORITY=5", "SYSLOG_IDENTIFIER=chiefd",
                                      "MESSAGE_ID=925cc33763224463bde6a9aabd05d3dd", "CHIEF_JOBS=3",
@@ -94,16 +94,16 @@ TEST_CASE("JournalLogger: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, MESSAGE_ID, then
     CHECK(writer.entries[1] == Items{"MESSAGE=tick", "PRIORITY=7", "SYSLOG_IDENTIFIER=chiefd"});
 }
 
-TEST_CASE("FallbackJournalWriter: a refused entry goes to stderr, with one note for the first failure only", "[journal]") {
+TEST_CASE("service::FallbackJournalWriter: a refused entry goes to stderr, with one note for the first failure only", "[journal]") {
     FakeJournalWriter journald;
     journald.result = -ENOENT;
     std::ostringstream err;
-    FallbackJournalWriter writer(journald, err);
-    JournalLogger logger(writer);
+    service::FallbackJournalWriter writer(journald, err);
+    service::JournalLogger logger(writer);
 
-    logger.log(LogLevel::Error, "Failed to open state directory, ignoring", {{"CHIEF_JOB", "backup"}},
+    logger.log(service::LogLevel::Error, "Failed to open state directory, ignoring", {{"CHIEF_JOB", "backup"}},
                message_id::kJobFailed);
-    logger.log(LogLevel::Info, "second");
+    logger.log(service::LogLevel::Info, "second");
     CHECK(journald.entries.size() == 2);  // the journal is still tried for every entry
     CHECK(writer.failures() == 2);
     CHECK(err.str() ==
@@ -113,22 +113,22 @@ TEST_CASE("FallbackJournalWriter: a refused entry goes to stderr, with one note 
           "info: second\n");
 
     journald.result = 0;  // journald is back: nothing more on stderr
-    logger.log(LogLevel::Info, "third");
+    logger.log(service::LogLevel::Info, "third");
     CHECK(journald.entries.size() == 3);
     CHECK(writer.failures() == 2);
     CHECK(err.str().find("third") == std::string::npos);
 }
 
 TEST_CASE("journal field names are checked against journald's rules", "[journal]") {
-    CHECK(isValidJournalFieldName("CHIEF_JOB"));
-    CHECK(isValidJournalFieldName("A1"));
-    CHECK(isValidJournalFieldName(std::string(64, 'A')));
-    CHECK_FALSE(isValidJournalFieldName(std::string(65, 'A')));
-    CHECK_FALSE(isValidJournalFieldName(""));
-    CHECK_FALSE(isValidJournalFieldName("_PID"));
-    CHECK_FALSE(isValidJournalFieldName("1ST"));
-    CHECK_FALSE(isValidJournalFieldName("chief_job"));
-    CHECK_FALSE(isValidJournalFieldName("CHIEF-JOB"));
+    CHECK(service::isValidJournalFieldName("CHIEF_JOB"));
+    CHECK(service::isValidJournalFieldName("A1"));
+    CHECK(service::isValidJournalFieldName(std::string(64, 'A')));
+    CHECK_FALSE(service::isValidJournalFieldName(std::string(65, 'A')));
+    CHECK_FALSE(service::isValidJournalFieldName(""));
+    CHECK_FALSE(service::isValidJournalFieldName("_PID"));
+    CHECK_FALSE(service::isValidJournalFieldName("1ST"));
+    CHECK_FALSE(service::isValidJournalFieldName("chief_job"));
+    CHECK_FALSE(service::isValidJournalFieldName("CHIEF-JOB"));
 }
 
 // ---- RunEventJournal: one entry per event kind ------------------------------------------
@@ -352,56 +352,56 @@ TEST_CASE("ConsoleOutputSink: \"[job run script] line\", raw bytes, continued pi
 
 // ---- log target -----------------------------------------------------------------------------
 
-TEST_CASE("LogTarget::parse accepts auto, journal and console, and names anything else precisely", "[journal]") {
-    CHECK(LogTarget::parse("auto").value() == LogTarget{LogTarget::Kind::Auto});
-    CHECK(LogTarget::parse("journal").value().kind() == LogTarget::Kind::Journal);
-    CHECK(LogTarget::parse("console").value().kind() == LogTarget::Kind::Console);
-    CHECK(LogTarget{LogTarget::Kind::Console}.name() == std::string("console"));
-    CHECK(LogTarget{}.kind() == LogTarget::Kind::Auto);
+TEST_CASE("service::LogTarget::parse accepts auto, journal and console, and names anything else precisely", "[journal]") {
+    CHECK(service::LogTarget::parse("auto").value() == service::LogTarget{service::LogTarget::Kind::Auto});
+    CHECK(service::LogTarget::parse("journal").value().kind() == service::LogTarget::Kind::Journal);
+    CHECK(service::LogTarget::parse("console").value().kind() == service::LogTarget::Kind::Console);
+    CHECK(service::LogTarget{service::LogTarget::Kind::Console}.name() == std::string("console"));
+    CHECK(service::LogTarget{}.kind() == service::LogTarget::Kind::Auto);
 
-    const auto upper = LogTarget::parse("Journal");
+    const auto upper = service::LogTarget::parse("Journal");
     REQUIRE_FALSE(upper);
     CHECK(upper.error() == "unknown log target 'Journal'; expected auto, journal or console");
-    CHECK(LogTarget::parse("syslog").error() == "unknown log target 'syslog'; expected auto, journal or console");
-    CHECK(LogTarget::parse("console ").error() == "unknown log target 'console '; expected auto, journal or console");
-    CHECK(LogTarget::parse("").error() == "log target is empty; expected auto, journal or console");
+    CHECK(service::LogTarget::parse("syslog").error() == "unknown log target 'syslog'; expected auto, journal or console");
+    CHECK(service::LogTarget::parse("console ").error() == "unknown log target 'console '; expected auto, journal or console");
+    CHECK(service::LogTarget::parse("").error() == "log target is empty; expected auto, journal or console");
 }
 
-TEST_CASE("parseJournalStream reads <device>:<inode> in decimal and rejects anything else", "[journal]") {
-    CHECK(parseJournalStream("8:1234567") == std::optional<FileIdentity>(FileIdentity{8, 1234567}));
-    CHECK(parseJournalStream("18446744073709551615:1") ==
-          std::optional<FileIdentity>(FileIdentity{18446744073709551615ULL, 1}));
+TEST_CASE("service::parseJournalStream reads <device>:<inode> in decimal and rejects anything else", "[journal]") {
+    CHECK(service::parseJournalStream("8:1234567") == std::optional<service::FileIdentity>(service::FileIdentity{8, 1234567}));
+    CHECK(service::parseJournalStream("18446744073709551615:1") ==
+          std::optional<service::FileIdentity>(service::FileIdentity{18446744073709551615ULL, 1}));
     for (const char* bad : {"", ":", "8:", ":12", "8", "8:12:3", "-8:12", "8:+12", " 8:12", "8:12 ", "0x8:12",
                             "18446744073709551616:1"}) {
         INFO(bad);
-        CHECK_FALSE(parseJournalStream(bad));
+        CHECK_FALSE(service::parseJournalStream(bad));
     }
 }
 
-TEST_CASE("resolveLogTarget: auto picks the journal only when $JOURNAL_STREAM names stderr", "[journal]") {
-    const LogTarget automatic{LogTarget::Kind::Auto};
-    const FileIdentity stderrId{8, 1234567};
-    using K = LogTarget::Kind;
-    CHECK(resolveLogTarget(automatic, "8:1234567", stderrId) == K::Journal);
-    CHECK(resolveLogTarget(automatic, "8:1234568", stderrId) == K::Console);  // inherited, stderr since redirected
-    CHECK(resolveLogTarget(automatic, "9:1234567", stderrId) == K::Console);
-    CHECK(resolveLogTarget(automatic, std::nullopt, stderrId) == K::Console);  // not under systemd
-    CHECK(resolveLogTarget(automatic, "garbage", stderrId) == K::Console);
-    CHECK(resolveLogTarget(automatic, "8:1234567", std::nullopt) == K::Console);  // fstat(2) failed
+TEST_CASE("service::resolveLogTarget: auto picks the journal only when $JOURNAL_STREAM names stderr", "[journal]") {
+    const service::LogTarget automatic{service::LogTarget::Kind::Auto};
+    const service::FileIdentity stderrId{8, 1234567};
+    using K = service::LogTarget::Kind;
+    CHECK(service::resolveLogTarget(automatic, "8:1234567", stderrId) == K::Journal);
+    CHECK(service::resolveLogTarget(automatic, "8:1234568", stderrId) == K::Console);  // inherited, stderr since redirected
+    CHECK(service::resolveLogTarget(automatic, "9:1234567", stderrId) == K::Console);
+    CHECK(service::resolveLogTarget(automatic, std::nullopt, stderrId) == K::Console);  // not under systemd
+    CHECK(service::resolveLogTarget(automatic, "garbage", stderrId) == K::Console);
+    CHECK(service::resolveLogTarget(automatic, "8:1234567", std::nullopt) == K::Console);  // fstat(2) failed
     // Explicit choices stand, whatever the environment says.
-    CHECK(resolveLogTarget(LogTarget{K::Console}, "8:1234567", stderrId) == K::Console);
-    CHECK(resolveLogTarget(LogTarget{K::Journal}, std::nullopt, std::nullopt) == K::Journal);
+    CHECK(service::resolveLogTarget(service::LogTarget{K::Console}, "8:1234567", stderrId) == K::Console);
+    CHECK(service::resolveLogTarget(service::LogTarget{K::Journal}, std::nullopt, std::nullopt) == K::Journal);
 }
 
 // ---- console formatting -------------------------------------------------------------------
 
-TEST_CASE("ConsoleLogger: \"<level>: message (KEY=value, ...)\", one line per entry", "[journal]") {
+TEST_CASE("service::ConsoleLogger: \"<level>: message (KEY=value, ...)\", one line per entry", "[journal]") {
     std::ostringstream out;
-    ConsoleLogger logger(out);
-    logger.log(LogLevel::Warning, "Failed to read /etc/chief/extra.yaml, ignoring",
+    service::ConsoleLogger logger(out);
+    logger.log(service::LogLevel::Warning, "Failed to read /etc/chief/extra.yaml, ignoring",
                {{"CHIEF_JOB", "backup"}, {"CHIEF_RUN_ID", kRunId}}, message_id::kReloadRefused);
-    logger.log(LogLevel::Info, "Started");
-    logger.log(LogLevel::Error, "bad\nname\t\x01", {{"CHIEF_SCRIPT", "a\rb"}});
+    logger.log(service::LogLevel::Info, "Started");
+    logger.log(service::LogLevel::Error, "bad\nname\t\x01", {{"CHIEF_SCRIPT", "a\rb"}});
     CHECK(out.str() == "warning: Failed to read /etc/chief/extra.yaml, ignoring (CHIEF_JOB=backup, "
                        "CHIEF_RUN_ID=20261127T210000.123Z-0001)\n"
                        "info: Started\n"
@@ -409,12 +409,12 @@ TEST_CASE("ConsoleLogger: \"<level>: message (KEY=value, ...)\", one line per en
 }
 
 TEST_CASE("log level names are syslog's, as journalctl -p spells them", "[journal]") {
-    CHECK(std::string(logLevelName(LogLevel::Emergency)) == "emerg");
-    CHECK(std::string(logLevelName(LogLevel::Critical)) == "crit");
-    CHECK(std::string(logLevelName(LogLevel::Error)) == "err");
-    CHECK(std::string(logLevelName(LogLevel::Notice)) == "notice");
-    CHECK(std::string(logLevelName(LogLevel::Debug)) == "debug");
-    CHECK(escapeForConsole(std::string("\0\x7f\xc3\xa9", 4)) == "\\x00\\x7f\xc3\xa9");
+    CHECK(std::string(service::logLevelName(service::LogLevel::Emergency)) == "emerg");
+    CHECK(std::string(service::logLevelName(service::LogLevel::Critical)) == "crit");
+    CHECK(std::string(service::logLevelName(service::LogLevel::Error)) == "err");
+    CHECK(std::string(service::logLevelName(service::LogLevel::Notice)) == "notice");
+    CHECK(std::string(service::logLevelName(service::LogLevel::Debug)) == "debug");
+    CHECK(service::escapeForConsole(std::string("\0\x7f\xc3\xa9", 4)) == "\\x00\\x7f\xc3\xa9");
 }
 
 TEST_CASE("text helpers: millisecond instants, durations, signal names", "[journal]") {
@@ -439,14 +439,14 @@ TEST_CASE("MESSAGE_ID table: 16 distinct ids of 32 lowercase hex digits, distinc
     std::set<std::string_view> ids, names;
     for (const MessageIdInfo& info : kMessageIds) {
         INFO(info.name);
-        CHECK(isValidMessageId(info.id));
+        CHECK(service::isValidMessageId(info.id));
         ids.insert(info.id);
         names.insert(info.name);
     }
     CHECK(ids.size() == kMessageIds.size());
     CHECK(names.size() == kMessageIds.size());
-    CHECK(isValidMessageId("0123456789abcdef0123456789abcdef"));
-    CHECK_FALSE(isValidMessageId("0123456789ABCDEF0123456789ABCDEF"));
-    CHECK_FALSE(isValidMessageId("0123456789abcdef0123456789abcde"));
-    CHECK_FALSE(isValidMessageId("01234567-89ab-cdef-0123-456789abcdef"));
+    CHECK(service::isValidMessageId("0123456789abcdef0123456789abcdef"));
+    CHECK_FALSE(service::isValidMessageId("0123456789ABCDEF0123456789ABCDEF"));
+    CHECK_FALSE(service::isValidMessageId("0123456789abcdef0123456789abcde"));
+    CHECK_FALSE(service::isValidMessageId("01234567-89ab-cdef-0123-456789abcdef"));
 }

@@ -1,14 +1,14 @@
 #pragma once
-// ConsoleLogger: chiefd's log entries as plain text lines, for --log-target=console (a terminal,
+// ConsoleLogger: a daemon's log entries as plain text lines, for --log-target=console (a terminal,
 // a pipe, or anything that is not journald).
 
 #include <iosfwd>
 #include <string>
 #include <string_view>
 
-#include "logging/logger.h"
+#include "chief/service/logger.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 // The syslog name of a level, as `journalctl -p` spells it: "emerg" ... "err", "warning", "info", "debug".
 const char* logLevelName(LogLevel level);
@@ -33,4 +33,4 @@ private:
     std::ostream& out_;
 };
 
-}  // namespace chief::daemon
+}  // namespace chief::service

@@ -1,9 +1,9 @@
-#include "logging/console_logger.h"
+#include "chief/service/console_logger.h"
 
 #include <cstdio>
 #include <ostream>
 
-namespace chief::daemon {
+namespace chief::service {
 
 const char* logLevelName(LogLevel level) {
     switch (level) {
@@ -64,4 +64,4 @@ void ConsoleLogger::log(LogLevel level, std::string_view message, const LogField
     out_ << formatConsoleLine(level, message, fields) << '\n' << std::flush;
 }
 
-}  // namespace chief::daemon
+}  // namespace chief::service

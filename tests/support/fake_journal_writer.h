@@ -1,20 +1,20 @@
 #pragma once
-// FakeJournalWriter: a JournalWriter for tests that records every entry instead of sending it.
+// FakeJournalWriter: a service::JournalWriter for tests that records every entry instead of sending it.
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "logging/journal_writer.h"
+#include "chief/service/journal_writer.h"
 
-namespace chief::daemon::testing {
+namespace chief::testing {
 
 // One recorded entry: its "FIELD=value" items, copied byte for byte, in order.
 using JournalEntryItems = std::vector<std::string>;
 
 // Records entries; `result` is what write() returns (set it negative to play a refusing journald).
-class FakeJournalWriter final : public JournalWriter {
+class FakeJournalWriter final : public service::JournalWriter {
 public:
     int write(std::span<const std::string_view> fields) override {
         entries.emplace_back(fields.begin(), fields.end());
@@ -34,4 +34,4 @@ public:
     int result = 0;
 };
 
-}  // namespace chief::daemon::testing
+}  // namespace chief::testing

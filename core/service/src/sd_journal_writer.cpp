@@ -1,4 +1,4 @@
-#include "logging/sd_journal_writer.h"
+#include "chief/service/sd_journal_writer.h"
 
 #include <sys/uio.h>
 
@@ -11,7 +11,7 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
-namespace chief::daemon {
+namespace chief::service {
 
 int SdJournalWriter::write(std::span<const std::string_view> fields) {
     if (fields.empty()) return -EINVAL;
@@ -34,4 +34,4 @@ int SdJournalWriter::write(std::span<const std::string_view> fields) {
     return sd_journal_sendv(iov, static_cast<int>(fields.size()));
 }
 
-}  // namespace chief::daemon
+}  // namespace chief::service

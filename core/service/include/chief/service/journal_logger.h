@@ -3,10 +3,10 @@
 
 #include <string>
 
-#include "logging/journal_writer.h"
-#include "logging/logger.h"
+#include "chief/service/journal_writer.h"
+#include "chief/service/logger.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 // Writes MESSAGE=, PRIORITY=, SYSLOG_IDENTIFIER= (chiefd), MESSAGE_ID= when given, then the
 // extra fields in order. In chiefd the writer is a FallbackJournalWriter over SdJournalWriter,
@@ -27,4 +27,4 @@ private:
 // True for exactly 32 lowercase hex digits, the form journalctl prints and matches.
 bool isValidMessageId(std::string_view id);
 
-}  // namespace chief::daemon
+}  // namespace chief::service

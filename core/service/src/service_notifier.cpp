@@ -1,9 +1,9 @@
-#include "app/service_notifier.h"
+#include "chief/service/service_notifier.h"
 
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
-namespace chief::daemon {
+namespace chief::service {
 
 namespace {
 
@@ -28,4 +28,4 @@ std::optional<std::chrono::microseconds> SystemdNotifier::watchdogInterval() con
     return std::nullopt;
 }
 
-}  // namespace chief::daemon
+}  // namespace chief::service

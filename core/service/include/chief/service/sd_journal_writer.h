@@ -1,9 +1,9 @@
 #pragma once
 // SdJournalWriter: the real JournalWriter, sending entries to journald with sd_journal_sendv.
 
-#include "logging/journal_writer.h"
+#include "chief/service/journal_writer.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 // Sends each entry over journald's native protocol socket (/run/systemd/journal/socket).
 // Stateless and safe to share; sd_journal_sendv itself is thread-safe.
@@ -16,4 +16,4 @@ public:
     int write(std::span<const std::string_view> fields) override;
 };
 
-}  // namespace chief::daemon
+}  // namespace chief::service

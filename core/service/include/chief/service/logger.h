@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace chief::daemon {
+namespace chief::service {
 
 // syslog priorities, as journald uses them.
 enum class LogLevel { Emergency = 0, Alert = 1, Critical = 2, Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
@@ -22,4 +22,4 @@ public:
                      std::string_view messageId = {}) = 0;
 };
 
-}  // namespace chief::daemon
+}  // namespace chief::service

@@ -1,8 +1,8 @@
-#include "logging/level_filter_logger.h"
+#include "chief/service/level_filter_logger.h"
 
 #include <string>
 
-namespace chief::daemon {
+namespace chief::service {
 
 Result<LogLevel> parseLogLevel(std::string_view text) {
     if (text == "err" || text == "error") return LogLevel::Error;
@@ -13,4 +13,4 @@ Result<LogLevel> parseLogLevel(std::string_view text) {
     return makeError("--log-level must be err, warning, notice, info or debug, got '" + std::string(text) + "'");
 }
 
-}  // namespace chief::daemon
+}  // namespace chief::service

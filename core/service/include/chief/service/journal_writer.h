@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-namespace chief::daemon {
+namespace chief::service {
 
 // Sends one journal entry per call. Each element is one complete "FIELD=value" item; the value
 // is binary-safe (it may hold NUL bytes, newlines and invalid UTF-8), because its length is
@@ -22,4 +22,4 @@ public:
 // journald silently drops entries' fields that break these rules, so we check before sending).
 bool isValidJournalFieldName(std::string_view name);
 
-}  // namespace chief::daemon
+}  // namespace chief::service

@@ -1,6 +1,6 @@
-#include "logging/journal_writer.h"
+#include "chief/service/journal_writer.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 bool isValidJournalFieldName(std::string_view name) {
     // Same limits as journald's journal_field_valid() with protected fields disallowed.
@@ -13,4 +13,4 @@ bool isValidJournalFieldName(std::string_view name) {
     return true;
 }
 
-}  // namespace chief::daemon
+}  // namespace chief::service

@@ -1,5 +1,5 @@
 #pragma once
-// LogTarget: where chiefd's log entries and script output go (--log-target=auto|journal|console),
+// LogTarget: where a daemon's log entries (and chiefd's script output) go (--log-target=auto|journal|console),
 // and how "auto" is decided.
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "chief/result.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 // A --log-target= value. Auto is resolved to Journal or Console once at start-up.
 class LogTarget {
@@ -63,4 +63,4 @@ LogTarget::Kind resolveLogTargetForThisProcess(LogTarget requested);
 // still reports success, so chiefd should say so (on stderr) rather than log into the void.
 bool journalSocketPresent();
 
-}  // namespace chief::daemon
+}  // namespace chief::service

@@ -1,13 +1,14 @@
 #pragma once
-// ServiceNotifier: what chiefd tells its service manager (sd_notify), behind a seam for tests.
+// ServiceNotifier: what a Chief daemon (chiefd, chief-monitord) tells its service manager
+// (sd_notify), behind a seam for tests.
 
 #include <chrono>
 #include <optional>
 #include <string>
 
-namespace chief::daemon {
+namespace chief::service {
 
-// The sd_notify(3) messages chiefd sends. Outside systemd (no $NOTIFY_SOCKET) they do nothing.
+// The sd_notify(3) messages a daemon sends. Outside systemd (no $NOTIFY_SOCKET) they do nothing.
 class ServiceNotifier {
 public:
     virtual ~ServiceNotifier() = default;
@@ -31,4 +32,4 @@ public:
     std::optional<std::chrono::microseconds> watchdogInterval() const override;
 };
 
-}  // namespace chief::daemon
+}  // namespace chief::service

@@ -2,9 +2,9 @@
 // LevelFilterLogger: passes on entries at or above a priority (chiefd --log-level).
 
 #include "chief/result.h"
-#include "logging/logger.h"
+#include "chief/service/logger.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 // Drops entries less important than `threshold` (debug entries, by default), so 10,000
 // "next run" notes do not flood the journal at start-up unless asked for.
@@ -24,4 +24,4 @@ private:
 // "err", "warning", "notice", "info" or "debug" (journalctl -p names).
 Result<LogLevel> parseLogLevel(std::string_view text);
 
-}  // namespace chief::daemon
+}  // namespace chief::service

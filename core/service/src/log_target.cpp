@@ -1,9 +1,9 @@
-#include "logging/log_target.h"
+#include "chief/service/log_target.h"
 
 #include <charconv>
 #include <string>
 
-namespace chief::daemon {
+namespace chief::service {
 
 Result<LogTarget> LogTarget::parse(std::string_view text) {
     if (text == "auto") return LogTarget{Kind::Auto};
@@ -52,4 +52,4 @@ LogTarget::Kind resolveLogTarget(LogTarget requested, std::optional<std::string_
     return named && *named == *stderrIdentity ? LogTarget::Kind::Journal : LogTarget::Kind::Console;
 }
 
-}  // namespace chief::daemon
+}  // namespace chief::service

@@ -5,9 +5,9 @@
 
 #include <cstdlib>
 
-#include "logging/log_target.h"
+#include "chief/service/log_target.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 LogTarget::Kind resolveLogTargetForThisProcess(LogTarget requested) {
     std::optional<std::string_view> journalStream;
@@ -21,4 +21,4 @@ LogTarget::Kind resolveLogTargetForThisProcess(LogTarget requested) {
 
 bool journalSocketPresent() { return access("/run/systemd/journal/socket", F_OK) == 0; }
 
-}  // namespace chief::daemon
+}  // namespace chief::service

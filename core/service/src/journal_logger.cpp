@@ -1,9 +1,9 @@
-#include "logging/journal_logger.h"
+#include "chief/service/journal_logger.h"
 
 #include <cassert>
 #include <vector>
 
-namespace chief::daemon {
+namespace chief::service {
 
 bool isValidMessageId(std::string_view id) {
     if (id.size() != 32) return false;
@@ -39,4 +39,4 @@ void JournalLogger::log(LogLevel level, std::string_view message, const LogField
     (void)writer_.write(items);
 }
 
-}  // namespace chief::daemon
+}  // namespace chief::service

@@ -7,15 +7,15 @@
 #include <cstddef>
 #include <iosfwd>
 
-#include "logging/journal_writer.h"
+#include "chief/service/journal_writer.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 // Sends each entry to `primary`; when that fails, prints the entry as a console line (see
 // formatConsoleLine) to `fallback`. The first failure also prints one note saying what failed,
 // so a missing journal costs one extra line, not one per entry. Every entry still tries the
 // journal first, so logging returns there by itself once journald is back.
-// Shared by the logger and all output sinks, so the note appears once per chiefd, not per run.
+// Shared by the logger and all output sinks, so the note appears once per process, not per entry.
 class FallbackJournalWriter final : public JournalWriter {
 public:
     FallbackJournalWriter(JournalWriter& primary, std::ostream& fallback) : primary_(primary), fallback_(fallback) {}
@@ -30,4 +30,4 @@ private:
     std::size_t failures_ = 0;
 };
 
-}  // namespace chief::daemon
+}  // namespace chief::service

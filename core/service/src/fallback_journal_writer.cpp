@@ -1,12 +1,12 @@
-#include "logging/fallback_journal_writer.h"
+#include "chief/service/fallback_journal_writer.h"
 
 #include <ostream>
 #include <string>
 #include <system_error>
 
-#include "logging/console_logger.h"
+#include "chief/service/console_logger.h"
 
-namespace chief::daemon {
+namespace chief::service {
 
 namespace {
 
@@ -49,4 +49,4 @@ int FallbackJournalWriter::write(std::span<const std::string_view> fields) {
     return fallback_ ? 0 : rc;
 }
 
-}  // namespace chief::daemon
+}  // namespace chief::service
