@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "chief/bus_api.h"
 #include "chief/result.h"
 
 namespace chief::ctl {
 
 enum class Verb { Help, Version, Validate, Preview, ExportCron, Status, List, Show, Run, Cancel, Reload, History };
 
-// Which bus chiefd is reached on.
-enum class BusKind { System, User };
+using bus::BusKind;
 
 // Everything chiefctl was asked to do.
 struct CommandLine {

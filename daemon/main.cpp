@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     RunServices services{clock, events, launcher, outputs, accounts, host, std::move(environment)};
     // The system's zone (the default for jobs without one) is read at every load, so a reload
     // after `timedatectl set-timezone` picks up the new one.
-    ConfigReader readConfig = [&host](const std::string& file) {
+    ConfigFileLoader readConfig = [&host](const std::string& file) {
         return system::loadConfigFile(file, host, system::detectSystemTimezone());
     };
 

@@ -212,7 +212,7 @@ Result<std::int64_t> parseInterval(std::string_view text) {
     if (unit.empty())
         return makeError("interval \"" + std::string(text) + "\" has no unit: write it as " + std::string(number) +
                          "m, " + std::string(number) + "h or " + std::string(number) + "d");
-    // The guide lists m, h and d. Uppercase is refused rather than guessed: in most other
+    // The documented units are m, h and d (docs/schedules.md). Uppercase is refused rather than guessed: in most other
     // notations M means months (and chief.py never read 5M as minutes), so silently taking it
     // for minutes would change what the job means.
     if (unit == "M")

@@ -26,7 +26,7 @@
 namespace chief::daemon {
 
 // Reads and validates the config file; the daemon calls it at start and on every reload.
-using ConfigReader = std::function<LoadResult(const std::string& path)>;
+using ConfigFileLoader = std::function<LoadResult(const std::string& path)>;
 
 // What the daemon is built from; main() wires real ones, tests may wire fakes.
 struct DaemonParts {
@@ -36,7 +36,7 @@ struct DaemonParts {
     service::ServiceHost& host;  // the shell: STATUS= and the reload handshake
     RunServices& runServices;  // its `events` must be `events` below
     RunEventBus& events;
-    ConfigReader readConfig;
+    ConfigFileLoader readConfig;
     std::string configPath;
     std::string stateDirectory;
     TimeBase timeBase{};  // real time, except under chiefd --time-speed (benchmarks); `clock` must agree

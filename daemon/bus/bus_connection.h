@@ -19,15 +19,13 @@
 #include "bus/bus_driver.h"
 #include "bus/chief_bus_service.h"
 #include "chief/dbus/sd_bus_ptr.h"
+#include "chief/bus_api.h"
 #include "chief/result.h"
 #include "chief/service/logger.h"
 
 namespace chief::daemon {
 
-enum class BusKind {
-    System,  // sd_bus_open_system: $DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket
-    User,    // sd_bus_open_user: $DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus
-};
+using bus::BusKind;
 
 class BusConnection {
 public:

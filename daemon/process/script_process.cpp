@@ -47,7 +47,7 @@ namespace chief::daemon {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 // 16 KiB per stream keeps 1,000 concurrent scripts at ~64 MB of buffers (a 64 KiB read, the
@@ -106,7 +106,7 @@ public:
     }
 
     void begin(const ScriptLaunch& launch) {
-        startTime_ = Clock::now();
+        startTime_ = SteadyClock::now();
         auto spawned = spawnChild(io_, launch);
         if (!spawned) {
             failSpawn(spawned.error());
@@ -191,7 +191,7 @@ private:
         phase_ = Phase::Done;
         exit_.kind = ScriptExit::Kind::SpawnFailed;
         exit_.error = std::move(error);
-        exit_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - startTime_);
+        exit_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - startTime_);
         // onExit runs from the io_context, never from inside start().
         boost::asio::post(io_, [self = shared_from_this()] { self->deliverExit(); });
     }
@@ -260,7 +260,7 @@ private:
             watchMainExit();
             return;
         }
-        mainEnd_ = Clock::now();
+        mainEnd_ = SteadyClock::now();
         if (rc < 0) {
             // ECHILD: something else in chiefd reaped our child (a waitpid(-1) somewhere).
             mainReaped_ = true;
@@ -366,7 +366,7 @@ private:
             if (ec || self->abandoned_) return;
             if (self->phase_ != Phase::Running && self->phase_ != Phase::Cleaning) return;
             self->signalGroup(SIGKILL);
-            self->killSentAt_ = Clock::now();
+            self->killSentAt_ = SteadyClock::now();
             self->exit_.killedAfterGrace = true;
         });
     }
@@ -393,13 +393,13 @@ private:
             signalGroup(SIGKILL);
             // A process that survives SIGKILL this long is stuck in the kernel (uninterruptible
             // I/O); waiting longer would hold the job for ever, so it is counted and left.
-            if (Clock::now() - *killSentAt_ >= killGrace_) {
+            if (SteadyClock::now() - *killSentAt_ >= killGrace_) {
                 groupGone();
                 return;
             }
         }
         pollTimer_.expires_after(pollDelay_);
-        pollDelay_ = std::min<Clock::duration>(pollDelay_ * 2, kMaxGroupPoll);
+        pollDelay_ = std::min<SteadyClock::duration>(pollDelay_ * 2, kMaxGroupPoll);
         pollTimer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec && !self->abandoned_ && self->phase_ == Phase::Cleaning) self->checkGroup();
         });
@@ -510,11 +510,11 @@ private:
     bool mainReaped_ = false;
     bool waitingForMain_ = false;
     bool termSent_ = false;
-    std::optional<Clock::time_point> killSentAt_;
-    Clock::duration pollDelay_ = kFirstGroupPoll;
+    std::optional<SteadyClock::time_point> killSentAt_;
+    SteadyClock::duration pollDelay_ = kFirstGroupPoll;
     std::set<pid_t> leftovers_;
-    Clock::time_point startTime_;
-    Clock::time_point mainEnd_;
+    SteadyClock::time_point startTime_;
+    SteadyClock::time_point mainEnd_;
     ScriptExit exit_;
     std::optional<ExecReport> execReport_;  // until the exec is confirmed or has failed
     // What the child runs on until its execve (spawnChild): kept until then or until it is

@@ -1,6 +1,6 @@
 #pragma once
 // The environment and argv a script runs with: chiefd's own environment, the job's
-// `environment`, and the CHIEF_* variables the guide promises workers.
+// `environment`, and the CHIEF_* variables workers get (chief/worker_environment.h).
 
 #include <string>
 #include <vector>

@@ -43,7 +43,7 @@ struct JobStatus {
     bool waiting = false;  // a trigger waits for its turn
 };
 
-// Semantics (chief-guide "Daemon Behavior", plus defaults.max_parallel_jobs):
+// Semantics (docs/chiefd.md, "Scheduling"):
 // - no catch-up: after load, a job's first trigger is its first fire time after "now";
 // - simultaneous triggers are handled in YAML job order;
 // - at most max_parallel_jobs different jobs run at once (default 1: one at a time); a trigger

@@ -6,6 +6,10 @@
 
 namespace chief::bus {
 
+// Which bus a chiefd offers its API on, and chiefctl asks: the system bus (the system daemon),
+// or a user's session bus (a per-user chiefd, --user).
+enum class BusKind { System, User };
+
 // Version 1 of the API. A breaking change gets new names ending in 2, never FooV2 methods.
 inline constexpr const char* kServiceName = "org.chief.Scheduler1";
 inline constexpr const char* kManagerPath = "/org/chief/Scheduler1";

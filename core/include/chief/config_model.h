@@ -84,7 +84,7 @@ struct Defaults {
     bool stopOnFailure = true;
     OverlapPolicy overlap = OverlapPolicy::Skip;
     std::string timezone;    // effective default zone (explicit, else the system's)
-    int maxParallelJobs = 1; // how many different jobs may run at once (the guide's behaviour: 1)
+    int maxParallelJobs = 1; // how many different jobs may run at once (1: one at a time, as chief.py ran them)
     int killGraceSeconds = 10;
     // On SIGTERM, how long chiefd lets running runs finish before it ends them (as interrupted).
     // chiefd.service's TimeoutStopSec= must exceed this plus the largest kill grace.

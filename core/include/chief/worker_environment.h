@@ -1,5 +1,5 @@
 #pragma once
-// The CHIEF_* variables chiefd hands to a job's scripts (the guide's "Worker Instrumentation").
+// The CHIEF_* variables chiefd hands to a job's scripts (docs/chiefd.md, "Running scripts").
 // Only these are reserved: they are always set (or deliberately left unset) by chiefd, never
 // inherited from chiefd's own environment nor taken from `environment:`. Other CHIEF_* names
 // are the operator's (CHIEF_ENVIRONMENT=prod passes through).
