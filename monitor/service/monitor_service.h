@@ -97,6 +97,8 @@ public:
     }
     const MonitorState& state() const { return state_; }
     const IngestCounters& counters() const { return counters_; }
+    std::int64_t totalEvents() const { return totalEvents_; }
+    EventTime now() const { return clock_.now(); }
     // Changes each time a committed transaction changes checks, alerts or hosts (for caches).
     std::uint64_t stateVersion() const { return stateVersion_; }
 

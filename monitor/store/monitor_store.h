@@ -119,6 +119,9 @@ public:
     // ---- the webhook outbox --------------------------------------------------------------------
     virtual std::vector<WebhookDelivery> dueDeliveries(EventTime now, std::size_t maxRows) = 0;
     virtual std::optional<EventTime> nextDeliveryAt() = 0;
+    // Moves a delivery's next attempt to `until` while it is being sent, so it is not due again
+    // meanwhile (and is retried after `until` if chief-monitord stops mid-send).
+    virtual void leaseDelivery(std::int64_t deliveryId, EventTime until) = 0;
     // Records one attempt in its own transaction.
     virtual void recordAttempt(const DeliveryAttempt& attempt) = 0;
 };

@@ -540,6 +540,12 @@ std::optional<EventTime> SqliteStore::nextDeliveryAt() {
     return optionalTime(singleInteger("SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'PENDING'"));
 }
 
+void SqliteStore::leaseDelivery(std::int64_t deliveryId, EventTime until) {
+    SqliteStatement& update = prepared("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?");
+    update.bind(1, millis(until)).bind(2, deliveryId);
+    update.run();  // autocommit: one small durable transaction
+}
+
 void SqliteStore::recordAttempt(const DeliveryAttempt& attempt) {
     begin();
     try {

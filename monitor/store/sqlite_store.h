@@ -49,6 +49,7 @@ public:
 
     std::vector<WebhookDelivery> dueDeliveries(EventTime now, std::size_t maxRows) override;
     std::optional<EventTime> nextDeliveryAt() override;
+    void leaseDelivery(std::int64_t deliveryId, EventTime until) override;
     void recordAttempt(const DeliveryAttempt& attempt) override;
 
     // A PRAGMA's value on the write connection, as text (for tests and diagnostics).
