@@ -84,6 +84,8 @@ nlohmann::json settingsJson(const MonitorSettings& s) {
             {"retention_interval_seconds", s.retentionIntervalSeconds},
             {"recovery_ttl_seconds", s.recoveryTtlSeconds},
             {"max_connections", s.maxConnections},
+            {"request_timeout_seconds", s.requestTimeoutSeconds},
+            {"idle_timeout_seconds", s.idleTimeoutSeconds},
             {"tls_cert", s.tlsCert},
             {"tls_key", s.tlsKey},
             {"webhooks", webhooks}};
@@ -162,6 +164,8 @@ int main(int argc, char** argv) {
     serverOptions.host = settings.host;
     serverOptions.port = settings.port;
     serverOptions.maxConnections = static_cast<std::size_t>(settings.maxConnections);
+    serverOptions.requestTimeout = std::chrono::seconds{settings.requestTimeoutSeconds};
+    serverOptions.idleTimeout = std::chrono::seconds{settings.idleTimeoutSeconds};
     if (!settings.tlsCert.empty()) serverOptions.tls = TlsFiles{settings.tlsCert, settings.tlsKey};
     HttpServer server(io, router, traffic, *logger, serverOptions);
     const auto endpoint = server.start();

@@ -12,9 +12,10 @@ namespace chief::monitor {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> kKeys{
+constexpr std::array<std::string_view, 14> kKeys{
     "host", "port", "db_path", "api_key", "retention_days", "evaluator_interval_seconds", "retention_interval_seconds",
-    "recovery_ttl_seconds", "max_connections", "tls_cert", "tls_key", "webhooks"};
+    "recovery_ttl_seconds", "max_connections", "request_timeout_seconds", "idle_timeout_seconds", "tls_cert", "tls_key",
+    "webhooks"};
 
 std::optional<std::int64_t> parseInteger(std::string_view text) {
     std::int64_t value = 0;
@@ -72,6 +73,10 @@ void applyValue(MonitorSettings& s, std::string_view key, std::string_view text,
         integer(s.recoveryTtlSeconds, 1, 7 * 86400);
     } else if (key == "max_connections") {
         integer(s.maxConnections, 1, 65536);
+    } else if (key == "request_timeout_seconds") {
+        integer(s.requestTimeoutSeconds, 1, 3600);
+    } else if (key == "idle_timeout_seconds") {
+        integer(s.idleTimeoutSeconds, 1, 3600);
     } else if (key == "tls_cert") {
         s.tlsCert = std::string(text);
     } else if (key == "tls_key") {

@@ -25,6 +25,8 @@ struct MonitorSettings {
     std::int64_t retentionIntervalSeconds = 3600;
     std::int64_t recoveryTtlSeconds = 900;
     std::int64_t maxConnections = 256;
+    std::int64_t requestTimeoutSeconds = 30;  // to read one request (slow clients are cut off)
+    std::int64_t idleTimeoutSeconds = 60;     // an idle keep-alive connection is closed
     std::string tlsCert;  // with tlsKey: serve HTTPS
     std::string tlsKey;
     std::vector<WebhookTarget> webhooks;

@@ -62,7 +62,7 @@ void WebhookDispatcher::pump() {
                     continue;
                 }
                 // Not due again while in flight, and retried later if we stop mid-send.
-                store_.leaseDelivery(delivery.id, now + sendTimeout_ + std::chrono::seconds{30});
+                store_.leaseDelivery(delivery.id, now + sendTimeout_ + std::chrono::seconds{5});
                 inFlight_.insert(delivery.id);
                 WebhookPost post;
                 post.url = delivery.url;
