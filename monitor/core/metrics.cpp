@@ -1,15 +1,17 @@
 #include "monitor/core/metrics.h"
 
-#include <cstdio>
+#include <charconv>
 
 namespace chief::monitor {
 
 namespace {
 
+// The shortest fixed-point text that reads back as the same double ("0.0005", not
+// "0.00050000000000000001" or "5e-04").
 std::string number(double value) {
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    return buffer;
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+    return std::string(buffer, result.ptr);
 }
 
 double seconds(EventTime time) { return static_cast<double>(time.time_since_epoch().count()) / 1000.0; }
