@@ -2,7 +2,9 @@
 // Prometheus text, and the MESSAGE_ID table.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "event_builders.h"
 #include "monitor/app/monitor_options.h"
@@ -30,6 +32,30 @@ TEST_CASE("defaults without a file or variables", "[settings]") {
               .settings.dbPath == "/var/lib/chief-monitor/monitor.sqlite");
     CHECK(resolveSettings(std::nullopt, "m", {{"STATE_DIRECTORY", "/srv/mon"}}).value().settings.dbPath ==
           "/srv/mon/monitor.sqlite");
+}
+
+TEST_CASE("the shipped config/monitor.yaml is valid and says what the defaults are", "[settings]") {
+    std::ifstream file(CHIEF_SOURCE_DIR "/config/monitor.yaml");
+    REQUIRE(file);
+    std::stringstream text;
+    text << file.rdbuf();
+    const auto shipped = resolveSettings(text.str(), "config/monitor.yaml", {});
+    REQUIRE(shipped);
+    CHECK(shipped.value().warnings.empty());
+    const MonitorSettings& s = shipped.value().settings;
+    const MonitorSettings defaults = resolveSettings(std::nullopt, "none", {}).value().settings;
+    CHECK(s.host == defaults.host);
+    CHECK(s.port == defaults.port);
+    CHECK(s.dbPath == defaults.dbPath);
+    CHECK(s.apiKey.empty());
+    CHECK(s.retentionDays == defaults.retentionDays);
+    CHECK(s.retentionIntervalSeconds == defaults.retentionIntervalSeconds);
+    CHECK(s.evaluatorIntervalSeconds == defaults.evaluatorIntervalSeconds);
+    CHECK(s.recoveryTtlSeconds == defaults.recoveryTtlSeconds);
+    CHECK(s.maxConnections == defaults.maxConnections);
+    CHECK(s.requestTimeoutSeconds == defaults.requestTimeoutSeconds);
+    CHECK(s.idleTimeoutSeconds == defaults.idleTimeoutSeconds);
+    CHECK(s.webhooks.empty());
 }
 
 TEST_CASE("the file sets values; the environment wins", "[settings]") {
