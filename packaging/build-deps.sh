@@ -12,6 +12,8 @@ packages=(
   libboost-filesystem-dev
   catch2 libbenchmark-dev
   systemd libdbus-1-dev bash-completion scdoc dbus
+  libssl-dev openssl
+  chromium chromium-driver python3-selenium
 )
 for option in "$@"; do
   case $option in
