@@ -9,10 +9,13 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <thread>
 #include <string>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include "monitor/app/change_announcer.h"
@@ -157,9 +160,16 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    boost::asio::io_context io;
+    // Two threads: this one runs the HTTP server (parsing, TLS, validation of ingest bodies);
+    // the service thread runs the store, the state machine, the timers and the webhooks, so a
+    // commit's disk sync overlaps the parsing of the next requests.
+    boost::asio::io_context serverIo;
+    boost::asio::io_context serviceIo;
+    auto serviceWork = boost::asio::make_work_guard(serviceIo);
     TrafficCounters traffic;
-    ApiRouter router(service, *logger, traffic, RouterOptions{settings.apiKey});
+    ApiRouter router(service, *logger, RouterOptions{settings.apiKey});
+    router.setTraffic(&traffic);
+    ServiceThreadHandler handler(router, service, serverIo, serviceIo);
     ServerOptions serverOptions;
     serverOptions.host = settings.host;
     serverOptions.port = settings.port;
@@ -167,34 +177,39 @@ int main(int argc, char** argv) {
     serverOptions.requestTimeout = std::chrono::seconds{settings.requestTimeoutSeconds};
     serverOptions.idleTimeout = std::chrono::seconds{settings.idleTimeoutSeconds};
     if (!settings.tlsCert.empty()) serverOptions.tls = TlsFiles{settings.tlsCert, settings.tlsKey};
-    HttpServer server(io, router, traffic, *logger, serverOptions);
+    HttpServer server(serverIo, handler, traffic, *logger, serverOptions);
     const auto endpoint = server.start();
     if (!endpoint) {
         logger->log(LogLevel::Error, "chief-monitord: " + endpoint.error());
         return 1;
     }
 
-    BeastWebhookSender sender(io, std::chrono::seconds{10});
-    WebhookDispatcher dispatcher(io, *store, clock, sender, settings.webhooks, *logger, traffic);
-    EvaluatorTimer evaluator(io, service, *logger, std::chrono::seconds{settings.evaluatorIntervalSeconds});
-    RetentionRunner retention(io, service, *logger, settings.retentionDays,
+    BeastWebhookSender sender(serviceIo, std::chrono::seconds{10});
+    WebhookDispatcher dispatcher(serviceIo, *store, clock, sender, settings.webhooks, *logger, traffic);
+    EvaluatorTimer evaluator(serviceIo, service, *logger, std::chrono::seconds{settings.evaluatorIntervalSeconds});
+    RetentionRunner retention(serviceIo, service, *logger, settings.retentionDays,
                               std::chrono::seconds{settings.retentionIntervalSeconds});
     announcer.onDeliveriesQueued([&] { dispatcher.wake(); });
     announcer.onDeadlinesChanged([&] { evaluator.deadlinesChanged(); });
+    // Armed before the service thread starts, so nothing else touches them meanwhile.
+    evaluator.start();
+    dispatcher.start();
+    retention.start();
+    std::thread serviceThread([&] { serviceIo.run(); });
 
     SystemdNotifier notifier;
-    ServiceShell shell(io, notifier, *logger);
+    ServiceShell shell(serverIo, notifier, *logger);
     shell.start([&] {
         logger->log(LogLevel::Info, "chief-monitord stopping", {}, message_id::kMonitorStopping);
         shell.stopping();
         server.stop();
-        evaluator.stop();
-        retention.stop();
-        dispatcher.stop();
+        boost::asio::post(serviceIo, [&] {
+            evaluator.stop();
+            retention.stop();
+            dispatcher.stop();
+            serviceWork.reset();
+        });
     });
-    evaluator.start();
-    dispatcher.start();
-    retention.start();
 
     const std::string url = listenUrl(server.tls(), endpoint.value());
     logger->log(LogLevel::Info,
@@ -204,6 +219,7 @@ int main(int argc, char** argv) {
                     (settings.apiKey.empty() ? "" : ", API key required") + ")",
                 {{"CHIEF_LISTEN", url}}, message_id::kMonitorStarted);
     shell.ready("Listening on " + url);
-    io.run();
+    serverIo.run();
+    serviceThread.join();
     return 0;
 }

@@ -36,9 +36,9 @@ std::string jobLabels(const CheckKey& key) {
 void LatencyHistogram::observe(double secondsTaken) {
     std::size_t index = 0;
     while (index < kBounds.size() && secondsTaken > kBounds[index]) ++index;
-    ++buckets_[index];
-    sum_ += secondsTaken;
-    ++count_;
+    buckets_[index].fetch_add(1, std::memory_order_relaxed);
+    sumMicros_.fetch_add(static_cast<std::uint64_t>(secondsTaken * 1e6), std::memory_order_relaxed);
+    count_.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::string escapeLabelValue(std::string_view value) {
@@ -115,11 +115,11 @@ std::string renderMetrics(const MetricsSnapshot& s) {
         header(out, name, "histogram", "Time to validate, store durably and evaluate one ingest request.");
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < LatencyHistogram::kBounds.size(); ++i) {
-            cumulative += s.ingestLatency->buckets()[i];
+            cumulative += s.ingestLatency->bucket(i);
             sample(out, std::string(name) + "_bucket", "le=\"" + number(LatencyHistogram::kBounds[i]) + "\"",
                    std::to_string(cumulative));
         }
-        cumulative += s.ingestLatency->buckets().back();
+        cumulative += s.ingestLatency->bucket(LatencyHistogram::kBounds.size());
         sample(out, std::string(name) + "_bucket", "le=\"+Inf\"", std::to_string(cumulative));
         sample(out, std::string(name) + "_sum", "", number(s.ingestLatency->sum()));
         sample(out, std::string(name) + "_count", "", std::to_string(s.ingestLatency->count()));
@@ -127,17 +127,18 @@ std::string renderMetrics(const MetricsSnapshot& s) {
     if (s.traffic != nullptr) {
         const TrafficCounters& t = *s.traffic;
         header(out, "chief_monitor_http_responses_total", "counter", "HTTP responses by status code.");
-        for (const auto& [status, count] : t.responsesByStatus)
-            sample(out, "chief_monitor_http_responses_total", "code=\"" + std::to_string(status) + "\"", std::to_string(count));
+        for (int status = TrafficCounters::kMinStatus; status <= TrafficCounters::kMaxStatus; ++status)
+            if (const std::uint64_t count = t.responses(status); count > 0)
+                sample(out, "chief_monitor_http_responses_total", "code=\"" + std::to_string(status) + "\"", std::to_string(count));
         header(out, "chief_monitor_connections_open", "gauge", "Client connections open now.");
-        sample(out, "chief_monitor_connections_open", "", std::to_string(t.connectionsOpen));
+        sample(out, "chief_monitor_connections_open", "", std::to_string(t.connectionsOpen.load()));
         header(out, "chief_monitor_connections_total", "counter", "Client connections accepted, and refused over the limit.");
-        sample(out, "chief_monitor_connections_total", "result=\"accepted\"", std::to_string(t.connectionsAccepted));
-        sample(out, "chief_monitor_connections_total", "result=\"rejected\"", std::to_string(t.connectionsRejected));
+        sample(out, "chief_monitor_connections_total", "result=\"accepted\"", std::to_string(t.connectionsAccepted.load()));
+        sample(out, "chief_monitor_connections_total", "result=\"rejected\"", std::to_string(t.connectionsRejected.load()));
         header(out, "chief_monitor_webhook_attempts_total", "counter", "Webhook delivery attempts by outcome.");
-        sample(out, "chief_monitor_webhook_attempts_total", "result=\"delivered\"", std::to_string(t.webhooksDelivered));
-        sample(out, "chief_monitor_webhook_attempts_total", "result=\"retry\"", std::to_string(t.webhookRetries));
-        sample(out, "chief_monitor_webhook_attempts_total", "result=\"failed\"", std::to_string(t.webhooksFailed));
+        sample(out, "chief_monitor_webhook_attempts_total", "result=\"delivered\"", std::to_string(t.webhooksDelivered.load()));
+        sample(out, "chief_monitor_webhook_attempts_total", "result=\"retry\"", std::to_string(t.webhookRetries.load()));
+        sample(out, "chief_monitor_webhook_attempts_total", "result=\"failed\"", std::to_string(t.webhooksFailed.load()));
     }
     return out;
 }

@@ -2,6 +2,7 @@
 // The monitor's own metrics and their Prometheus text exposition (format 0.0.4).
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,32 +13,43 @@
 
 namespace chief::monitor {
 
-// Durations in seconds in fixed buckets, as a Prometheus histogram.
+// Durations in seconds in fixed buckets, as a Prometheus histogram. Safe to observe from one
+// thread while another reads (relaxed atomics: each value is exact, the set is near-simultaneous).
 class LatencyHistogram {
 public:
     static constexpr std::array<double, 12> kBounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                     0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
     void observe(double seconds);
     // Per bucket (not cumulative); the last one is +Inf.
-    const std::array<std::uint64_t, kBounds.size() + 1>& buckets() const { return buckets_; }
-    double sum() const { return sum_; }
-    std::uint64_t count() const { return count_; }
+    std::uint64_t bucket(std::size_t index) const { return buckets_.at(index).load(std::memory_order_relaxed); }
+    double sum() const { return static_cast<double>(sumMicros_.load(std::memory_order_relaxed)) / 1e6; }
+    std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
 
 private:
-    std::array<std::uint64_t, kBounds.size() + 1> buckets_{};
-    double sum_ = 0;
-    std::uint64_t count_ = 0;
+    std::array<std::atomic<std::uint64_t>, kBounds.size() + 1> buckets_{};
+    std::atomic<std::uint64_t> sumMicros_{0};
+    std::atomic<std::uint64_t> count_{0};
 };
 
-// Counters the HTTP server and the webhook sender keep.
+// Counters the HTTP server and the webhook sender keep, from whichever thread they run on.
 struct TrafficCounters {
-    std::map<int, std::uint64_t> responsesByStatus;
-    std::uint64_t connectionsAccepted = 0;
-    std::uint64_t connectionsRejected = 0;  // over the connection limit
-    std::uint64_t connectionsOpen = 0;
-    std::uint64_t webhooksDelivered = 0;
-    std::uint64_t webhookRetries = 0;
-    std::uint64_t webhooksFailed = 0;  // gave up
+    static constexpr int kMinStatus = 100;
+    static constexpr int kMaxStatus = 599;
+    void countResponse(int status) {
+        if (status >= kMinStatus && status <= kMaxStatus)
+            responsesByStatus[static_cast<std::size_t>(status - kMinStatus)].fetch_add(1, std::memory_order_relaxed);
+    }
+    std::uint64_t responses(int status) const {
+        if (status < kMinStatus || status > kMaxStatus) return 0;
+        return responsesByStatus[static_cast<std::size_t>(status - kMinStatus)].load(std::memory_order_relaxed);
+    }
+    std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1> responsesByStatus{};
+    std::atomic<std::uint64_t> connectionsAccepted{0};
+    std::atomic<std::uint64_t> connectionsRejected{0};  // over the connection limit
+    std::atomic<std::uint64_t> connectionsOpen{0};
+    std::atomic<std::uint64_t> webhooksDelivered{0};
+    std::atomic<std::uint64_t> webhookRetries{0};
+    std::atomic<std::uint64_t> webhooksFailed{0};  // gave up
 };
 
 // Everything /metrics shows, gathered at one instant.

@@ -79,63 +79,116 @@ HttpReply methodNotAllowed(const char* allow) {
 
 }  // namespace
 
-ApiRouter::ApiRouter(MonitorService& service, Logger& logger, TrafficCounters& traffic, RouterOptions options,
-                     std::span<const StaticAsset> assets)
-    : service_(service), logger_(logger), traffic_(traffic), options_(std::move(options)), assets_(assets) {}
+ApiRouter::ApiRouter(MonitorService& service, Logger& logger, RouterOptions options, std::span<const StaticAsset> assets)
+    : service_(service), logger_(logger), options_(std::move(options)), assets_(assets) {}
 
-HttpReply ApiRouter::handle(const HttpRequestView& request) {
-    HttpReply reply;
-    try {
-        reply = route(request);
-    } catch (const StoreError& failure) {
-        logger_.log(LogLevel::Error, std::string("Store failed, request refused: ") + failure.what(), {},
-                    message_id::kStoreError);
-        reply = errorReply(503, "Storage unavailable; nothing was stored");
+PreparedRequest ApiRouter::prepare(const HttpRequestView& request) const {
+    PreparedRequest prepared;
+    prepared.received = std::chrono::steady_clock::now();
+    auto target = parseRequestTarget(request.target);
+    if (!target) {
+        prepared.reply = errorWith(400, "Malformed request target", json::object());
+        return prepared;
     }
-    ++traffic_.responsesByStatus[reply.status];
-    return reply;
-}
-
-HttpReply ApiRouter::route(const HttpRequestView& request) {
-    const auto target = parseRequestTarget(request.target);
-    if (!target) return errorWith(400, "Malformed request target", json::object());
     const std::string& path = target->path;
     const std::string_view method = request.method;
     const bool get = method == "GET" || method == "HEAD";
-
     if (!options_.apiKey.empty() && needsKey(method, path) &&
-        !(request.apiKey && apiKeyMatches(*request.apiKey, options_.apiKey)))
-        return errorReply(401, "Unauthorized");
+        !(request.apiKey && apiKeyMatches(*request.apiKey, options_.apiKey))) {
+        prepared.reply = errorReply(401, "Unauthorized");
+        return prepared;
+    }
+    // The dashboard's files need no service state.
+    if (path != "/metrics" && path.rfind("/v1/", 0) != 0 && path != "/v1") {
+        if (auto reply = asset(request, path)) {
+            prepared.reply = get ? std::move(*reply) : methodNotAllowed("GET, HEAD");
+        } else {
+            prepared.reply = errorReply(404, "Not found");
+        }
+        return prepared;
+    }
+    // Ingest bodies are read and validated here, off the service's thread.
+    const bool single = path == "/v1/events" && method == "POST";
+    const bool batch = path == "/v1/events/batch";
+    if (single || batch) {
+        if (method != "POST") {
+            prepared.reply = methodNotAllowed("POST");
+            return prepared;
+        }
+        IngestBody body = batch ? readBatchBody(request.body) : readSingleEventBody(request.body);
+        if (!body.ok()) {
+            prepared.reply = errorWith(400, body.error->error, {{"details", body.error->details}});
+            return prepared;
+        }
+        prepared.ingest = true;
+        prepared.events = std::move(body.events);
+        return prepared;
+    }
+    prepared.method = std::string(method);
+    prepared.target = std::move(*target);
+    prepared.body = std::string(request.body);
+    return prepared;
+}
+
+HttpReply ApiRouter::handle(const HttpRequestView& request) { return execute(prepare(request)); }
+
+HttpReply ApiRouter::execute(PreparedRequest&& request) {
+    if (request.reply) return std::move(*request.reply);
+    if (request.ingest) {
+        IngestOutcome outcome;
+        try {
+            outcome.result = service_.ingest(std::move(request.events));
+        } catch (const StoreError& failure) {
+            outcome.storeError = failure.what();
+        }
+        return ingestReply(outcome, request.received);
+    }
+    try {
+        return route(request);
+    } catch (const StoreError& failure) {
+        logger_.log(LogLevel::Error, std::string("Store failed, request refused: ") + failure.what(), {},
+                    message_id::kStoreError);
+        return errorReply(503, "Storage unavailable; nothing was stored");
+    }
+}
+
+HttpReply ApiRouter::ingestReply(const IngestOutcome& outcome, std::chrono::steady_clock::time_point received) {
+    if (!outcome.result) {
+        logger_.log(LogLevel::Error, "Store failed, ingest refused: " + outcome.storeError, {}, message_id::kStoreError);
+        return errorReply(503, "Storage unavailable; nothing was stored");
+    }
+    ingestLatency_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
+    return jsonReply(202, {{"inserted", outcome.result->inserted}, {"dropped", outcome.result->dropped}});
+}
+
+HttpReply ApiRouter::route(PreparedRequest& request) {
+    const RequestTarget& target = request.target;
+    const std::string& path = target.path;
+    const std::string_view method = request.method;
+    const bool get = method == "GET" || method == "HEAD";
 
     if (path == "/v1/health") {
         if (!get) return methodNotAllowed("GET, HEAD");
-        return jsonReply(200, {{"ok", true},
-                               {"service", "chief-monitor"},
-                               {"now", telemetry::formatEventTime(service_.now())}});
+        return jsonReply(200, {{"ok", true}, {"service", "chief-monitor"}, {"now", telemetry::formatEventTime(service_.now())}});
     }
     if (path == "/v1/events") {
-        if (method == "POST") return ingest(request, /*batch=*/false);
         if (!get) return methodNotAllowed("GET, HEAD, POST");
         std::optional<HttpReply> error;
         EventQuery query;
-        query.jobName = textParam(*target, "jobName");
-        query.scriptPath = textParam(*target, "scriptPath");
-        query.eventType = textParam(*target, "eventType");
-        query.host = target->param("host");
-        query.level = enumParam<telemetry::EventLevel>(*target, "level", telemetry::parseEventLevel,
+        query.jobName = textParam(target, "jobName");
+        query.scriptPath = textParam(target, "scriptPath");
+        query.eventType = textParam(target, "eventType");
+        query.host = target.param("host");
+        query.level = enumParam<telemetry::EventLevel>(target, "level", telemetry::parseEventLevel,
                                                        "DEBUG, INFO, WARN, ERROR, CRITICAL", error);
-        query.from = timeParam(*target, "from", error);
-        query.to = timeParam(*target, "to", error);
+        query.from = timeParam(target, "from", error);
+        query.to = timeParam(target, "to", error);
         if (error) return *error;
-        query.limit = pagingValue(target->param("limit"), kDefaultLimit, kMaxLimit);
-        query.offset = pagingValue(target->param("offset"), 0, kMaxOffset);
+        query.limit = pagingValue(target.param("limit"), kDefaultLimit, kMaxLimit);
+        query.offset = pagingValue(target.param("offset"), 0, kMaxOffset);
         json events = json::array();
         for (const StoredEvent& event : service_.events(query)) events.push_back(eventJson(event));
         return jsonReply(200, {{"events", std::move(events)}, {"limit", query.limit}, {"offset", query.offset}});
-    }
-    if (path == "/v1/events/batch") {
-        if (method != "POST") return methodNotAllowed("POST");
-        return ingest(request, /*batch=*/true);
     }
     if (path == "/v1/status/summary") {
         if (!get) return methodNotAllowed("GET, HEAD");
@@ -148,7 +201,7 @@ HttpReply ApiRouter::route(const HttpRequestView& request) {
     if (path.rfind("/v1/status/jobs/", 0) == 0) {
         if (!get) return methodNotAllowed("GET, HEAD");
         const std::string jobName = path.substr(std::string_view("/v1/status/jobs/").size());
-        const auto detail = service_.job(jobName, target->param("host"));
+        const auto detail = service_.job(jobName, target.param("host"));
         if (!detail) return errorWith(404, "Job not found in check state", {{"jobName", jobName}});
         return jsonReply(200, jobDetailJson(*detail));
     }
@@ -156,16 +209,16 @@ HttpReply ApiRouter::route(const HttpRequestView& request) {
         if (!get) return methodNotAllowed("GET, HEAD");
         std::optional<HttpReply> error;
         AlertQuery query;
-        query.jobName = textParam(*target, "jobName");
-        query.host = target->param("host");
-        query.status = enumParam<AlertStatus>(*target, "status", parseAlertStatus, "OPEN, CLOSED", error);
-        query.type = enumParam<AlertType>(*target, "alertType", parseAlertType,
+        query.jobName = textParam(target, "jobName");
+        query.host = target.param("host");
+        query.status = enumParam<AlertStatus>(target, "status", parseAlertStatus, "OPEN, CLOSED", error);
+        query.type = enumParam<AlertType>(target, "alertType", parseAlertType,
                                           "FAILURE, MISSED, RECOVERY, RUNNING_TOO_LONG", error);
-        query.severity = enumParam<telemetry::EventLevel>(*target, "severity", telemetry::parseEventLevel,
+        query.severity = enumParam<telemetry::EventLevel>(target, "severity", telemetry::parseEventLevel,
                                                           "DEBUG, INFO, WARN, ERROR, CRITICAL", error);
         if (error) return *error;
-        query.limit = pagingValue(target->param("limit"), kDefaultLimit, kMaxLimit);
-        query.offset = pagingValue(target->param("offset"), 0, kMaxOffset);
+        query.limit = pagingValue(target.param("limit"), kDefaultLimit, kMaxLimit);
+        query.offset = pagingValue(target.param("offset"), 0, kMaxOffset);
         json alerts = json::array();
         for (const Alert& alert : service_.alerts(query)) alerts.push_back(alertJson(alert));
         return jsonReply(200, {{"alerts", std::move(alerts)}, {"limit", query.limit}, {"offset", query.offset}});
@@ -182,12 +235,12 @@ HttpReply ApiRouter::route(const HttpRequestView& request) {
     if (path == "/v1/webhooks/deliveries") {
         if (!get) return methodNotAllowed("GET, HEAD");
         std::optional<std::int64_t> alertId;
-        if (const auto text = target->param("alertId")) {
+        if (const auto text = target.param("alertId")) {
             const std::int64_t id = pagingValue(text, 0, INT64_MAX / 2);
             if (id <= 0) return errorReply(400, "alertId must be a positive integer");
             alertId = id;
         }
-        const std::int64_t limit = pagingValue(target->param("limit"), kDefaultLimit, kMaxLimit);
+        const std::int64_t limit = pagingValue(target.param("limit"), kDefaultLimit, kMaxLimit);
         json deliveries = json::array();
         for (const WebhookDelivery& delivery : service_.deliveries(alertId, limit))
             deliveries.push_back(deliveryJson(delivery));
@@ -197,21 +250,7 @@ HttpReply ApiRouter::route(const HttpRequestView& request) {
         if (!get) return methodNotAllowed("GET, HEAD");
         return metrics();
     }
-    if (path.rfind("/v1/", 0) == 0 || path == "/v1") return errorReply(404, "Not found");
-    if (auto reply = asset(request, path)) {
-        if (!get) return methodNotAllowed("GET, HEAD");
-        return std::move(*reply);
-    }
     return errorReply(404, "Not found");
-}
-
-HttpReply ApiRouter::ingest(const HttpRequestView& request, bool batch) {
-    const auto started = std::chrono::steady_clock::now();
-    IngestBody body = batch ? readBatchBody(request.body) : readSingleEventBody(request.body);
-    if (!body.ok()) return errorWith(400, body.error->error, {{"details", body.error->details}});
-    const IngestResult result = service_.ingest(std::move(body.events));
-    ingestLatency_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    return jsonReply(202, {{"inserted", result.inserted}, {"dropped", result.dropped}});
 }
 
 HttpReply ApiRouter::jobs() {
@@ -276,7 +315,7 @@ HttpReply ApiRouter::metrics() {
     snapshot.openAlerts = &service_.state().openAlerts();
     snapshot.hosts = &service_.state().hosts();
     snapshot.ingestLatency = &ingestLatency_;
-    snapshot.traffic = &traffic_;
+    snapshot.traffic = traffic_;
     HttpReply reply;
     reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = renderMetrics(snapshot);

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "monitor/core/logger.h"
 #include "monitor/core/metrics.h"
+#include "monitor/core/query_string.h"
 #include "monitor/http/http_exchange.h"
 #include "monitor/http/static_asset.h"
 #include "monitor/service/monitor_service.h"
@@ -21,18 +23,45 @@ struct RouterOptions {
     std::string apiKey;  // empty: no key needed
 };
 
+// A request after the part of routing that needs no service state: parsed, authorized, and for
+// ingest the body read and validated. Either it is answered already, or it carries what the
+// service thread needs (owned copies: the connection's buffers may be gone by then).
+struct PreparedRequest {
+    std::optional<HttpReply> reply;  // answered: 401, 400, 405, a dashboard file
+    bool ingest = false;             // a valid POST /v1/events or /v1/events/batch
+    std::vector<telemetry::TelemetryEvent> events;
+    std::string method;
+    RequestTarget target;
+    std::string body;
+    std::chrono::steady_clock::time_point received;
+};
+
+// What storing one ingest request came to: counts, or the store's failure.
+struct IngestOutcome {
+    std::optional<IngestResult> result;
+    std::string storeError;
+};
+
 class ApiRouter {
 public:
-    ApiRouter(MonitorService& service, Logger& logger, TrafficCounters& traffic, RouterOptions options,
+    ApiRouter(MonitorService& service, Logger& logger, RouterOptions options,
               std::span<const StaticAsset> assets = dashboardAssets());
 
+    // Any thread: touches no service state. Auth, targets, dashboard files, ingest validation.
+    PreparedRequest prepare(const HttpRequestView& request) const;
+    // The service's thread: everything else.
+    HttpReply execute(PreparedRequest&& request);
+    // The service's thread: the answer to a stored (or failed) ingest request.
+    HttpReply ingestReply(const IngestOutcome& outcome, std::chrono::steady_clock::time_point received);
+    // prepare() and execute() in one go, for a single thread (and the tests).
     HttpReply handle(const HttpRequestView& request);
 
     const LatencyHistogram& ingestLatency() const { return ingestLatency_; }
+    // /metrics shows these too (the server counts into them).
+    void setTraffic(const TrafficCounters* traffic) { traffic_ = traffic; }
 
 private:
-    HttpReply route(const HttpRequestView& request);
-    HttpReply ingest(const HttpRequestView& request, bool batch);
+    HttpReply route(PreparedRequest& request);
     HttpReply jobs();
     HttpReply closeAlert(std::string_view id, std::string_view body);
     HttpReply metrics();
@@ -40,7 +69,7 @@ private:
 
     MonitorService& service_;
     Logger& logger_;
-    TrafficCounters& traffic_;
+    const TrafficCounters* traffic_ = nullptr;
     RouterOptions options_;
     std::span<const StaticAsset> assets_;
     LatencyHistogram ingestLatency_;

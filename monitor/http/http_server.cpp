@@ -24,9 +24,9 @@ public:
 };
 
 struct HttpServer::Shared {
-    Shared(ApiRouter& r, TrafficCounters& t, Logger& l, ServerOptions o)
-        : router(r), traffic(t), logger(l), options(std::move(o)) {}
-    ApiRouter& router;
+    Shared(RequestHandler& h, TrafficCounters& t, Logger& l, ServerOptions o)
+        : handler(h), traffic(t), logger(l), options(std::move(o)) {}
+    RequestHandler& handler;
     TrafficCounters& traffic;
     Logger& logger;
     ServerOptions options;
@@ -130,7 +130,6 @@ private:
                  ec != http::error::partial_message)
             answer = errorReply(400, "Malformed HTTP request");
         if (!answer) return close();
-        ++shared_->traffic.responsesByStatus[answer->status];
         reply(std::move(*answer), /*keepAlive=*/false, /*head=*/false);
     }
 
@@ -145,10 +144,16 @@ private:
         if (const auto tag = request.find(http::field::if_none_match); tag != request.end())
             view.ifNoneMatch = std::string_view(tag->value().data(), tag->value().size());
         view.body = request.body();
-        reply(shared_->router.handle(view), request.keep_alive(), request.method() == http::verb::head);
+        const bool keepAlive = request.keep_alive();
+        const bool head = request.method() == http::verb::head;
+        // The answer may come from another thread's work; it is delivered on this connection's.
+        shared_->handler.handle(view, [self = this->shared_from_this(), keepAlive, head](HttpReply answer) {
+            self->reply(std::move(answer), keepAlive, head);
+        });
     }
 
     void reply(HttpReply&& answer, bool keepAlive, bool head) {
+        shared_->traffic.countResponse(answer.status);
         response_.emplace();
         response_->version(parser_ && parser_->get().version() == 10 ? 10 : 11);
         response_->result(static_cast<unsigned>(answer.status));
@@ -197,11 +202,11 @@ private:
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, ApiRouter& router, TrafficCounters& traffic, Logger& logger,
+HttpServer::HttpServer(asio::io_context& io, RequestHandler& handler, TrafficCounters& traffic, Logger& logger,
                        ServerOptions options)
     : io_(io),
       options_(options),
-      shared_(std::make_shared<Shared>(router, traffic, logger, std::move(options))),
+      shared_(std::make_shared<Shared>(handler, traffic, logger, std::move(options))),
       acceptor_(io) {}
 
 HttpServer::~HttpServer() { stop(); }

@@ -1,5 +1,5 @@
 #pragma once
-// HttpServer: the Boost.Beast adapter in front of ApiRouter. HTTP/1.1 with keep-alive, plain or
+// HttpServer: the Boost.Beast adapter in front of the API (a RequestHandler). HTTP/1.1 with keep-alive, plain or
 // TLS (Asio's OpenSSL stream), on the io_context it is given. Hostile clients are bounded:
 // header and body size limits (431, 413), a deadline for each request and for idle keep-alive
 // connections, and a cap on open connections.
@@ -17,7 +17,7 @@
 #include "chief/result.h"
 #include "monitor/core/logger.h"
 #include "monitor/core/metrics.h"
-#include "monitor/http/api_router.h"
+#include "monitor/http/request_handler.h"
 
 namespace chief::monitor {
 
@@ -42,7 +42,8 @@ struct ServerOptions {
 
 class HttpServer {
 public:
-    HttpServer(boost::asio::io_context& io, ApiRouter& router, TrafficCounters& traffic, Logger& logger,
+    // `handler` answers the requests; the server counts connections and responses in `traffic`.
+    HttpServer(boost::asio::io_context& io, RequestHandler& handler, TrafficCounters& traffic, Logger& logger,
                ServerOptions options);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;

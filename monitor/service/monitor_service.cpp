@@ -45,23 +45,32 @@ void MonitorService::finishCommit(const StateChanges& changes, std::size_t deliv
 }
 
 IngestResult MonitorService::ingest(std::vector<telemetry::TelemetryEvent> events) {
+    std::vector<std::vector<telemetry::TelemetryEvent>> batches;
+    batches.push_back(std::move(events));
+    return ingestGroup(std::move(batches)).front();
+}
+
+std::vector<IngestResult> MonitorService::ingestGroup(std::vector<std::vector<telemetry::TelemetryEvent>> batches) {
     const EventTime now = clock_.now();
-    IngestResult result;
+    std::vector<IngestResult> results(batches.size());
     StateChanges changes;
     std::size_t deliveriesQueued = 0;
     std::optional<EventTime> newest;
     store_.begin();
     state_.beginTransaction();
     try {
-        for (telemetry::TelemetryEvent& event : events) {
-            if (!event.eventAt) event.eventAt = now;  // the contract: default is the time received
-            if (!store_.insertEvent(event, now)) {
-                ++result.dropped;
-                continue;
+        for (std::size_t b = 0; b < batches.size(); ++b) {
+            IngestResult& result = results[b];
+            for (telemetry::TelemetryEvent& event : batches[b]) {
+                if (!event.eventAt) event.eventAt = now;  // the contract: default is the time received
+                if (!store_.insertEvent(event, now)) {
+                    ++result.dropped;
+                    continue;
+                }
+                ++result.inserted;
+                if (!newest || *event.eventAt > *newest) newest = event.eventAt;
+                state_.applyEvent(event, *event.eventAt, now, changes);
             }
-            ++result.inserted;
-            if (!newest || *event.eventAt > *newest) newest = event.eventAt;
-            state_.applyEvent(event, *event.eventAt, now, changes);
         }
         state_.evaluate(now, changes);
         persist(changes, now, deliveriesQueued);
@@ -73,13 +82,15 @@ IngestResult MonitorService::ingest(std::vector<telemetry::TelemetryEvent> event
         throw;
     }
     state_.commit();
-    counters_.eventsInserted += result.inserted;
-    counters_.eventsDropped += result.dropped;
+    for (const IngestResult& result : results) {
+        counters_.eventsInserted += result.inserted;
+        counters_.eventsDropped += result.dropped;
+        totalEvents_ += result.inserted;
+    }
     ++counters_.batchesCommitted;
-    totalEvents_ += result.inserted;
     if (newest && (!latestEventAt_ || *newest > *latestEventAt_)) latestEventAt_ = newest;
     finishCommit(changes, deliveriesQueued);
-    return result;
+    return results;
 }
 
 void MonitorService::evaluate() {

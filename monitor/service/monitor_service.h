@@ -76,6 +76,9 @@ public:
     // Stores `events` all or nothing in one durable transaction and applies the new ones to the
     // checks. Throws StoreError when the store fails (nothing is kept then).
     IngestResult ingest(std::vector<telemetry::TelemetryEvent> events);
+    // Several requests' batches in one transaction (group commit: one sync for all of them),
+    // in order; the result of each. All or nothing for the group, so for each batch too.
+    std::vector<IngestResult> ingestGroup(std::vector<std::vector<telemetry::TelemetryEvent>> batches);
 
     // Moves checks, runs, recoveries and hosts forward to the clock's now (the timer's job).
     void evaluate();

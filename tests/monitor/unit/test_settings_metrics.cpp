@@ -142,7 +142,7 @@ TEST_CASE("the Prometheus text", "[metrics]") {
     latency.observe(0.003);
     latency.observe(10.0);
     TrafficCounters traffic;
-    traffic.responsesByStatus[202] = 5;
+    for (int i = 0; i < 5; ++i) traffic.countResponse(202);
     MetricsSnapshot snapshot;
     snapshot.now = instant("2026-03-01T00:00:05Z");
     snapshot.eventsInserted = 7;
