@@ -57,9 +57,9 @@ struct OpenRun {
     friend bool operator==(const OpenRun&, const OpenRun&) = default;
 };
 
-// One ended run, for the duration sparkline and the job's run chart.
+// One ended run, for the duration sparkline and the job's run chart. Plain data: a check is
+// copied into the undo log whenever a transaction first touches it.
 struct RunSample {
-    std::string runId;
     EventTime endedAt;
     std::optional<std::int64_t> durationMs;
     bool success = false;

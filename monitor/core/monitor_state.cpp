@@ -340,7 +340,7 @@ void MonitorState::applyRunEnd(Check& check, const TelemetryEvent& event, EventT
         }
     }
     if (event.durationMs) check.lastDurationMs = *event.durationMs;
-    check.recentRuns.push_back({event.runId.value_or(std::string()), at, event.durationMs, !failed});
+    check.recentRuns.push_back({at, event.durationMs, !failed});
     if (check.recentRuns.size() > kMaxRecentRuns) check.recentRuns.erase(check.recentRuns.begin());
 
     if (failed) {
@@ -424,6 +424,14 @@ void MonitorState::evaluate(EventTime now, StateChanges& changes) {
         presence.online = online;
         changes.hostTransitions.push_back({name, online, presence.lastHeartbeatAt});
         changes.hosts.insert(name);
+    }
+}
+
+void MonitorState::settleChanged(EventTime now, StateChanges& changes) {
+    const std::vector<CheckKey> touched(changes.checks.begin(), changes.checks.end());
+    for (const CheckKey& key : touched) {
+        const auto it = checks_.find(key);
+        if (it != checks_.end() && needsSettle(it->second, now)) settle(mutableCheck(key), now, changes);
     }
 }
 

@@ -54,6 +54,9 @@ public:
 
     // Moves every check, run, recovery and host forward to `now`.
     void evaluate(EventTime now, StateChanges& changes);
+    // Moves only the checks `changes` names (those events just touched) forward to `now`: after
+    // a batch, the others can only change at their deadlines, which evaluate() handles.
+    void settleChanged(EventTime now, StateChanges& changes);
 
     // The earliest instant at which evaluate() would change something; nullopt when nothing is
     // pending. May lie in the past (then evaluate now).

@@ -176,7 +176,7 @@ function runChart(runs) {
   runs.forEach((run, index) => {
     const barHeight = Math.max(2, ((run.durationMs || 0) / max) * plotHeight);
     const rect = svg('rect', { x: (left + index * step + 1).toFixed(1), y: (10 + plotHeight - barHeight).toFixed(1), width: Math.max(1, step - 2).toFixed(1), height: barHeight.toFixed(1), class: run.success ? 'ok' : 'fail' });
-    rect.append(svg('title', {}, `${run.runId || 'run'}: ${run.success ? 'success' : 'failure'}, ${duration(run.durationMs)}, ended ${run.endedAt}`));
+    rect.append(svg('title', {}, `${run.success ? 'success' : 'failure'}, ${duration(run.durationMs)}, ended ${run.endedAt}`));
     chart.append(rect);
   });
   if (runs.length > 0) {

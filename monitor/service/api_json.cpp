@@ -47,8 +47,7 @@ json checkJson(const Check& check, std::size_t recentRuns) {
     const std::size_t first = check.recentRuns.size() > recentRuns ? check.recentRuns.size() - recentRuns : 0;
     for (std::size_t i = first; i < check.recentRuns.size(); ++i) {
         const RunSample& run = check.recentRuns[i];
-        runs.push_back({{"runId", run.runId},
-                        {"endedAt", formatEventTime(run.endedAt)},
+        runs.push_back({{"endedAt", formatEventTime(run.endedAt)},
                         {"durationMs", integer(run.durationMs)},
                         {"success", run.success}});
     }

@@ -15,6 +15,7 @@ void MonitorService::load() {
     state_.restore(store_.loadChecks(), store_.loadOpenAlerts(), store_.loadHosts(), store_.maxAlertId());
     totalEvents_ = store_.countEvents();
     latestEventAt_ = store_.latestEventAt();
+    nextDeadline_ = state_.nextDeadline();
     ++stateVersion_;
 }
 
@@ -41,6 +42,7 @@ void MonitorService::persist(const StateChanges& changes, EventTime now, std::si
 
 void MonitorService::finishCommit(const StateChanges& changes, std::size_t deliveriesQueued) {
     if (!changes.checks.empty() || !changes.alerts.empty() || !changes.hosts.empty()) ++stateVersion_;
+    nextDeadline_ = state_.nextDeadline();
     observer_.committed(changes, deliveriesQueued);
 }
 
@@ -72,7 +74,9 @@ std::vector<IngestResult> MonitorService::ingestGroup(std::vector<std::vector<te
                 state_.applyEvent(event, *event.eventAt, now, changes);
             }
         }
-        state_.evaluate(now, changes);
+        // The checks these events touched; the rest only at a deadline that has come.
+        state_.settleChanged(now, changes);
+        if (nextDeadline_ && *nextDeadline_ <= now) state_.evaluate(now, changes);
         persist(changes, now, deliveriesQueued);
         store_.commit();
     } catch (...) {
@@ -100,6 +104,7 @@ void MonitorService::evaluate() {
     state_.evaluate(now, changes);
     if (changes.empty()) {
         state_.commit();
+        nextDeadline_ = state_.nextDeadline();
         return;
     }
     std::size_t deliveriesQueued = 0;

@@ -82,8 +82,9 @@ public:
 
     // Moves checks, runs, recoveries and hosts forward to the clock's now (the timer's job).
     void evaluate();
-    // When evaluate() should next run; nullopt when nothing is pending.
-    std::optional<EventTime> nextDeadline() const { return state_.nextDeadline(); }
+    // When evaluate() should next run; nullopt when nothing is pending. Kept up to date after
+    // each commit (one pass over the checks), so asking is free.
+    std::optional<EventTime> nextDeadline() const { return nextDeadline_; }
 
     // Closes an alert by hand with `reason`; idempotent.
     CloseResult closeAlert(std::int64_t id, const std::string& reason);
@@ -123,6 +124,7 @@ private:
     std::int64_t totalEvents_ = 0;
     std::optional<EventTime> latestEventAt_;
     std::uint64_t stateVersion_ = 0;
+    std::optional<EventTime> nextDeadline_;
 };
 
 }  // namespace chief::monitor

@@ -57,9 +57,14 @@ CREATE TABLE checks (
   missed_for INTEGER,
   last_duration_ms INTEGER,
   last_result TEXT,
-  latest_event_json TEXT,
+  latest_event_at INTEGER,
+  latest_event_type TEXT,
+  latest_event_level TEXT,
+  latest_event_message TEXT,
+  latest_event_success INTEGER,
   open_runs_json TEXT NOT NULL,
-  recent_runs_json TEXT NOT NULL,
+  -- "<endedAt ms>:<duration ms or empty>:<1|0>;..." oldest first (compact: rewritten each run)
+  recent_runs TEXT NOT NULL,
   PRIMARY KEY (host, job_name)
 ) WITHOUT ROWID;
 

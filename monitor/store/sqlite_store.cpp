@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
 #include <variant>
 #include <vector>
 
@@ -104,31 +105,11 @@ WebhookDelivery readDelivery(const SqliteStatement& row) {
     return delivery;
 }
 
-json latestEventJson(const LatestEvent& latest) {
-    return {{"eventAt", millis(latest.eventAt)},
-            {"eventType", latest.eventType},
-            {"level", telemetry::eventLevelName(latest.level)},
-            {"message", latest.message},
-            {"success", latest.success ? json(*latest.success) : json(nullptr)}};
-}
-
-std::optional<LatestEvent> readLatestEvent(const std::optional<std::string>& text) {
-    if (!text) return std::nullopt;
-    const json value = json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    if (!value.is_object()) return std::nullopt;
-    LatestEvent latest;
-    latest.eventAt = fromMillis(value.value("eventAt", std::int64_t{0}));
-    latest.eventType = value.value("eventType", "");
-    latest.level = telemetry::parseEventLevel(value.value("level", "INFO")).value_or(EventLevel::Info);
-    latest.message = value.value("message", "");
-    if (value.contains("success") && value["success"].is_boolean()) latest.success = value["success"].get<bool>();
-    return latest;
-}
-
-json openRunsJson(const std::vector<OpenRun>& runs) {
+std::string openRunsJson(const std::vector<OpenRun>& runs) {
+    if (runs.empty()) return "[]";
     json out = json::array();
     for (const OpenRun& run : runs) out.push_back({{"runId", run.runId}, {"startedAt", millis(run.startedAt)}, {"alerted", run.alerted}});
-    return out;
+    return out.dump();
 }
 
 std::vector<OpenRun> readOpenRuns(std::string_view text) {
@@ -142,30 +123,39 @@ std::vector<OpenRun> readOpenRuns(std::string_view text) {
     return runs;
 }
 
-json recentRunsJson(const std::vector<RunSample>& runs) {
-    json out = json::array();
+// Recent runs as "<endedAt ms>:<duration ms or empty>:<1|0>;...": a check row is rewritten
+// after every run, so its encoding is kept small and cheap.
+std::string encodeRecentRuns(const std::vector<RunSample>& runs) {
+    std::string out;
+    out.reserve(runs.size() * 24);
     for (const RunSample& run : runs) {
-        out.push_back({{"runId", run.runId},
-                       {"endedAt", millis(run.endedAt)},
-                       {"durationMs", run.durationMs ? json(*run.durationMs) : json(nullptr)},
-                       {"success", run.success}});
+        out += std::to_string(millis(run.endedAt));
+        out += ':';
+        if (run.durationMs) out += std::to_string(*run.durationMs);
+        out += run.success ? ":1;" : ":0;";
     }
     return out;
 }
 
-std::vector<RunSample> readRecentRuns(std::string_view text) {
+std::vector<RunSample> decodeRecentRuns(std::string_view text) {
     std::vector<RunSample> runs;
-    const json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!value.is_array()) return runs;
-    for (const json& item : value) {
-        if (!item.is_object()) continue;
-        RunSample sample;
-        sample.runId = item.value("runId", "");
-        sample.endedAt = fromMillis(item.value("endedAt", std::int64_t{0}));
-        if (item.contains("durationMs") && item["durationMs"].is_number_integer())
-            sample.durationMs = item["durationMs"].get<std::int64_t>();
-        sample.success = item.value("success", false);
-        runs.push_back(std::move(sample));
+    while (!text.empty()) {
+        const std::size_t end = text.find(';');
+        const std::string_view item = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        const std::size_t first = item.find(':');
+        const std::size_t second = item.find(':', first == std::string_view::npos ? first : first + 1);
+        if (first == std::string_view::npos || second == std::string_view::npos) continue;
+        RunSample run;
+        std::int64_t value = 0;
+        if (std::from_chars(item.data(), item.data() + first, value).ec != std::errc()) continue;
+        run.endedAt = fromMillis(value);
+        const std::string_view durationText = item.substr(first + 1, second - first - 1);
+        if (!durationText.empty() &&
+            std::from_chars(durationText.data(), durationText.data() + durationText.size(), value).ec == std::errc())
+            run.durationMs = value;
+        run.success = item.substr(second + 1) == "1";
+        runs.push_back(run);
     }
     return runs;
 }
@@ -266,7 +256,8 @@ bool SqliteStore::insertEvent(const TelemetryEvent& event, EventTime receivedAt)
         .bind(11, event.success ? std::optional<std::int64_t>(*event.success ? 1 : 0) : std::nullopt)
         .bind(12, event.returnCode)
         .bind(13, event.durationMs)
-        .bind(14, std::string_view(event.metadata.is_object() ? event.metadata.dump() : std::string("{}")))
+        .bind(14, std::string_view(event.metadata.is_object() && !event.metadata.empty() ? event.metadata.dump()
+                                                                                        : std::string("{}")))
         .bind(15, event.eventId)
         .bind(16, std::string_view(event.host ? *event.host : std::string()));
     insert.run();
@@ -277,8 +268,9 @@ void SqliteStore::putCheck(const Check& check) {
     SqliteStatement& upsert = prepared(
         "INSERT OR REPLACE INTO checks (host, job_name, enabled, grace_seconds, alert_on_failure, alert_on_miss, "
         "max_runtime_seconds, status, last_heartbeat_at, expected_next_at, last_success_at, last_failure_at, "
-        "consecutive_failures, updated_at, timezone, missed_for, last_duration_ms, last_result, latest_event_json, "
-        "open_runs_json, recent_runs_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "consecutive_failures, updated_at, timezone, missed_for, last_duration_ms, last_result, latest_event_at, "
+        "latest_event_type, latest_event_level, latest_event_message, latest_event_success, open_runs_json, recent_runs) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     upsert.bind(1, std::string_view(check.key.host))
         .bind(2, std::string_view(check.key.job))
         .bind(3, std::int64_t{check.settings.enabled})
@@ -296,10 +288,16 @@ void SqliteStore::putCheck(const Check& check) {
         .bind(15, check.timezone)
         .bind(16, millis(check.missedFor))
         .bind(17, check.lastDurationMs)
-        .bind(18, check.lastResult)
-        .bind(19, check.latestEvent ? std::optional<std::string>(latestEventJson(*check.latestEvent).dump()) : std::nullopt)
-        .bind(20, std::string_view(openRunsJson(check.openRuns).dump()))
-        .bind(21, std::string_view(recentRunsJson(check.recentRuns).dump()));
+        .bind(18, check.lastResult);
+    if (const std::optional<LatestEvent>& latest = check.latestEvent) {
+        upsert.bind(19, millis(latest->eventAt))
+            .bind(20, std::string_view(latest->eventType))
+            .bind(21, telemetry::eventLevelName(latest->level))
+            .bind(22, std::string_view(latest->message))
+            .bind(23, latest->success ? std::optional<std::int64_t>(*latest->success ? 1 : 0) : std::nullopt);
+    }
+    upsert.bind(24, std::string_view(openRunsJson(check.openRuns)))
+        .bind(25, std::string_view(encodeRecentRuns(check.recentRuns)));
     upsert.run();
 }
 
@@ -361,8 +359,8 @@ std::vector<Check> SqliteStore::loadChecks() {
     SqliteStatement& select = prepared(
         "SELECT host, job_name, enabled, grace_seconds, alert_on_failure, alert_on_miss, max_runtime_seconds, status, "
         "last_heartbeat_at, expected_next_at, last_success_at, last_failure_at, consecutive_failures, updated_at, "
-        "timezone, missed_for, last_duration_ms, last_result, latest_event_json, open_runs_json, recent_runs_json "
-        "FROM checks ORDER BY host, job_name");
+        "timezone, missed_for, last_duration_ms, last_result, latest_event_at, latest_event_type, latest_event_level, "
+        "latest_event_message, latest_event_success, open_runs_json, recent_runs FROM checks ORDER BY host, job_name");
     std::vector<Check> checks;
     while (select.step()) {
         Check check;
@@ -383,9 +381,17 @@ std::vector<Check> SqliteStore::loadChecks() {
         check.missedFor = optionalTime(select.optionalInteger(15));
         check.lastDurationMs = select.optionalInteger(16);
         check.lastResult = select.optionalText(17);
-        check.latestEvent = readLatestEvent(select.optionalText(18));
-        check.openRuns = readOpenRuns(select.textView(19));
-        check.recentRuns = readRecentRuns(select.textView(20));
+        if (const auto latestAt = select.optionalInteger(18)) {
+            LatestEvent latest;
+            latest.eventAt = fromMillis(*latestAt);
+            latest.eventType = select.text(19);
+            latest.level = telemetry::parseEventLevel(select.textView(20)).value_or(EventLevel::Info);
+            latest.message = select.text(21);
+            if (const auto success = select.optionalInteger(22)) latest.success = *success != 0;
+            check.latestEvent = std::move(latest);
+        }
+        check.openRuns = readOpenRuns(select.textView(23));
+        check.recentRuns = decodeRecentRuns(select.textView(24));
         checks.push_back(std::move(check));
     }
     return checks;

@@ -202,7 +202,7 @@ TEST_CASE("checks, alerts and hosts round-trip", "[store]") {
     check.lastResult = "failure";
     check.latestEvent = LatestEvent{instant("2026-03-01T01:00:00Z"), "job.failed", EventLevel::Error, "boom", false};
     check.openRuns = {{"r9", instant("2026-03-01T01:30:00Z"), true}};
-    check.recentRuns = {{"r8", instant("2026-03-01T01:00:00Z"), 1234, false}, {"r7", instant("2026-02-28T01:00:00Z"), std::nullopt, true}};
+    check.recentRuns = {{instant("2026-03-01T01:00:00Z"), 1234, false}, {instant("2026-02-28T01:00:00Z"), std::nullopt, true}};
 
     Alert alert;
     alert.id = 7;
