@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 #include "monitor/store/monitor_store.h"
 
 namespace chief::monitor {
@@ -89,6 +91,10 @@ std::optional<std::string> SqliteStatement::optionalText(int column) const {
 }
 
 SqliteDatabase::SqliteDatabase(const std::string& path, Mode mode) {
+    // Process-wide, before SQLite initializes: no allocation statistics, which would take a
+    // global mutex on every malloc (each connection is used by one thread at a time anyway).
+    static std::once_flag configured;
+    std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     const int flags = (mode == Mode::ReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
                       SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {

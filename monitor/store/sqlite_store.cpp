@@ -201,11 +201,24 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     db_.exec("PRAGMA cache_size=-" + std::to_string(options.cacheKibibytes));
     db_.exec("PRAGMA temp_store=MEMORY");
     migrationsApplied_ = migrateSchema(db_);
+    if (options.backgroundCheckpoints && path != ":memory:") {
+        checkpointer_ = std::make_unique<WalCheckpointer>(path);
+        db_.exec("PRAGMA wal_autocheckpoint=0");
+        sqlite3_wal_hook(
+            db_.handle(),
+            [](void* checkpointer, sqlite3*, const char*, int pages) {
+                static_cast<WalCheckpointer*>(checkpointer)->committed(pages);
+                return SQLITE_OK;
+            },
+            checkpointer_.get());
+    }
 }
 
 SqliteStore::~SqliteStore() {
     statements_.clear();
     if (inTransaction_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_wal_hook(db_.handle(), nullptr, nullptr);
+    checkpointer_.reset();
 }
 
 SqliteStatement& SqliteStore::prepared(const std::string& sql) {

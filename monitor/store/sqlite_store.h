@@ -8,12 +8,15 @@
 
 #include "monitor/store/monitor_store.h"
 #include "monitor/store/sqlite_database.h"
+#include "monitor/store/wal_checkpointer.h"
 
 namespace chief::monitor {
 
 // Tunables of the SQLite store.
 struct SqliteStoreOptions {
     std::int64_t cacheKibibytes = 8 * 1024;  // page cache per connection (PRAGMA cache_size)
+    // Checkpoint the log on a thread of our own (WalCheckpointer) instead of inside commits.
+    bool backgroundCheckpoints = true;
 };
 
 class SqliteStore final : public MonitorStore {
@@ -64,6 +67,7 @@ private:
     std::size_t pruneBatch(const std::string& sql, EventTime before, std::size_t maxRows);
 
     SqliteDatabase db_;
+    std::unique_ptr<WalCheckpointer> checkpointer_;
     int migrationsApplied_ = 0;
     bool inTransaction_ = false;
     std::map<std::string, std::unique_ptr<SqliteStatement>> statements_;
