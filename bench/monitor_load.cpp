@@ -4,7 +4,7 @@
 //       Each connection (keep-alive, one thread each) POSTs /v1/events/batch back to back with
 //       realistic chiefd events (unique eventIds, a host, job.started / script.* / job.completed
 //       / worker.message), waiting for each 202. Prints events/s and batch latency percentiles.
-//   monitor_load seed --port P --events N [--jobs 1000] [--connections 2] [--batch 500]
+//   monitor_load seed --port P --events N [--jobs 1000] [--hosts 1] [--connections 2] [--batch 500]
 //       Stores N events spread over the jobs, as fast as the API takes them.
 //   monitor_load query --port P --target /v1/status/jobs [--requests 1000]
 //       GETs the target sequentially on one keep-alive connection; prints latency percentiles.
@@ -44,6 +44,7 @@ struct Options {
     double seconds = 20;
     long long events = 0;
     int jobs = 1000;
+    int hosts = 0;  // 0: one per connection
     int requests = 1000;
     std::string target = "/v1/status/jobs";
     std::string apiKey;
@@ -65,6 +66,7 @@ Options parse(int argc, char** argv) {
         else if (name == "--seconds") options.seconds = std::stod(value);
         else if (name == "--events") options.events = std::stoll(value);
         else if (name == "--jobs") options.jobs = std::stoi(value);
+        else if (name == "--hosts") options.hosts = std::stoi(value);
         else if (name == "--requests") options.requests = std::stoi(value);
         else if (name == "--target") options.target = value;
         else if (name == "--api-key") options.apiKey = value;
@@ -114,7 +116,7 @@ private:
 // worker.message, job.completed; every event has a host and a unique eventId.
 class EventFactory {
 public:
-    EventFactory(int worker, int jobs) : worker_(worker), jobs_(jobs) {}
+    EventFactory(int worker, int jobs, int host) : worker_(worker), jobs_(jobs), host_(host) {}
 
     std::string batch(int count, long long& sequence) {
         std::string out = "[";
@@ -130,7 +132,7 @@ public:
                           {"jobName", "job-" + std::to_string(job)},
                           {"runId", "w" + std::to_string(worker_) + "-r" + std::to_string(run)},
                           {"eventId", "bench-" + std::to_string(worker_) + "-" + std::to_string(sequence)},
-                          {"host", "bench-host-" + std::to_string(worker_)}};
+                          {"host", "bench-host-" + std::to_string(host_)}};
             if (step == 1 || step == 2) event["scriptPath"] = "/etc/chief/scripts/job-" + std::to_string(job) + ".sh";
             if (step >= 2 && step != 3) {
                 event["success"] = true;
@@ -148,6 +150,7 @@ public:
 private:
     int worker_;
     int jobs_;
+    int host_;
 };
 
 double percentile(std::vector<double> values, double p) {
@@ -169,7 +172,7 @@ int ingest(const Options& options, bool seed) {
         threads.emplace_back([&, w] {
             try {
                 Connection connection(options.port, options.apiKey);
-                EventFactory factory(w, options.jobs);
+                EventFactory factory(w, options.jobs, options.hosts > 0 ? w % options.hosts : w);
                 // Seeding continues a sequence per worker so repeated seeds add new events.
                 long long sequence = static_cast<long long>(std::chrono::system_clock::now().time_since_epoch().count() % 1000000000) * 1000;
                 long long sent = 0;
