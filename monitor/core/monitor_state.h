@@ -25,6 +25,15 @@ struct MonitorPolicy {
     std::chrono::seconds recoveryTtl{900};
 };
 
+// What MonitorState::beginTransaction() saw, for rollback(): the first prior value of each
+// entry a transaction touched (nullopt: it did not exist).
+struct MonitorStateUndo {
+    std::map<CheckKey, std::optional<Check>> checks;
+    std::map<std::int64_t, std::optional<Alert>> openAlerts;
+    std::map<std::string, std::optional<HostPresence>> hosts;
+    std::int64_t nextAlertId = 1;
+};
+
 // The state machine over all checks, open alerts and hosts.
 //
 // Semantics (../shared/spec/monitor-api.md, "Check and alert semantics"):
@@ -105,14 +114,7 @@ private:
     std::map<std::string, HostPresence> hosts_;
     std::int64_t nextAlertId_ = 1;
 
-    // What beginTransaction() saw, for rollback(): the first prior value of each touched entry.
-    struct Undo {
-        std::map<CheckKey, std::optional<Check>> checks;
-        std::map<std::int64_t, std::optional<Alert>> openAlerts;
-        std::map<std::string, std::optional<HostPresence>> hosts;
-        std::int64_t nextAlertId = 1;
-    };
-    std::optional<Undo> undo_;
+    std::optional<MonitorStateUndo> undo_;
 };
 
 }  // namespace chief::monitor

@@ -255,9 +255,7 @@ HttpReply ApiRouter::route(PreparedRequest& request) {
 
 HttpReply ApiRouter::jobs() {
     if (!jobsVersion_ || *jobsVersion_ != service_.stateVersion()) {
-        json jobs = json::array();
-        for (const auto& [key, check] : service_.checks()) jobs.push_back(jobListEntryJson(check));
-        jobsBody_ = json{{"jobs", std::move(jobs)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+        jobsBody_ = jobListBody(service_.checks());
         jobsVersion_ = service_.stateVersion();
     }
     HttpReply reply;

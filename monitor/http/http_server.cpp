@@ -204,8 +204,7 @@ private:
 
 HttpServer::HttpServer(asio::io_context& io, RequestHandler& handler, TrafficCounters& traffic, Logger& logger,
                        ServerOptions options)
-    : io_(io),
-      options_(options),
+    : options_(options),
       shared_(std::make_shared<Shared>(handler, traffic, logger, std::move(options))),
       acceptor_(io) {}
 

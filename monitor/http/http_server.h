@@ -61,7 +61,6 @@ public:
 private:
     void accept();
 
-    boost::asio::io_context& io_;
     ServerOptions options_;
     std::shared_ptr<Shared> shared_;
     boost::asio::ip::tcp::acceptor acceptor_;

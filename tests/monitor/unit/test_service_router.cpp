@@ -294,3 +294,20 @@ TEST_CASE("the dispatcher delivers, signs, retries with backoff, gives up, and l
     CHECK(traffic.webhooksFailed == 1);
     CHECK(logger.lines.back().find("gave up") != std::string::npos);
 }
+
+TEST_CASE("the jobs list written directly is the same JSON as built with nlohmann", "[router][json]") {
+    Fixture f;
+    TelemetryEvent next = nextScheduled("backup \"nightly\"\n", "2026-03-01T13:00:00Z", "db1");
+    next.metadata["max_runtime_seconds"] = 60;
+    TelemetryEvent odd = failed("ünïcode/\\job\t", "r1");
+    odd.message = std::string("control \x01 chars");
+    f.service.ingest({next, started("backup \"nightly\"\n", "r1", "db1"), odd, completed("plain", "r1", true),
+                      completed("plain", "r2", false), chiefEvent("job.started", "never-ended")});
+    for (int i = 0; i < 12; ++i) f.service.ingest({completed("plain", "r" + std::to_string(i + 3), i % 3 != 0)});
+    json expected = json::array();
+    for (const auto& [key, check] : f.service.checks()) expected.push_back(jobListEntryJson(check));
+    const std::string fast = jobListBody(f.service.checks());
+    CHECK(fast == json{{"jobs", expected}}.dump());
+    CHECK(json::parse(fast).at("jobs").size() == 4);
+    CHECK(jobListBody({}) == R"({"jobs":[]})");
+}
