@@ -1,5 +1,6 @@
 #include "monitor/http/http_server.h"
 
+#include <array>
 #include <list>
 #include <type_traits>
 
@@ -38,6 +39,9 @@ struct HttpServer::Shared {
 namespace {
 
 constexpr const char* kServerName = "chief-monitord";
+// How long, and how much, a closing connection's leftover input is read and thrown away.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 
 // One client connection over `Stream` (a plain tcp_stream or a TLS stream over one): reads
 // requests one after another, answers each through the router, and ends on error, timeout,
@@ -188,7 +192,20 @@ private:
         } else {
             beast::error_code ignored;
             stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            // A lingering close: after a 413 the client may still be sending the body it was
+            // refused; closing with unread data would reset the connection and could lose the
+            // answer. Read and discard a bounded amount, for a bounded time, then close.
+            stream_.expires_after(kLingerTime);
+            drain();
         }
+    }
+
+    void drain() {
+        stream_.async_read_some(asio::buffer(discard_), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->discarded_ += n;
+            if (ec || self->discarded_ > kLingerBytes) return self->close();
+            self->drain();
+        });
     }
 
     Stream stream_;
@@ -198,6 +215,8 @@ private:
     std::optional<http::response<http::empty_body>> continue_;
     std::optional<http::response<http::string_body>> response_;
     std::uint64_t requests_ = 0;
+    std::array<char, 16 * 1024> discard_{};
+    std::size_t discarded_ = 0;
 };
 
 }  // namespace
