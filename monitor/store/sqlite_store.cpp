@@ -279,11 +279,23 @@ bool SqliteStore::insertEvent(const TelemetryEvent& event, EventTime receivedAt)
 
 void SqliteStore::putCheck(const Check& check) {
     SqliteStatement& upsert = prepared(
-        "INSERT OR REPLACE INTO checks (host, job_name, enabled, grace_seconds, alert_on_failure, alert_on_miss, "
+        "INSERT INTO checks (host, job_name, enabled, grace_seconds, alert_on_failure, alert_on_miss, "
         "max_runtime_seconds, status, last_heartbeat_at, expected_next_at, last_success_at, last_failure_at, "
         "consecutive_failures, updated_at, timezone, missed_for, last_duration_ms, last_result, latest_event_at, "
         "latest_event_type, latest_event_level, latest_event_message, latest_event_success, open_runs_json, recent_runs) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        // Updated in place (REPLACE would delete and re-insert the row).
+        "ON CONFLICT(host, job_name) DO UPDATE SET enabled = excluded.enabled, grace_seconds = excluded.grace_seconds, "
+        "alert_on_failure = excluded.alert_on_failure, alert_on_miss = excluded.alert_on_miss, "
+        "max_runtime_seconds = excluded.max_runtime_seconds, status = excluded.status, "
+        "last_heartbeat_at = excluded.last_heartbeat_at, expected_next_at = excluded.expected_next_at, "
+        "last_success_at = excluded.last_success_at, last_failure_at = excluded.last_failure_at, "
+        "consecutive_failures = excluded.consecutive_failures, updated_at = excluded.updated_at, "
+        "timezone = excluded.timezone, missed_for = excluded.missed_for, last_duration_ms = excluded.last_duration_ms, "
+        "last_result = excluded.last_result, latest_event_at = excluded.latest_event_at, "
+        "latest_event_type = excluded.latest_event_type, latest_event_level = excluded.latest_event_level, "
+        "latest_event_message = excluded.latest_event_message, latest_event_success = excluded.latest_event_success, "
+        "open_runs_json = excluded.open_runs_json, recent_runs = excluded.recent_runs");
     upsert.bind(1, std::string_view(check.key.host))
         .bind(2, std::string_view(check.key.job))
         .bind(3, std::int64_t{check.settings.enabled})
