@@ -187,12 +187,10 @@ private:
     std::vector<FieldError> errors_;
 };
 
-constexpr std::int64_t kMaxReturnCode = std::numeric_limits<std::int32_t>::max();
-constexpr std::int64_t kMinReturnCode = std::numeric_limits<std::int32_t>::min();
-// Ten years in milliseconds: no run lasts longer; beyond it the number is garbage.
-constexpr std::int64_t kMaxDurationMs = 10LL * 366 * 24 * 3600 * 1000;
-// A check's seconds-valued settings: up to a year.
-constexpr std::int64_t kMaxSettingSeconds = 366LL * 24 * 3600;
+using limits::kMaxDurationMs;
+using limits::kMaxReturnCode;
+using limits::kMaxSettingSeconds;
+using limits::kMinReturnCode;
 
 // Type checks of the metadata keys that configure a job's check (events from chiefd only).
 void checkSettingsMetadata(EventReader& reader, const json& metadata) {
@@ -218,7 +216,8 @@ void checkSettingsMetadata(EventReader& reader, const json& metadata) {
     if (const auto it = metadata.find(metadata_key::kTimezone); it != metadata.end() && !it->is_null()) {
         if (!it->is_string())
             reader.fail(field(metadata_key::kTimezone), "expected a string, got " + std::string(jsonTypeName(*it)));
-        else if (it->get_ref<const std::string&>().size() > 64 || hasControlCharacter(it->get_ref<const std::string&>()))
+        else if (it->get_ref<const std::string&>().size() > limits::kTimezoneBytes ||
+                 hasControlCharacter(it->get_ref<const std::string&>()))
             reader.fail(field(metadata_key::kTimezone), "not a time zone name");
     }
 }
@@ -262,7 +261,7 @@ ParsedTelemetryEvent parseTelemetryEvent(const json& value) {
     EventReader reader(value);
     TelemetryEvent event;
 
-    const std::string sourceType = reader.requiredText("sourceType", 16, true);
+    const std::string sourceType = reader.requiredText("sourceType", limits::kEnumBytes, true);
     bool fromChief = false;
     if (!sourceType.empty()) {
         if (const auto parsed = parseSourceType(sourceType)) {
@@ -273,7 +272,7 @@ ParsedTelemetryEvent parseTelemetryEvent(const json& value) {
         }
     }
     event.eventType = reader.requiredText("eventType", limits::kEventTypeBytes, true);
-    const std::string level = reader.requiredText("level", 16, true);
+    const std::string level = reader.requiredText("level", limits::kEnumBytes, true);
     if (!level.empty()) {
         if (const auto parsed = parseEventLevel(level)) event.level = *parsed;
         else reader.fail("level", "expected one of DEBUG, INFO, WARN, ERROR, CRITICAL");

@@ -71,6 +71,14 @@ inline constexpr std::size_t kScriptPathBytes = 4096;
 inline constexpr std::size_t kRunIdBytes = 128;
 inline constexpr std::size_t kHostBytes = 255;
 inline constexpr std::size_t kMetadataBytes = 64 * 1024;  // serialized
+inline constexpr std::size_t kEnumBytes = 16;              // sourceType, level
+inline constexpr std::size_t kTimezoneBytes = 64;          // metadata.timezone
+inline constexpr std::int64_t kMinReturnCode = -2147483648LL;
+inline constexpr std::int64_t kMaxReturnCode = 2147483647LL;
+// Ten years in milliseconds: no run lasts longer; beyond it the number is garbage.
+inline constexpr std::int64_t kMaxDurationMs = 10LL * 366 * 24 * 3600 * 1000;
+// A check's seconds-valued settings (grace_seconds, max_runtime_seconds, ping_interval_seconds): up to a year.
+inline constexpr std::int64_t kMaxSettingSeconds = 366LL * 24 * 3600;
 }  // namespace limits
 
 // One telemetry event, every contract field; absent optional fields are nullopt.
