@@ -1,5 +1,7 @@
 #include "monitor/core/ingest_body.h"
 
+#include "monitor/core/fast_event_reader.h"
+
 namespace chief::monitor {
 
 namespace {
@@ -75,6 +77,20 @@ json parseJsonBody(std::string_view text, std::optional<BodyError>& error) {
 }
 
 IngestBody readSingleEventBody(std::string_view text) {
+    if (jsonNestingDepth(text, kMaxJsonDepth) <= kMaxJsonDepth) {
+        if (auto events = fastReadEvents(text, /*batch=*/false)) return IngestBody{std::move(*events), std::nullopt};
+    }
+    return readSingleEventBodyGeneral(text);
+}
+
+IngestBody readBatchBody(std::string_view text) {
+    if (jsonNestingDepth(text, kMaxJsonDepth) <= kMaxJsonDepth) {
+        if (auto events = fastReadEvents(text, /*batch=*/true)) return IngestBody{std::move(*events), std::nullopt};
+    }
+    return readBatchBodyGeneral(text);
+}
+
+IngestBody readSingleEventBodyGeneral(std::string_view text) {
     IngestBody body;
     const json value = parseJsonBody(text, body.error);
     if (body.error) return body;
@@ -89,7 +105,7 @@ IngestBody readSingleEventBody(std::string_view text) {
     return body;
 }
 
-IngestBody readBatchBody(std::string_view text) {
+IngestBody readBatchBodyGeneral(std::string_view text) {
     IngestBody body;
     const json value = parseJsonBody(text, body.error);
     if (body.error) return body;

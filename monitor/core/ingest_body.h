@@ -45,4 +45,9 @@ IngestBody readSingleEventBody(std::string_view text);
 // are prefixed with the event's index: "events[3].level".
 IngestBody readBatchBody(std::string_view text);
 
+// The same two without the fast path (fast_event_reader.h): nlohmann's parser, then
+// parseTelemetryEvent. What the fast path does not take goes here; tests compare the two.
+IngestBody readSingleEventBodyGeneral(std::string_view text);
+IngestBody readBatchBodyGeneral(std::string_view text);
+
 }  // namespace chief::monitor

@@ -2,6 +2,7 @@
 // byte picks the path; the rest is the input:
 //   0: a POST /v1/events/batch body -> validation -> the check/alert state machine (applied,
 //      evaluated, deadlines), and every valid event through toJson and back (must round-trip);
+//      the fast reader must accept nothing the general path refuses and read it identically;
 //   1: a POST /v1/events body, likewise;
 //   2: raw bytes on a connection -> Beast's request parser with the server's limits -> the
 //      router's prepare step (auth, target decoding, ingest validation).
@@ -15,6 +16,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "monitor/core/fast_event_reader.h"
 #include "monitor/core/ingest_body.h"
 #include "monitor/core/monitor_state.h"
 #include "monitor/core/query_string.h"
@@ -99,8 +101,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) return 0;
     const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
     switch (data[0] % 3) {
-        case 0: exerciseEvents(readBatchBody(input)); break;
-        case 1: exerciseEvents(readSingleEventBody(input)); break;
+        case 0:
+        case 1: {
+            const bool batch = data[0] % 3 == 0;
+            // The fast path may only take what the general path takes, and read it the same.
+            const IngestBody general = batch ? readBatchBodyGeneral(input) : readSingleEventBodyGeneral(input);
+            if (jsonNestingDepth(input, kMaxJsonDepth) <= kMaxJsonDepth) {
+                if (const auto fast = fastReadEvents(input, batch); fast && (!general.ok() || general.events != *fast))
+                    std::abort();
+            }
+            exerciseEvents(general);
+            break;
+        }
         default: exerciseHttp(input); break;
     }
     return 0;

@@ -4,6 +4,7 @@
 
 #include "event_builders.h"
 #include "monitor/core/api_key.h"
+#include "monitor/core/fast_event_reader.h"
 #include "monitor/core/http_url.h"
 #include "monitor/core/ingest_body.h"
 #include "monitor/core/query_string.h"
@@ -149,4 +150,48 @@ TEST_CASE("HMAC-SHA256 matches RFC 4231 and signs webhook bodies", "[webhook]") 
     CHECK(webhookSignature("Jefe", "what do ya want for nothing?") ==
           "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     CHECK(hmacSha256Hex("", "").size() == 64);
+}
+
+TEST_CASE("the fast reader takes chiefd's usual bodies and reads them as the general path does", "[ingest][fast]") {
+    const std::vector<std::string> bodies{
+        R"([{"sourceType":"chief","eventType":"job.started","level":"INFO","message":"Job a started","jobName":"a","runId":"r1","eventId":"h-1","host":"h","eventAt":"2026-03-01T10:00:00.123Z","scheduledFor":"2026-03-01T10:00:00Z"}])",
+        R"({"events":[{"sourceType":"worker","eventType":"worker.message","level":"WARN","message":" slow ","jobName":"a","metadata":{"rows":5,"nested":{"x":[1,2.5,"y"]}}}]})",
+        R"( [ {"sourceType":"chief","eventType":"job.failed","level":"ERROR","message":"f","success":false,"returnCode":-9,"durationMs":0,"host":null,"metadata":{"reason":"interrupted","grace_seconds":30,"alert_on_miss":false,"next_run_at":"2026-03-02T00:00:00Z","timezone":"Europe/Berlin"}} , {"sourceType":"monitor","eventType":"x","level":"DEBUG","message":"m","jobName":"  ","eventId":""} ] )",
+        R"([])",
+        R"({"events":[]})",
+    };
+    for (const std::string& body : bodies) {
+        INFO(body);
+        const auto fast = fastReadEvents(body, /*batch=*/true);
+        REQUIRE(fast);
+        const IngestBody general = readBatchBodyGeneral(body);
+        REQUIRE(general.ok());
+        CHECK(*fast == general.events);
+    }
+    const std::string single = R"({"sourceType":"chief","eventType":"chief.heartbeat","level":"INFO","message":"hb","host":"h","metadata":{"ping_interval_seconds":15}})";
+    REQUIRE(fastReadEvents(single, /*batch=*/false));
+    CHECK(*fastReadEvents(single, false) == readSingleEventBodyGeneral(single).events);
+}
+
+TEST_CASE("the fast reader leaves everything unusual to the general path", "[ingest][fast]") {
+    const std::string base = R"("sourceType":"chief","eventType":"job.started","level":"INFO","message":"m")";
+    for (const std::string& body : std::vector<std::string>{
+             "[{" + base + R"(,"jobName":"caf\u00e9"}])",        // an escape
+             "[{" + base + ",\"jobName\":\"caf\xc3\xa9\"}]",       // non-ASCII
+             "[{" + base + R"(,"unknown":1}])",                  // an unknown key (ignored by the general path)
+             "[{" + base + R"(,"jobName":"a","jobName":"b"}])",  // a repeated key
+             "[{" + base + R"(,"returnCode":1.0}])",             // a float that is an integer
+             "[{" + base + R"(,"returnCode":01}])",              // not JSON
+             "[{" + base + R"(,"level":"LOUD"}])",               // invalid: the general path words the error
+             "[{" + base + R"(,"metadata":{"grace_seconds":"120"}}])",
+             "[{" + base + R"(,"metadata":{"a":1}}] trailing)",
+             R"({"events":[],"more":1})",
+             R"([{"sourceType":"chief"}])",
+         }) {
+        INFO(body);
+        CHECK_FALSE(fastReadEvents(body, /*batch=*/true));
+    }
+    // And the public entry points still answer the same through the general path.
+    CHECK(readBatchBody("[{" + base + R"(,"unknown":1}])").ok());
+    CHECK(readBatchBody("[{" + base + R"(,"level":"LOUD"}])").error->details.at("fieldErrors").contains("events[0].level"));
 }
