@@ -69,8 +69,10 @@ json parseJsonBody(std::string_view text, std::optional<BodyError>& error) {
     }
     try {
         return json::parse(text);
-    } catch (const json::parse_error& failure) {
-        // nlohmann's message names the byte offset and what was expected.
+    } catch (const json::exception& failure) {
+        // A syntax error (parse_error: its message names the byte offset and what was
+        // expected), or a number too large for a double (out_of_range, "1e1000"): found by the
+        // fuzz target, this escaped as an exception and ended the process.
         error = formError("Invalid JSON body", failure.what());
         return nullptr;
     }

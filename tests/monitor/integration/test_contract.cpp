@@ -166,6 +166,9 @@ TEST_CASE("invalid events get 400 with the field and the reason; nothing is stor
     CHECK(nested.status == 400);
     CHECK(nested.json().at("details").at("formErrors").at(0) == "nested deeper than 32 levels");
     CHECK(httpPost(endpoint, "/v1/events", "\xff\xfe").status == 400);
+    // A number beyond a double once ended the process (found by the fuzz target).
+    CHECK(httpPost(endpoint, "/v1/events/batch", "[1e1000]").status == 400);
+    CHECK(httpGet(endpoint, "/v1/health").status == 200);
     CHECK(totalEvents(endpoint) == 0);
 }
 

@@ -35,6 +35,13 @@ TEST_CASE("a single event body: valid, invalid, not JSON, too deep", "[ingest]")
     REQUIRE_FALSE(garbage.ok());
     CHECK(garbage.error->error == "Invalid JSON body");
     CHECK(garbage.error->details.at("formErrors").at(0).get<std::string>().find("parse error") != std::string::npos);
+    for (const char* huge : {"[1e1000]", "{\"metadata\":{\"x\":-1e999}}", "999E9999999999"}) {
+        INFO(huge);
+        const IngestBody overflow = readBatchBody(huge);
+        REQUIRE_FALSE(overflow.ok());
+        CHECK(overflow.error->error == "Invalid JSON body");
+        CHECK_FALSE(readSingleEventBody(huge).ok());
+    }
     const IngestBody deep = readSingleEventBody(std::string(40, '[') + std::string(40, ']'));
     REQUIRE_FALSE(deep.ok());
     CHECK(deep.error->details.at("formErrors").at(0) == "nested deeper than 32 levels");
