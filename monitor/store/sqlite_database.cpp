@@ -41,6 +41,16 @@ SqliteStatement& SqliteStatement::bind(int index, std::string_view text) {
     return *this;
 }
 
+SqliteStatement& SqliteStatement::bindStatic(int index, std::string_view text) {
+    if (sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK)
+        fail(db_, "binding");
+    return *this;
+}
+
+SqliteStatement& SqliteStatement::bindStatic(int index, const std::optional<std::string>& value) {
+    return value ? bindStatic(index, std::string_view(*value)) : bindNull(index);
+}
+
 SqliteStatement& SqliteStatement::bindNull(int index) {
     if (sqlite3_bind_null(statement_, index) != SQLITE_OK) fail(db_, "binding");
     return *this;

@@ -28,6 +28,10 @@ public:
     SqliteStatement& bindNull(int index);
     SqliteStatement& bind(int index, const std::optional<std::int64_t>& value);
     SqliteStatement& bind(int index, const std::optional<std::string>& value);
+    // Binds text SQLite does not copy: it must stay valid until the statement is reset (the
+    // event fields of an insert; temporaries must use bind()).
+    SqliteStatement& bindStatic(int index, std::string_view text);
+    SqliteStatement& bindStatic(int index, const std::optional<std::string>& value);
 
     // Runs to the next row: true when a row is ready, false when done.
     bool step();

@@ -256,23 +256,24 @@ bool SqliteStore::insertEvent(const TelemetryEvent& event, EventTime receivedAt)
         "INSERT OR IGNORE INTO events (received_at, event_at, source_type, event_type, level, message, job_name, "
         "script_path, run_id, scheduled_for, success, return_code, duration_ms, metadata_json, event_id, host) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    // The event outlives the insert: its text is bound without copies.
     insert.bind(1, millis(receivedAt))
         .bind(2, millis(event.eventAt.value_or(receivedAt)))
-        .bind(3, telemetry::sourceTypeName(event.sourceType))
-        .bind(4, std::string_view(event.eventType))
-        .bind(5, telemetry::eventLevelName(event.level))
-        .bind(6, std::string_view(event.message))
-        .bind(7, event.jobName)
-        .bind(8, event.scriptPath)
-        .bind(9, event.runId)
+        .bindStatic(3, telemetry::sourceTypeName(event.sourceType))
+        .bindStatic(4, std::string_view(event.eventType))
+        .bindStatic(5, telemetry::eventLevelName(event.level))
+        .bindStatic(6, std::string_view(event.message))
+        .bindStatic(7, event.jobName)
+        .bindStatic(8, event.scriptPath)
+        .bindStatic(9, event.runId)
         .bind(10, millis(event.scheduledFor))
         .bind(11, event.success ? std::optional<std::int64_t>(*event.success ? 1 : 0) : std::nullopt)
         .bind(12, event.returnCode)
         .bind(13, event.durationMs)
         .bind(14, std::string_view(event.metadata.is_object() && !event.metadata.empty() ? event.metadata.dump()
                                                                                         : std::string("{}")))
-        .bind(15, event.eventId)
-        .bind(16, std::string_view(event.host ? *event.host : std::string()));
+        .bindStatic(15, event.eventId)
+        .bindStatic(16, event.host ? std::string_view(*event.host) : std::string_view(""));
     insert.run();
     return db_.changes() == 1;
 }
