@@ -199,6 +199,12 @@ int main(int argc, char** argv) {
 
     SystemdNotifier notifier;
     ServiceShell shell(serverIo, notifier, *logger);
+    // The watchdog is fed only after a round trip through the service thread's loop.
+    shell.setLivenessProbe([&](std::function<void()> alive) {
+        boost::asio::post(serviceIo, [&serverIo, alive = std::move(alive)]() mutable {
+            boost::asio::post(serverIo, std::move(alive));
+        });
+    });
     shell.start([&] {
         logger->log(LogLevel::Info, "chief-monitord stopping", {}, message_id::kMonitorStopping);
         shell.stopping();

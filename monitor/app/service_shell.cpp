@@ -42,7 +42,15 @@ void ServiceShell::stopping() {
 void ServiceShell::feedWatchdog() {
     const auto interval = notifier_.watchdogInterval();
     if (!interval || stopping_) return;
-    notifier_.watchdog();
+    // WATCHDOG=1 only once the probe has come back: a wedged service thread stops the pings and
+    // systemd restarts the unit.
+    if (probe_) {
+        probe_([this] {
+            if (!stopping_) notifier_.watchdog();
+        });
+    } else {
+        notifier_.watchdog();
+    }
     watchdog_.expires_after(*interval / 2);
     watchdog_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec) feedWatchdog();

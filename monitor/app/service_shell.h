@@ -21,6 +21,12 @@ public:
 
     // Installs the signal handlers; `onStop` runs once, on the first SIGTERM or SIGINT.
     void start(std::function<void()> onStop);
+    // How the watchdog learns that the rest of the process is alive: `probe` must call its
+    // argument once everything it checks has run (e.g. a round trip through another thread's
+    // event loop). Without a probe, the shell's own loop running is enough.
+    using LivenessProbe = std::function<void(std::function<void()> alive)>;
+    void setLivenessProbe(LivenessProbe probe) { probe_ = std::move(probe); }
+
     // READY=1 with a status line, and the watchdog starts.
     void ready(const std::string& status);
     void status(const std::string& status);
@@ -36,6 +42,7 @@ private:
     boost::asio::signal_set signals_;
     boost::asio::steady_timer watchdog_;
     std::function<void()> onStop_;
+    LivenessProbe probe_;
     bool stopping_ = false;
 };
 
