@@ -232,6 +232,10 @@ expect_status 4 "non-root chiefctl run is refused" -- in_ct runuser -u tester --
 sh_ct 'usermod -aG chief tester'
 expect_status 0 "a member of the chief group may run" -- in_ct runuser -u tester -- chiefctl run --job hello
 
+test "$(sh_ct 'systemctl show -p NRestarts --value chief-monitord')" = 0 ||
+  fail "chief-monitord was restarted by systemd (crash or watchdog) before the upgrade"
+echo "ok: chief-monitord never restarted (its watchdog was fed all along)" >&2
+
 log "upgrade keeps the edited config and restarts the service"
 old_pid=$(sh_ct 'systemctl show -p MainPID --value chiefd')
 old_monitor_pid=$(sh_ct 'systemctl show -p MainPID --value chief-monitord')
