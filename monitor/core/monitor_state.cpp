@@ -260,6 +260,7 @@ void MonitorState::applyEvent(const TelemetryEvent& event, EventTime at, EventTi
     const bool fromChief = event.sourceType == SourceType::Chief;
 
     if (fromChief && event.eventType == et::kChiefHeartbeat) {
+        if (!hosts_.contains(host) && hosts_.size() >= policy_.maxHosts) return;
         HostPresence* existing = mutableHost(host);
         if (existing == nullptr) {
             HostPresence fresh;
@@ -285,6 +286,7 @@ void MonitorState::applyEvent(const TelemetryEvent& event, EventTime at, EventTi
     const CheckKey key{host, *event.jobName};
     const bool known = checks_.contains(key);
     if (!known && !fromChief) return;  // workers report on jobs; they do not define them
+    if (!known && checks_.size() >= policy_.maxChecks) return;
     Check& check = mutableCheck(key);
     if (!known) check.updatedAt = now;
     changes.checks.insert(key);

@@ -23,6 +23,10 @@ namespace chief::monitor {
 struct MonitorPolicy {
     // A RECOVERY alert closes on the job's next heartbeat, or after this long.
     std::chrono::seconds recoveryTtl{900};
+    // Bounds on what clients can make the monitor remember: events naming more (host, job)
+    // pairs or more hosts are still stored, but create no check or host beyond these.
+    std::size_t maxChecks = 100000;
+    std::size_t maxHosts = 10000;
 };
 
 // What MonitorState::beginTransaction() saw, for rollback(): the first prior value of each

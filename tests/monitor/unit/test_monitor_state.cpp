@@ -438,3 +438,17 @@ TEST_CASE("restore rebuilds the de-duplication index from open alerts", "[state]
     restored.applyEvent(failed("other", "r1"), m.clock.now(), m.clock.now(), changes);
     CHECK(restored.openAlerts().count(42) == 1);
 }
+
+TEST_CASE("clients cannot make the monitor remember unbounded checks or hosts", "[state][limits]") {
+    MonitorPolicy policy;
+    policy.maxChecks = 3;
+    policy.maxHosts = 2;
+    Machine m("2026-03-01T01:00:00Z", policy);
+    for (int i = 0; i < 10; ++i) m.send(started("job" + std::to_string(i), "r"));
+    CHECK(m.state.checks().size() == 3);
+    for (int i = 0; i < 10; ++i) m.send(heartbeat("host" + std::to_string(i)));
+    CHECK(m.state.hosts().size() == 2);
+    // Known ones keep working.
+    m.send(failed("job0", "r2"));
+    CHECK(m.check("job0").consecutiveFailures == 1);
+}
