@@ -1,6 +1,7 @@
 #pragma once
 // RequestHandler: how the HTTP server hands a request to the API and gets its reply back.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -39,8 +40,11 @@ private:
 // (group commit: one sync for all of them, each request still all or nothing).
 class ServiceThreadHandler final : public RequestHandler {
 public:
+    // Ingest bodies waiting for the service thread may hold up to `maxQueuedIngestBytes`
+    // (counted as received); past that, ingest requests get 503 with Retry-After until the
+    // queue drains, so a flood of large batches cannot grow memory without bound.
     ServiceThreadHandler(ApiRouter& router, MonitorService& service, boost::asio::io_context& serverIo,
-                         boost::asio::io_context& serviceIo);
+                         boost::asio::io_context& serviceIo, std::size_t maxQueuedIngestBytes = 64 * 1024 * 1024);
     void handle(const HttpRequestView& request, std::function<void(HttpReply)> done) override;
 
     // How many requests the largest group held (for the benchmark notes).
@@ -50,6 +54,7 @@ private:
     struct PendingIngest {
         std::vector<telemetry::TelemetryEvent> events;
         std::chrono::steady_clock::time_point received;
+        std::size_t bytes = 0;
         std::function<void(HttpReply)> done;
     };
     void flush();  // on the service's thread
@@ -59,6 +64,8 @@ private:
     MonitorService& service_;
     boost::asio::io_context& serverIo_;
     boost::asio::io_context& serviceIo_;
+    std::size_t maxQueuedIngestBytes_;
+    std::atomic<std::size_t> queuedIngestBytes_{0};  // both threads
     // Touched on the service's thread only.
     std::vector<PendingIngest> pending_;
     bool flushQueued_ = false;

@@ -10,6 +10,7 @@
 #include "event_builders.h"
 #include "fake_clock.h"
 #include "monitor/http/api_router.h"
+#include "monitor/http/request_handler.h"
 #include "monitor/service/api_json.h"
 #include "monitor/store/sqlite_store.h"
 #include "monitor/webhook/hmac.h"
@@ -310,4 +311,35 @@ TEST_CASE("the jobs list written directly is the same JSON as built with nlohman
     CHECK(fast == json{{"jobs", expected}}.dump());
     CHECK(json::parse(fast).at("jobs").size() == 4);
     CHECK(jobListBody({}) == R"({"jobs":[]})");
+}
+
+TEST_CASE("ingest requests queued for the service thread are bounded in bytes", "[router][limits]") {
+    Fixture f;
+    NullLogger logger;
+    ApiRouter router(f.service, logger, RouterOptions{});
+    boost::asio::io_context serverIo;
+    boost::asio::io_context serviceIo;  // not running yet: nothing queued is stored
+    ServiceThreadHandler handler(router, f.service, serverIo, serviceIo, /*maxQueuedIngestBytes=*/1000);
+    std::string body = "[" + chief::telemetry::toJson(started("a", "r1")).dump() + "]";
+    body.append(700 - body.size(), ' ');
+    std::vector<int> statuses;
+    const auto post = [&] {
+        HttpRequestView request;
+        request.method = "POST";
+        request.target = "/v1/events/batch";
+        request.body = body;
+        handler.handle(request, [&](HttpReply reply) { statuses.push_back(reply.status); });
+    };
+    post();  // queued
+    post();  // would exceed the budget: refused at once
+    REQUIRE(statuses == std::vector<int>{503});
+    serviceIo.run();
+    serverIo.run();
+    CHECK(statuses == std::vector<int>{503, 202});
+    serviceIo.restart();
+    serverIo.restart();
+    post();  // the queue drained: accepted again
+    serviceIo.run();
+    serverIo.run();
+    CHECK(statuses.back() == 202);
 }
