@@ -31,8 +31,15 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/chief.default.yaml
         DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/chief RENAME chief.yaml)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/bash-completion/chiefctl DESTINATION ${CHIEF_BASH_COMPLETION_DIR})
 
+# chief-monitord: its unit, system user and default settings.
+configure_file(${PROJECT_SOURCE_DIR}/units/chief-monitord.service.in ${PROJECT_BINARY_DIR}/units/chief-monitord.service @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/units/chief-monitord.service DESTINATION ${CHIEF_SYSTEMD_UNIT_DIR})
+install(FILES ${PROJECT_SOURCE_DIR}/units/chief-monitord.sysusers.conf DESTINATION ${CHIEF_SYSUSERS_DIR}
+        RENAME chief-monitord.conf)
+install(FILES ${PROJECT_SOURCE_DIR}/config/monitor.yaml DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/chief)
+
 # Man pages from their scdoc sources in docs/man.
-set(CHIEF_MAN_PAGES chiefd.8 chiefctl.1 chief.yaml.5)
+set(CHIEF_MAN_PAGES chiefd.8 chiefctl.1 chief.yaml.5 chief-monitord.8)
 set(CHIEF_MAN_OUTPUTS)
 foreach(page ${CHIEF_MAN_PAGES})
   string(REGEX MATCH "[0-9]$" section ${page})

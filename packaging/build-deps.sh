@@ -12,9 +12,12 @@ packages=(
   libboost-filesystem-dev
   catch2 libbenchmark-dev
   systemd libdbus-1-dev bash-completion scdoc dbus
-  # tests only: the independent cron implementation import-cron is compared with, and a second
-  # YAML reader for the exported Kubernetes manifests
+  # chief-monitord's HTTPS (and the certificates its tests make)
+  libssl-dev openssl
+  # tests only: the independent cron implementation import-cron is compared with, a second YAML
+  # reader for the exported Kubernetes manifests, and the dashboard's browser test
   python3-croniter python3-yaml
+  chromium chromium-driver python3-selenium
 )
 for option in "$@"; do
   case $option in
