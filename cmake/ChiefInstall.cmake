@@ -30,6 +30,9 @@ install(FILES ${PROJECT_SOURCE_DIR}/units/dbus/org.chief.Scheduler1.xml DESTINAT
 install(FILES ${PROJECT_SOURCE_DIR}/config/chief.default.yaml
         DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/chief RENAME chief.yaml)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/bash-completion/chiefctl DESTINATION ${CHIEF_BASH_COMPLETION_DIR})
+# Each unit names the file that explains its settings: ship them where it says.
+install(FILES ${PROJECT_SOURCE_DIR}/units/chiefd-hardening.txt ${PROJECT_SOURCE_DIR}/units/chief-monitord-hardening.txt
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # chief-monitord: its unit, system user and default settings.
 configure_file(${PROJECT_SOURCE_DIR}/units/chief-monitord.service.in ${PROJECT_BINARY_DIR}/units/chief-monitord.service @ONLY)
