@@ -12,7 +12,7 @@ const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cro
                                               "run",      "cancel",  "reload",      "history", "help"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
-                                              "--limit",  "--system", "--user",    "--host", "--cron"};
+                                              "--limit",  "--system", "--user",    "--host", "--cron", "--all"};
 
 std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "validate") return Verb::Validate;
@@ -77,7 +77,9 @@ Control the Chief scheduler (chiefd) over D-Bus, or inspect a chief.yaml offline
 
 Commands answered by chiefd:
   status                   chiefd's state, and each job's next run and last result.
-  list                     The jobs: enabled, schedule, next run, last result.
+  list                     The enabled jobs by next run, as systemctl list-timers: NEXT, LEFT,
+                           LAST, PASSED, RESULT, JOB, SCHEDULE (times in this machine's zone).
+      -a, --all            Disabled jobs too.
   show JOB                 Everything chiefd knows about one job.
   preview                  Each job's schedule, scripts and next run times, with DST notes.
       --job NAME           Only this job (disabled jobs can be previewed too).
@@ -163,6 +165,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             return cl;
         } else if (arg == "--json") {
             cl.json = true;
+        } else if (arg == "--all" || arg == "-a") {
+            cl.all = true;
         } else if (arg == "--system") {
             cl.bus = BusKind::System;
             cl.busNamed = true;

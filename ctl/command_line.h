@@ -27,6 +27,7 @@ struct CommandLine {
     bool noWait = false;                  // run --no-wait
     bool respectSchedule = false;         // run --respect-schedule: only the jobs due this minute
     unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)
+    bool all = false;                     // list --all: disabled jobs too
     std::string cronFlavor = "auto";      // export-cron --cron: cronie | debian | auto
     BusKind bus = BusKind::System;
     bool busNamed = false;            // --system or --user was given: no looking on the other bus

@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
             });
         ctl::BusClient client(target);
         const bool ownDaemonPossible = !root && target.kind == ctl::BusKind::System && !target.host;
-        return ctl::runVerb(cl, client, ctl::VerbContext{zone, ownDaemonPossible}, std::cout, std::cerr);
+        const auto viewerNow = date::floor<Seconds>(std::chrono::system_clock::now());
+        return ctl::runVerb(cl, client, ctl::VerbContext{zone, ownDaemonPossible, SysSeconds{viewerNow.time_since_epoch()}},
+                            std::cout, std::cerr);
     }
     const char* path = std::getenv("PATH");
     const system::PosixHostProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");
@@ -52,5 +54,5 @@ int main(int argc, char** argv) {
     const auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     const ctl::OfflineClient::Host host{SysSeconds{now.time_since_epoch()}, zone, system::detectCronFlavor(),
                                         /*perUser=*/!root};
-    return ctl::runOffline(cl, loaded, host, ctl::VerbContext{zone, false}, std::cout, std::cerr);
+    return ctl::runOffline(cl, loaded, host, ctl::VerbContext{zone, false, host.now}, std::cout, std::cerr);
 }
