@@ -2,7 +2,9 @@
 // HttpEventSink: a loopback HTTP server standing in for chief-monitord in tests of the worker
 // helpers. It listens before the constructor returns (so a client started afterwards is never
 // early: no readiness wait, no sleep), records every request, and answers each with a chosen
-// status, or, hanging, never answers at all (to test a client's timeout).
+// status, or, hanging, never answers at all (to test a client's timeout). Each connection has
+// its own thread: a client that connects and says nothing (a keep-alive pool, chiefd's own
+// emitter) holds up no one else.
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -57,8 +59,9 @@ public:
         thread_ = std::thread([this] { serve(); });
     }
     ~HttpEventSink() {
-        (void)!::write(wake_[1], "x", 1);
+        (void)!::write(wake_[1], "x", 1);  // never read: every poll from now on sees it
         thread_.join();
+        for (std::thread& connection : connections_) connection.join();
         for (int fd : held_) ::close(fd);
         ::close(listener_);
         ::close(wake_[0]);
@@ -106,13 +109,12 @@ private:
     void serve() {
         while (readable(listener_)) {
             const int connection = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-            if (connection < 0) continue;
-            if (!handle(connection)) return;
+            if (connection >= 0) connections_.emplace_back([this, connection] { handle(connection); });
         }
     }
 
-    // Reads one request and answers it. False when the sink is stopping.
-    bool handle(int connection) {
+    // Reads one request and answers it (or, hanging, keeps the connection open and silent).
+    void handle(int connection) {
         std::string data;
         std::size_t headerEnd = std::string::npos;
         std::size_t contentLength = 0;
@@ -121,7 +123,7 @@ private:
             if (headerEnd != std::string::npos && data.size() >= headerEnd + 4 + contentLength) break;
             if (!readable(connection)) {
                 ::close(connection);
-                return false;
+                return;
             }
             const ssize_t n = ::read(connection, buffer, sizeof buffer);
             if (n <= 0) break;
@@ -131,26 +133,23 @@ private:
         }
         if (headerEnd == std::string::npos) {
             ::close(connection);
-            return true;
+            return;
         }
         Parsed parsed = parseHeaders(data.substr(0, headerEnd));
         parsed.request.body = data.substr(headerEnd + 4, contentLength);
         {
             std::lock_guard lock(mutex_);
             requests_.push_back(std::move(parsed.request));
+            if (options_.hang) held_.push_back(connection);  // open and silent until the sink ends
         }
         arrived_.notify_all();
-        if (options_.hang) {
-            held_.push_back(connection);  // open and silent until the sink ends
-            return true;
-        }
+        if (options_.hang) return;
         const std::string body = options_.status / 100 == 2 ? R"({"inserted":1,"dropped":0})" : R"({"error":"test"})";
         const std::string answer = "HTTP/1.1 " + std::to_string(options_.status) +
                                    " Test\r\nContent-Type: application/json\r\nContent-Length: " +
                                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
         (void)!::write(connection, answer.data(), answer.size());
         ::close(connection);
-        return true;
     }
 
     struct Parsed {
@@ -187,8 +186,9 @@ private:
     int listener_ = -1;
     int wake_[2] = {-1, -1};
     std::uint16_t port_ = 0;
-    std::thread thread_;
-    std::vector<int> held_;  // hanging connections, touched by the serving thread only until it ends
+    std::thread thread_;                    // accepts
+    std::vector<std::thread> connections_;  // one per connection; touched by thread_ only, until joined
+    std::vector<int> held_;                 // hanging connections (under mutex_)
     mutable std::mutex mutex_;
     mutable std::condition_variable arrived_;
     std::vector<SinkRequest> requests_;
