@@ -9,7 +9,8 @@ namespace chief::ctl {
 namespace {
 
 const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "status", "list", "show",
-                                              "run",      "cancel",  "reload",      "history", "help"};
+                                              "run",      "cancel",  "reload",      "history", "help",
+                                              "emit"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
                                               "--limit",  "--system", "--user",    "--host", "--cron", "--all"};
@@ -43,6 +44,7 @@ const char* verbName(Verb verb) {
         case Verb::History: return "history";
         case Verb::Help: return "help";
         case Verb::Version: return "version";
+        case Verb::Emit: return "emit";
     }
     return "";
 }
@@ -104,6 +106,11 @@ Commands answered by chiefd:
   history [JOB]            Recent runs, newest first (every job's without JOB).
       --limit N            How many runs (default 20; 0 = every run chiefd keeps).
 
+In a job's script (no chiefd or D-Bus needed):
+  emit LEVEL MESSAGE [KEY=VALUE ...]
+                           Send a worker.message event to the monitor, with the run's ids
+                           from the CHIEF_* variables; see chiefctl emit --help.
+
 Offline (no chiefd needed):
   validate                 Check the config file; list each job's compiled mode and cron line.
   With --config PATH, preview, export-cron, list and show read PATH instead of asking chiefd.
@@ -122,7 +129,8 @@ Global options:
 
 Exit status:
   0  success
-  1  the job failed or was cancelled; the config is invalid; chiefd refused a reload
+  1  the job failed or was cancelled; the config is invalid; chiefd refused a reload;
+     emit --strict: the monitor did not take the event
   2  usage error (unknown command or option, bad value), no such job or run, job disabled
   3  chiefd is not running or cannot be reached, or it stopped while chiefctl waited
   4  access denied: run, cancel and reload need root or membership in the chief group
@@ -198,6 +206,14 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             std::string message = "unknown option '" + arg + "'";
             if (auto s = suggestClosest(arg, kFlags)) message += " (did you mean '" + *s + "'?)";
             return makeError(message);
+        } else if (!verb && arg == "emit") {
+            if (cl.json || cl.configGiven || cl.busNamed || cl.host)
+                return makeError("emit takes none of chiefctl's global options (--config, --json, --system, --user, "
+                                 "-H): it talks to the monitor, not to chiefd");
+            if (helpRequested) return cl;  // chiefctl --help emit: the general help, which names emit
+            cl.verb = Verb::Emit;
+            cl.emitArguments.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+            return cl;
         } else if (!verb) {
             verb = verbFromName(arg);
             if (!verb) {

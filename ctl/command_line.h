@@ -10,7 +10,7 @@
 
 namespace chief::ctl {
 
-enum class Verb { Help, Version, Validate, Preview, ExportCron, Status, List, Show, Run, Cancel, Reload, History };
+enum class Verb { Help, Version, Validate, Preview, ExportCron, Status, List, Show, Run, Cancel, Reload, History, Emit };
 
 using bus::BusKind;
 
@@ -32,6 +32,9 @@ struct CommandLine {
     BusKind bus = BusKind::System;
     bool busNamed = false;            // --system or --user was given: no looking on the other bus
     std::optional<std::string> host;  // -H [user@]host: the system bus of that host, over ssh
+    // emit: everything after the word, parsed by parseEmitArguments (emit_command.h), which has
+    // its own grammar (a MESSAGE, KEY=VALUE pairs) and none of the options above.
+    std::vector<std::string> emitArguments;
 };
 
 // Parses argv (without argv[0]); global flags may come before or after the verb.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "bus_call_error.h"
 #include "bus_client.h"
 #include "verbs.h"
 #include "chief/bus_api.h"
