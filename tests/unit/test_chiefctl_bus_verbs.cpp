@@ -480,7 +480,7 @@ TEST_CASE("chiefctl export-systemd: chiefctl writes the files of chiefd's docume
     CHECK(listed["jobs"][0]["files"] == nlohmann::json({output + "/chief-backup.timer", output + "/chief-backup.service"}));
     CHECK(listed["jobs"][0]["guarded"] == false);
     CHECK(listed["jobs"][0]["notes"] == nlohmann::json({"overlap: skip."}));
-    // A missing directory is refused before anything is asked... of the file system.
+    // A missing directory: exit 2, nothing written.
     CHECK(command({"export-systemd", "--output", output + "/missing"}).code == kExitUsage);
     // chiefd's refusal (an unknown job) is its exit code.
     client.failWith = daemonError(bus::kNoSuchJob, "no job named \"x\"");
