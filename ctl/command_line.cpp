@@ -319,8 +319,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
         return makeError("'" + name + "' asks chiefd and has no offline form; drop --config (chiefd uses the config "
                          "it was started with; chiefctl status shows which)");
     if (busChosen && runsOffline(cl))
-        return makeError(cl.verb == Verb::Validate || cl.verb == Verb::ImportCron
-                             ? name + " reads a file offline; --user and -H do not apply"
+        return makeError(cl.verb == Verb::Validate     ? "validate reads a config file offline; --user and -H do not apply"
+                         : cl.verb == Verb::ImportCron ? "import-cron reads a crontab offline; --user and -H do not apply"
                              : "--user and -H choose where to reach chiefd; with --config '" + name +
                                    "' reads the file offline instead");
     if (cl.host && cl.bus == BusKind::User)

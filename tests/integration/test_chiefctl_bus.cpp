@@ -489,13 +489,19 @@ jobs:
         if (value.is_null()) continue;  // run-time state: unknown offline
         CHECK(onlineJob[key] == value);
     }
-    // export-kubernetes: the same document and the same YAML stream.
-    const auto [onlineK8s, offlineK8s] = both({"export-kubernetes", "--image", "registry.example/chief:1", "--namespace",
-                                               "ops", "--json"});
+    // export-kubernetes: the same document and the same YAML stream; month-end (hybrid) and off
+    // (runtime_only) are refused by both, with exit 1 and the same reasons.
+    const auto [onlineK8s, offlineK8s] = both({"export-kubernetes", "--job", "hello", "--image", "registry.example/chief:1",
+                                               "--namespace", "ops", "--json"});
     CHECK(nlohmann::json::parse(onlineK8s) == nlohmann::json::parse(offlineK8s));
-    const auto [onlineStream, offlineStream] = both({"export-kubernetes", "--image", "registry.example/chief:1"});
-    CHECK(onlineStream == offlineStream);
-    CHECK(contains(onlineStream, "kind: CronJob"));
+    const Ctl onlineStream = f.ctl({"export-kubernetes", "--image", "registry.example/chief:1"});
+    const Ctl offlineStream = f.ctl({"--config", f.config(), "export-kubernetes", "--image", "registry.example/chief:1"});
+    CHECK(onlineStream.code == 1);
+    CHECK(offlineStream.code == 1);
+    CHECK(onlineStream.out == offlineStream.out);
+    CHECK(onlineStream.err == offlineStream.err);
+    CHECK(contains(onlineStream.out, "kind: CronJob"));
+    CHECK(contains(onlineStream.err, "job \"month-end\" not exported"));
     // export-systemd: chiefd returns the units, chiefctl writes them; the same files either way.
     const std::string onlineDir = f.dir() / "units-online";
     const std::string offlineDir = f.dir() / "units-offline";
