@@ -15,7 +15,7 @@ const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",   
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
                                               "--limit",  "--system", "--user",    "--host", "--cron",
                                               "--output", "--force", "--runner", "--include-environment",
-                                              "--image",  "--namespace"};
+                                              "--image",  "--namespace", "--format"};
 
 std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "validate") return Verb::Validate;
@@ -62,6 +62,7 @@ bool verbTakes(Verb verb, const std::string& flag) {
     if (flag == "--output" || flag == "--force" || flag == "--include-environment") return exports;
     if (flag == "--runner") return verb == Verb::ExportSystemd;
     if (flag == "--image" || flag == "--namespace") return verb == Verb::ExportKubernetes;
+    if (flag == "--format") return verb == Verb::ImportCron;
     if (flag == "--count" || flag == "--from") return verb == Verb::Preview;
     if (flag == "--no-wait" || flag == "--respect-schedule") return verb == Verb::Run;
     if (flag == "--limit") return verb == Verb::History;
@@ -134,6 +135,9 @@ Offline (no chiefd needed):
   validate                 Check the config file; list each job's compiled mode and cron line.
   import-cron [FILE|-]     Read a crontab (standard input without FILE) and print the
                            chief.yaml that runs its lines; what does not map is a comment.
+      --format FORMAT      user (crontab -e: no user column), system (/etc/crontab and
+                           /etc/cron.d: a user column) or auto (default: system for
+                           /etc/crontab and /etc/cron.d/*, user otherwise).
   With --config PATH, preview, export-cron, export-systemd, export-kubernetes, list and show
   read PATH instead of asking chiefd.
 
@@ -216,7 +220,7 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             busChosen = true;
         } else if (arg == "--config" || arg == "--job" || arg == "--count" || arg == "--from" || arg == "--limit" ||
                    arg == "--cron" || arg == "--output" || arg == "--runner" || arg == "--image" ||
-                   arg == "--namespace") {
+                   arg == "--namespace" || arg == "--format") {
             auto v = value(arg);
             if (!v) return makeError(v.error());
             if (arg == "--config") {
@@ -297,6 +301,10 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             cl.image = v;
         } else if (flag == "--namespace") {
             cl.namespaceName = v;
+        } else if (flag == "--format") {
+            if (v != "user" && v != "system" && v != "auto")
+                return makeError("--format must be user, system or auto, got '" + v + "'");
+            cl.crontabFormat = v;
         } else if (flag == "--limit") {
             unsigned n = 0;
             const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);

@@ -37,6 +37,7 @@ struct CommandLine {
     bool includeEnvironment = false;      // --include-environment (offline only)
     std::string image;                    // export-kubernetes --image
     std::string namespaceName;            // export-kubernetes --namespace
+    std::string crontabFormat = "auto";   // import-cron --format: user | system | auto
     BusKind bus = BusKind::System;
     bool busNamed = false;            // --system or --user was given: no looking on the other bus
     std::optional<std::string> host;  // -H [user@]host: the system bus of that host, over ssh

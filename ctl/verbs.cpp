@@ -488,6 +488,8 @@ int runImportCron(const CommandLine& command, const Result<std::string>& crontab
     }
     CrontabImportOptions options;
     options.sourceName = source;
+    if (command.crontabFormat == "user") options.format = CrontabFormat::User;
+    else if (command.crontabFormat == "system") options.format = CrontabFormat::System;
     const CrontabImport imported = importCrontab(crontab.value(), options);
     std::size_t notMapped = 0;
     nlohmann::json notes = nlohmann::json::array();

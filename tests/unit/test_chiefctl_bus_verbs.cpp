@@ -558,6 +558,15 @@ TEST_CASE("chiefctl import-cron: the chief.yaml validates with the loader; notes
     std::ostringstream none, why;
     CHECK(runImportCron(command.value(), Result<std::string>(makeError("cannot open: No such file")), none, why) == kExitFailed);
     CHECK(why.str() == "chiefctl: standard input: cannot open: No such file\n");
+    // A system crontab (a user column) on standard input: --format system.
+    auto system = parseCommandLine({"import-cron", "--format", "system"});
+    REQUIRE(system);
+    std::ostringstream systemOut, systemErr;
+    CHECK(runImportCron(system.value(), Result<std::string>(std::string("17 * * * * root cd / && run-parts /etc/cron.hourly\n")),
+                        systemOut, systemErr) == kExitOk);
+    CHECK(systemOut.str().find("user: \"root\"") != std::string::npos);
+    CHECK(systemOut.str().find("\"cd / && run-parts /etc/cron.hourly\"") != std::string::npos);
+    CHECK_FALSE(parseCommandLine({"import-cron", "--format", "fcron"}));
 }
 
 TEST_CASE("chiefctl history: runs newest first, with a job column for all jobs", "[ctl-bus]") {
