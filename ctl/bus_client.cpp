@@ -138,6 +138,32 @@ ClientResult<std::string> BusClient::exportCrontab(const std::string& job, const
     });
 }
 
+// Environment values may be secrets: they never go over the bus, so chiefd has no argument for
+// them and the request is refused here, before anything is sent.
+namespace {
+ClientError environmentStaysOffline() {
+    return ClientError{ClientError::Kind::Daemon, bus::kInvalidArgument.name,
+                       "--include-environment works offline only: environment values may be secrets and are never sent "
+                       "over D-Bus; use --config PATH to read them from the config file"};
+}
+}  // namespace
+
+ClientResult<std::string> BusClient::exportSystemd(const std::string& job, const std::string& runner,
+                                                  bool includeEnvironment) {
+    if (includeEnvironment) return environmentStaysOffline();
+    return impl_->callForString("ExportSystemd", [&](sd_bus_message* m) {
+        return sd_bus_message_append(m, "ss", job.c_str(), runner.c_str());
+    });
+}
+
+ClientResult<std::string> BusClient::exportKubernetes(const std::string& job, const std::string& image,
+                                                     const std::string& namespaceName, bool includeEnvironment) {
+    if (includeEnvironment) return environmentStaysOffline();
+    return impl_->callForString("ExportKubernetes", [&](sd_bus_message* m) {
+        return sd_bus_message_append(m, "sss", job.c_str(), image.c_str(), namespaceName.c_str());
+    });
+}
+
 ClientResult<std::vector<bus::RunEntry>> BusClient::listRuns(const std::string& job, unsigned limit) {
     auto reply = impl_->callManager("ListRuns", [&](sd_bus_message* m) {
         return sd_bus_message_append(m, "su", job.c_str(), static_cast<std::uint32_t>(limit));

@@ -32,6 +32,10 @@ public:
                                    PreviewSink& sink) override;
     ClientResult<std::string> exportCron(const std::string& job) override;
     ClientResult<std::string> exportCrontab(const std::string& job, const std::string& flavor) override;
+    ClientResult<std::string> exportSystemd(const std::string& job, const std::string& runner,
+                                            bool includeEnvironment) override;
+    ClientResult<std::string> exportKubernetes(const std::string& job, const std::string& image,
+                                               const std::string& namespaceName, bool includeEnvironment) override;
     ClientResult<std::vector<bus::RunEntry>> listRuns(const std::string& job, unsigned limit) override;
     ClientResult<bus::RunEntry> getRun(const std::string& runId) override;
     ClientResult<Done> watchRuns(const std::string& job) override;

@@ -72,6 +72,15 @@ public:
     // Manager.ExportCrontab: the `export-cron --json` document; job "" = all; flavor cronie,
     // debian or auto.
     virtual ClientResult<std::string> exportCrontab(const std::string& job, const std::string& flavor) = 0;
+    // Manager.ExportSystemd: the `export-systemd` document (chief/report_json.h), units as text;
+    // job "" = all; runner "chiefd" or "native". Environment values (includeEnvironment) are
+    // only ever read from a config file offline: they may be secrets and never cross D-Bus.
+    virtual ClientResult<std::string> exportSystemd(const std::string& job, const std::string& runner,
+                                                    bool includeEnvironment) = 0;
+    // Manager.ExportKubernetes: the `export-kubernetes` document; job "" = all; namespace "" =
+    // none. includeEnvironment as for exportSystemd.
+    virtual ClientResult<std::string> exportKubernetes(const std::string& job, const std::string& image,
+                                                       const std::string& namespaceName, bool includeEnvironment) = 0;
     // Manager.ListRuns: newest first; job "" = all jobs; limit 0 = all kept.
     virtual ClientResult<std::vector<bus::RunEntry>> listRuns(const std::string& job, unsigned limit) = 0;
     // Manager.GetRun.

@@ -8,17 +8,23 @@ namespace chief::ctl {
 
 namespace {
 
-const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "status", "list", "show",
+const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "export-systemd",
+                                              "export-kubernetes", "import-cron", "status", "list", "show",
                                               "run",      "cancel",  "reload",      "history", "help",
                                               "emit"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
-                                              "--limit",  "--system", "--user",    "--host", "--cron", "--all"};
+                                              "--limit",  "--system", "--user",    "--host", "--cron",
+                                              "--output", "--force", "--runner", "--include-environment",
+                                              "--image",  "--namespace", "--format", "--all"};
 
 std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "validate") return Verb::Validate;
     if (name == "preview") return Verb::Preview;
     if (name == "export-cron") return Verb::ExportCron;
+    if (name == "export-systemd") return Verb::ExportSystemd;
+    if (name == "export-kubernetes") return Verb::ExportKubernetes;
+    if (name == "import-cron") return Verb::ImportCron;
     if (name == "status") return Verb::Status;
     if (name == "list") return Verb::List;
     if (name == "show") return Verb::Show;
@@ -35,6 +41,9 @@ const char* verbName(Verb verb) {
         case Verb::Validate: return "validate";
         case Verb::Preview: return "preview";
         case Verb::ExportCron: return "export-cron";
+        case Verb::ExportSystemd: return "export-systemd";
+        case Verb::ExportKubernetes: return "export-kubernetes";
+        case Verb::ImportCron: return "import-cron";
         case Verb::Status: return "status";
         case Verb::List: return "list";
         case Verb::Show: return "show";
@@ -50,18 +59,24 @@ const char* verbName(Verb verb) {
 }
 
 bool verbTakes(Verb verb, const std::string& flag) {
-    if (flag == "--job") return verb == Verb::Preview || verb == Verb::ExportCron || verb == Verb::Run;
+    const bool exports = verb == Verb::ExportSystemd || verb == Verb::ExportKubernetes;
+    if (flag == "--job") return verb == Verb::Preview || verb == Verb::ExportCron || verb == Verb::Run || exports;
+    if (flag == "--output" || flag == "--force" || flag == "--include-environment") return exports;
+    if (flag == "--runner") return verb == Verb::ExportSystemd;
+    if (flag == "--image" || flag == "--namespace") return verb == Verb::ExportKubernetes;
+    if (flag == "--format") return verb == Verb::ImportCron;
     if (flag == "--count" || flag == "--from") return verb == Verb::Preview;
     if (flag == "--no-wait" || flag == "--respect-schedule") return verb == Verb::Run;
     if (flag == "--limit") return verb == Verb::History;
     if (flag == "--cron") return verb == Verb::ExportCron;
+    if (flag == "--all") return verb == Verb::List;
     return true;
 }
 
 // How many positional arguments follow the verb: {required, allowed}.
 std::pair<int, int> verbArguments(Verb verb) {
     if (verb == Verb::Show || verb == Verb::Cancel) return {1, 1};
-    if (verb == Verb::History) return {0, 1};
+    if (verb == Verb::History || verb == Verb::ImportCron) return {0, 1};
     return {0, 0};
 }
 
@@ -94,6 +109,21 @@ Commands answered by chiefd:
       --cron FLAVOR        The cron that reads them: cronie (honours CRON_TZ), debian (Debian's
                            cron, which ignores CRON_TZ: lines in the system's zone, a superset
                            for jobs in other zones) or auto (default: the one installed).
+  export-systemd           Write a .timer and a .service per job into DIR (guarded by
+                           chiefd --check-due where the calendar cannot say the schedule).
+      --output DIR         The directory to write into (it must exist).
+      --job NAME           Only this job.
+      --runner RUNNER      chiefd (default: ExecStart=chiefd --once, exactly chiefd's run) or
+                           native (one ExecStart= per script; the units say what differs).
+      --include-environment  Write the jobs' environment values (with --config only: values
+                           may be secrets and are never sent over D-Bus).
+      --force              Replace files already in DIR.
+  export-kubernetes        Print a batch/v1 CronJob per job (multi-document YAML).
+      --image IMAGE        The container image; it must hold the scripts at their paths.
+      --namespace NS       metadata.namespace of every CronJob.
+      --job NAME           Only this job.
+      --output DIR         One NAME.yaml per job in DIR instead of standard output.
+      --include-environment, --force  As for export-systemd.
   run                      Run every enabled job now, in config order, through chiefd (its
                            overlap policy and max_parallel_jobs apply). Waits for each run in
                            turn, printing each script as it ends; exits 1 if any run failed.
@@ -113,7 +143,13 @@ In a job's script (no chiefd or D-Bus needed):
 
 Offline (no chiefd needed):
   validate                 Check the config file; list each job's compiled mode and cron line.
-  With --config PATH, preview, export-cron, list and show read PATH instead of asking chiefd.
+  import-cron [FILE|-]     Read a crontab (standard input without FILE) and print the
+                           chief.yaml that runs its lines; what does not map is a comment.
+      --format FORMAT      user (crontab -e: no user column), system (/etc/crontab and
+                           /etc/cron.d: a user column) or auto (default: system for
+                           /etc/crontab and /etc/cron.d/*, user otherwise).
+  With --config PATH, preview, export-cron, export-systemd, export-kubernetes, list and show
+  read PATH instead of asking chiefd.
 
 Global options:
   --config PATH            Config file for the offline commands (validate reads chief.yaml
@@ -130,8 +166,10 @@ Global options:
 Exit status:
   0  success
   1  the job failed or was cancelled; the config is invalid; chiefd refused a reload;
+     a file could not be written; export-kubernetes refused a job;
      emit --strict: the monitor did not take the event
-  2  usage error (unknown command or option, bad value), no such job or run, job disabled
+  2  usage error (unknown command or option, bad value), no such job or run, job disabled;
+     an export's DIR is missing or holds a file it would replace (without --force)
   3  chiefd is not running or cannot be reached, or it stopped while chiefctl waited
   4  access denied: run, cancel and reload need root or membership in the chief group
   5  a run was not started because of the job's overlap policy
@@ -139,8 +177,9 @@ Exit status:
 }
 
 bool runsOffline(const CommandLine& command) {
-    if (command.verb == Verb::Validate) return true;
+    if (command.verb == Verb::Validate || command.verb == Verb::ImportCron) return true;
     const bool readable = command.verb == Verb::Preview || command.verb == Verb::ExportCron ||
+                          command.verb == Verb::ExportSystemd || command.verb == Verb::ExportKubernetes ||
                           command.verb == Verb::List || command.verb == Verb::Show;
     return readable && command.configGiven;
 }
@@ -182,7 +221,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             cl.bus = BusKind::User;
             cl.busNamed = true;
             busChosen = true;
-        } else if (arg == "--no-wait" || arg == "--respect-schedule") {
+        } else if (arg == "--no-wait" || arg == "--respect-schedule" || arg == "--force" ||
+                   arg == "--include-environment") {
             if (inlineValue) return makeError(arg + " takes no value");
             flags.emplace_back(arg, "");
         } else if (arg == "-H" || arg == "--host") {
@@ -192,7 +232,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             cl.host = v.value();
             busChosen = true;
         } else if (arg == "--config" || arg == "--job" || arg == "--count" || arg == "--from" || arg == "--limit" ||
-                   arg == "--cron") {
+                   arg == "--cron" || arg == "--output" || arg == "--runner" || arg == "--image" ||
+                   arg == "--namespace" || arg == "--format") {
             auto v = value(arg);
             if (!v) return makeError(v.error());
             if (arg == "--config") {
@@ -266,6 +307,25 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             if (v != "cronie" && v != "debian" && v != "auto")
                 return makeError("--cron must be cronie, debian or auto, got '" + v + "'");
             cl.cronFlavor = v;
+        } else if (flag == "--output") {
+            if (v.empty()) return makeError("--output needs a directory");
+            cl.output = v;
+        } else if (flag == "--force") {
+            cl.force = true;
+        } else if (flag == "--runner") {
+            if (v != "chiefd" && v != "native") return makeError("--runner must be chiefd or native, got '" + v + "'");
+            cl.runner = v;
+        } else if (flag == "--include-environment") {
+            cl.includeEnvironment = true;
+        } else if (flag == "--image") {
+            if (v.empty()) return makeError("--image needs an image reference");
+            cl.image = v;
+        } else if (flag == "--namespace") {
+            cl.namespaceName = v;
+        } else if (flag == "--format") {
+            if (v != "user" && v != "system" && v != "auto")
+                return makeError("--format must be user, system or auto, got '" + v + "'");
+            cl.crontabFormat = v;
         } else if (flag == "--limit") {
             unsigned n = 0;
             const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -274,12 +334,22 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             cl.limit = n;
         }
     }
+    if (cl.verb == Verb::ExportSystemd && !cl.output)
+        return makeError("export-systemd writes unit files: --output DIR is needed");
+    if (cl.verb == Verb::ExportKubernetes && cl.image.empty())
+        return makeError("export-kubernetes needs --image IMAGE: the container image that holds the scripts");
+    if (cl.force && !cl.output) return makeError("--force only applies with --output DIR");
+    if (cl.includeEnvironment && !cl.configGiven)
+        return makeError("--include-environment works offline only: environment values may be secrets and are never "
+                         "sent over D-Bus; add --config PATH to read them from the config file");
+    if (cl.verb == Verb::ImportCron && cl.configGiven)
+        return makeError("import-cron reads a crontab and needs no config; drop --config");
     if (cl.configGiven && asksDaemonOnly(cl.verb))
         return makeError("'" + name + "' asks chiefd and has no offline form; drop --config (chiefd uses the config "
                          "it was started with; chiefctl status shows which)");
     if (busChosen && runsOffline(cl))
-        return makeError(cl.verb == Verb::Validate
-                             ? "validate reads a config file offline; --user and -H do not apply"
+        return makeError(cl.verb == Verb::Validate     ? "validate reads a config file offline; --user and -H do not apply"
+                         : cl.verb == Verb::ImportCron ? "import-cron reads a crontab offline; --user and -H do not apply"
                              : "--user and -H choose where to reach chiefd; with --config '" + name +
                                    "' reads the file offline instead");
     if (cl.host && cl.bus == BusKind::User)

@@ -10,7 +10,10 @@
 
 namespace chief::ctl {
 
-enum class Verb { Help, Version, Validate, Preview, ExportCron, Status, List, Show, Run, Cancel, Reload, History, Emit };
+enum class Verb {
+    Help, Version, Validate, Preview, ExportCron, ExportSystemd, ExportKubernetes, ImportCron,
+    Status, List, Show, Run, Cancel, Reload, History, Emit
+};
 
 using bus::BusKind;
 
@@ -23,12 +26,19 @@ struct CommandLine {
     std::optional<std::string> job;
     int count = 5;
     std::optional<std::string> from;      // preview start instant, as written
-    std::optional<std::string> argument;  // show JOB, cancel RUN_ID, history [JOB]
+    std::optional<std::string> argument;  // show JOB, cancel RUN_ID, history [JOB], import-cron [FILE|-]
     bool noWait = false;                  // run --no-wait
     bool respectSchedule = false;         // run --respect-schedule: only the jobs due this minute
     unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)
     bool all = false;                     // list --all: disabled jobs too
     std::string cronFlavor = "auto";      // export-cron --cron: cronie | debian | auto
+    std::optional<std::string> output;    // export-systemd / export-kubernetes --output DIR
+    bool force = false;                   // --force: replace files already in DIR
+    std::string runner = "chiefd";        // export-systemd --runner: chiefd | native
+    bool includeEnvironment = false;      // --include-environment (offline only)
+    std::string image;                    // export-kubernetes --image
+    std::string namespaceName;            // export-kubernetes --namespace
+    std::string crontabFormat = "auto";   // import-cron --format: user | system | auto
     BusKind bus = BusKind::System;
     bool busNamed = false;            // --system or --user was given: no looking on the other bus
     std::optional<std::string> host;  // -H [user@]host: the system bus of that host, over ssh
@@ -40,8 +50,8 @@ struct CommandLine {
 // Parses argv (without argv[0]); global flags may come before or after the verb.
 Result<CommandLine> parseCommandLine(const std::vector<std::string>& args);
 
-// Whether the verb reads a config file instead of asking chiefd: validate always; preview,
-// export-cron, list and show when --config is given.
+// Whether the verb reads a file instead of asking chiefd: validate and import-cron always;
+// preview, the exports, list and show when --config is given.
 bool runsOffline(const CommandLine& command);
 
 // The full --help text.

@@ -10,6 +10,7 @@
 
 #include "bus_client.h"
 #include "chief/display_text.h"
+#include "chief/system/bounded_file_reader.h"
 #include "chief/system/config_source.h"
 #include "chief/system/cron_flavor.h"
 #include "chief/system/posix_host_probe.h"
@@ -60,6 +61,23 @@ int emit(const std::vector<std::string>& args) {
     return ctl::runEmit(request.value(), context, stamp, poster, std::cout, std::cerr);
 }
 
+// A crontab is a few kilobytes; the bound keeps a mistaken FILE (a log, /dev/zero) from
+// filling memory.
+constexpr std::size_t kMaxCrontabBytes = 1 << 20;
+
+// import-cron's input: FILE (a regular file only), or standard input for "-" or no FILE.
+chief::Result<std::string> readCrontab(const std::optional<std::string>& file) {
+    if (file && *file != "-") return chief::system::readRegularFile(*file, kMaxCrontabBytes);
+    std::string text;
+    char buffer[8192];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+        if (text.size() > kMaxCrontabBytes) return chief::makeError("is larger than 1 MiB");
+    }
+    if (std::cin.bad()) return chief::makeError("cannot read");
+    return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,6 +98,7 @@ int main(int argc, char** argv) {
         return ctl::kExitOk;
     }
     if (cl.verb == ctl::Verb::Emit) return emit(cl.emitArguments);
+    if (cl.verb == ctl::Verb::ImportCron) return ctl::runImportCron(cl, readCrontab(cl.argument), std::cout, std::cerr);
     const std::string zone = system::detectSystemTimezone();
     const bool root = ::geteuid() == 0;
     if (!ctl::runsOffline(cl)) {

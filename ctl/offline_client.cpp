@@ -5,6 +5,7 @@
 #include "chief/json_text.h"
 #include "chief/report_json.h"
 #include "chief/schedule_preview.h"
+#include "chief/systemd_exporter.h"
 #include "chief/time_format.h"
 
 namespace chief::ctl {
@@ -20,6 +21,11 @@ ClientError needsChiefd(const char* what) {
 ClientError refusal(const SelectionError& e) {
     return ClientError{ClientError::Kind::Daemon,
                        e.kind == SelectionError::Kind::Disabled ? bus::kJobDisabled.name : bus::kNoSuchJob.name, e.message};
+}
+
+// An argument chiefd would refuse, refused offline with the same error.
+ClientError invalidArgument(std::string message) {
+    return ClientError{ClientError::Kind::Daemon, bus::kInvalidArgument.name, std::move(message)};
 }
 
 Result<std::vector<const Job*>, ClientError> select(const Config& config, const std::string& job) {
@@ -90,6 +96,30 @@ ClientResult<std::string> OfflineClient::exportCron(const std::string& job) {
     auto document = exportCrontab(job, "auto");
     if (!document) return document.failure();
     return nlohmann::json::parse(document.value())["crontab"].get<std::string>();
+}
+
+ClientResult<std::string> OfflineClient::exportSystemd(const std::string& job, const std::string& runner,
+                                                      bool includeEnvironment) {
+    SystemdExportOptions options;
+    if (auto named = systemdRunnerFromName(runner)) options.runner = *named;
+    else return invalidArgument("unknown runner '" + runner + "': chiefd or native");
+    auto selected = select(config_, job);
+    if (!selected) return selected.failure();
+    options.includeEnvironment = includeEnvironment;
+    options.chiefdPath = CHIEF_INSTALLED_CHIEFD;
+    return jsonText(systemdExportJson(config_, selected.value(), options), 2) + "\n";
+}
+
+ClientResult<std::string> OfflineClient::exportKubernetes(const std::string& job, const std::string& image,
+                                                         const std::string& namespaceName, bool includeEnvironment) {
+    KubernetesExportOptions options;
+    options.image = image;
+    options.namespaceName = namespaceName;
+    options.includeEnvironment = includeEnvironment;
+    if (auto problem = kubernetesOptionsProblem(options)) return invalidArgument(*problem);
+    auto selected = select(config_, job);
+    if (!selected) return selected.failure();
+    return jsonText(kubernetesExportJson(config_, selected.value(), options), 2) + "\n";
 }
 
 ClientResult<std::vector<bus::RunEntry>> OfflineClient::listRuns(const std::string&, unsigned) {

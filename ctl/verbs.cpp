@@ -7,7 +7,9 @@
 #include "chief/json_text.h"
 #include "chief/report_json.h"
 #include "chief/time_format.h"
+#include "chief/crontab_importer.h"
 #include "exit_codes.h"
+#include "output_directory.h"
 #include "text_report.h"
 
 namespace chief::ctl {
@@ -31,6 +33,8 @@ public:
             case Verb::Show: return show();
             case Verb::Preview: return preview();
             case Verb::ExportCron: return exportCron();
+            case Verb::ExportSystemd: return exportSystemd();
+            case Verb::ExportKubernetes: return exportKubernetes();
             case Verb::Run: return runVerb();
             case Verb::Cancel: return cancel();
             case Verb::Reload: return reload();
@@ -169,6 +173,151 @@ private:
         }
         out_ << parsed["crontab"].get<std::string>();
         return kExitOk;
+    }
+
+    // An export document from chiefd (or the core, offline), or the exit code after saying why not.
+    Result<nlohmann::json, int> exportDocument(const ClientResult<std::string>& answer, const char* method) {
+        if (!answer) {
+            ClientError error = answer.error();
+            if (error.name == "org.freedesktop.DBus.Error.UnknownMethod")
+                error.message = std::string("this chiefd has no ") + method +
+                                " method (it is older than chiefctl); use --config PATH to export offline";
+            return fail(error);
+        }
+        auto parsed = nlohmann::json::parse(answer.value(), nullptr, /*allow_exceptions=*/false);
+        if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("jobs") || !parsed["jobs"].is_array()) {
+            err_ << "chiefctl: chiefd's export is not the JSON document chiefctl expects; are chiefd and chiefctl the same "
+                    "version?\n";
+            return int{kExitFailed};
+        }
+        return parsed;
+    }
+
+    // A string member of an export document, "" when absent or not a string.
+    static std::string textOf(const nlohmann::json& object, const char* key) {
+        const auto it = object.find(key);
+        return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+    }
+    static nlohmann::json notesOf(const nlohmann::json& object) {
+        nlohmann::json notes = nlohmann::json::array();
+        if (const auto it = object.find("notes"); it != object.end() && it->is_array())
+            for (const nlohmann::json& note : *it)
+                if (note.is_string()) notes.push_back(note);
+        return notes;
+    }
+
+    // Writes `files` into --output DIR: all or, when DIR is missing or would lose a file
+    // without --force, nothing. The paths written, or the exit code after saying why not.
+    Result<std::vector<std::string>, int> writeFiles(const std::vector<OutputFile>& files) {
+        const std::string& directory = *command_.output;
+        if (auto usable = checkOutputDirectory(directory); !usable) return usage(escapeForDisplay(usable.error()));
+        if (!command_.force) {
+            if (const auto existing = existingFiles(directory, files); !existing.empty()) {
+                std::string names;
+                for (const std::string& name : existing) names += (names.empty() ? "" : ", ") + name;
+                return usage(escapeForDisplay("not writing anything: " + directory + " already has " + names +
+                                              " (--force replaces them)"));
+            }
+        }
+        std::vector<std::string> written;
+        for (const OutputFile& file : files) {
+            auto path = writeOutputFile(directory, file, command_.force);
+            if (!path) {
+                err_ << "chiefctl: " << escapeForDisplay(path.error()) << '\n';
+                for (const std::string& done : written) err_ << "chiefctl: (" << escapeForDisplay(done) << " was written)\n";
+                return int{kExitFailed};
+            }
+            written.push_back(std::move(path).value());
+        }
+        return written;
+    }
+
+    int exportSystemd() {
+        auto answer = exportDocument(
+            client_.exportSystemd(command_.job.value_or(""), command_.runner, command_.includeEnvironment), "ExportSystemd");
+        if (!answer) return answer.failure();
+        const nlohmann::json* document = &answer.value();
+        std::vector<OutputFile> files;
+        for (const nlohmann::json& job : (*document)["jobs"]) {
+            if (!job.is_object() || !job.contains("files") || !job["files"].is_array()) continue;
+            for (const nlohmann::json& file : job["files"])
+                if (file.is_object()) files.push_back({textOf(file, "name"), textOf(file, "content")});
+        }
+        auto written = writeFiles(files);
+        if (!written) return written.failure();
+        std::size_t next = 0;  // the files were written in the document's order
+        nlohmann::json jobs = nlohmann::json::array();
+        for (const nlohmann::json& job : (*document)["jobs"]) {
+            if (!job.is_object() || !job.contains("files") || !job["files"].is_array()) continue;
+            nlohmann::json paths = nlohmann::json::array();
+            for (std::size_t i = 0; i < job["files"].size() && next < written.value().size(); ++i)
+                paths.push_back(written.value()[next++]);
+            const auto guarded = job.find("guarded");
+            jobs.push_back({{"job", textOf(job, "job")},
+                            {"files", paths},
+                            {"guarded", guarded != job.end() && guarded->is_boolean() && guarded->get<bool>()},
+                            {"notes", notesOf(job)}});
+        }
+        if (command_.json) {
+            printJson({{"output", *command_.output}, {"runner", textOf(*document, "runner")}, {"jobs", jobs}});
+            return kExitOk;
+        }
+        for (const nlohmann::json& job : jobs) {
+            out_ << "Wrote";
+            for (std::size_t i = 0; i < job["files"].size(); ++i)
+                out_ << (i == 0 ? " " : " and ") << escapeForDisplay(job["files"][i].get<std::string>());
+            out_ << (job["guarded"].get<bool>() ? " (guarded by chiefd --check-due)" : "") << ".\n";
+            for (const nlohmann::json& note : job["notes"]) out_ << "  note: " << escapeForDisplay(note.get<std::string>()) << '\n';
+        }
+        if (jobs.empty()) out_ << "No jobs to export.\n";
+        return kExitOk;
+    }
+
+    int exportKubernetes() {
+        auto answer = exportDocument(client_.exportKubernetes(command_.job.value_or(""), command_.image,
+                                                              command_.namespaceName, command_.includeEnvironment),
+                                     "ExportKubernetes");
+        if (!answer) return answer.failure();
+        const nlohmann::json* document = &answer.value();
+        bool anyRefused = false;
+        std::vector<OutputFile> files;
+        for (const nlohmann::json& job : (*document)["jobs"]) {
+            if (!job.is_object()) continue;
+            const auto exported = job.find("exported");
+            if (exported != job.end() && exported->is_boolean() && exported->get<bool>()) {
+                files.push_back({textOf(job, "name") + ".yaml", textOf(job, "document")});
+            } else {
+                anyRefused = true;
+                err_ << "chiefctl: job " << escapeForDisplay(quoteForMessage(textOf(job, "job"))) << " not exported: "
+                     << escapeForDisplay(textOf(job, "refusal")) << '\n';
+            }
+        }
+        const int status = anyRefused ? kExitFailed : kExitOk;
+        if (!command_.output) {
+            if (command_.json) printJson(*document);
+            else out_ << textOf(*document, "yaml");
+            return status;
+        }
+        auto written = writeFiles(files);
+        if (!written) return written.failure();
+        std::size_t next = 0;
+        nlohmann::json jobs = nlohmann::json::array();
+        for (const nlohmann::json& job : (*document)["jobs"]) {
+            if (!job.is_object()) continue;
+            const auto exported = job.find("exported");
+            const bool wasExported = exported != job.end() && exported->is_boolean() && exported->get<bool>();
+            nlohmann::json file = nullptr;
+            if (wasExported && next < written.value().size()) file = written.value()[next++];
+            if (!command_.json && !file.is_null()) out_ << "Wrote " << escapeForDisplay(file.get<std::string>()) << ".\n";
+            jobs.push_back({{"job", textOf(job, "job")},
+                            {"name", textOf(job, "name")},
+                            {"exported", wasExported},
+                            {"refusal", wasExported ? nlohmann::json(nullptr) : nlohmann::json(textOf(job, "refusal"))},
+                            {"file", file},
+                            {"notes", notesOf(job)}});
+        }
+        if (command_.json) printJson({{"output", *command_.output}, {"jobs", jobs}});
+        return status;
     }
 
     // `run --job NAME` is one RunJob call (any version-1 chiefd has it); without --job, or with
@@ -338,6 +487,36 @@ void printDiagnostics(const LoadResult& loaded, std::ostream& err) {
 }
 
 }  // namespace
+
+int runImportCron(const CommandLine& command, const Result<std::string>& crontab, std::ostream& out, std::ostream& err) {
+    const std::string source = command.argument.value_or("-");
+    if (!crontab) {
+        err << "chiefctl: " << escapeForDisplay(source == "-" ? "standard input" : source) << ": "
+            << escapeForDisplay(crontab.error()) << '\n';
+        return kExitFailed;
+    }
+    CrontabImportOptions options;
+    options.sourceName = source;
+    if (command.crontabFormat == "user") options.format = CrontabFormat::User;
+    else if (command.crontabFormat == "system") options.format = CrontabFormat::System;
+    const CrontabImport imported = importCrontab(crontab.value(), options);
+    std::size_t notMapped = 0;
+    nlohmann::json notes = nlohmann::json::array();
+    for (const CrontabImportNote& note : imported.notes) {
+        if (note.kind != CrontabImportNote::Kind::Info) ++notMapped;
+        notes.push_back({{"line", note.line}, {"kind", crontabNoteKindName(note.kind)}, {"message", note.message}});
+    }
+    if (command.json) {
+        out << jsonText(nlohmann::json{{"source", source}, {"jobs", imported.jobs}, {"yaml", imported.yaml}, {"notes", notes}}, 2)
+            << '\n';
+        return kExitOk;
+    }
+    out << imported.yaml;
+    // The YAML says it in comments; standard error says it once for whoever redirected stdout.
+    if (notMapped > 0)
+        err << "chiefctl: " << countOf(notMapped, "crontab line") << " not imported; see the comments in the output\n";
+    return kExitOk;
+}
 
 int runOffline(const CommandLine& command, const LoadResult& loaded, const OfflineClient::Host& host,
                const VerbContext& context, std::ostream& out, std::ostream& err) {

@@ -28,6 +28,10 @@ struct VerbContext {
 int runVerb(const CommandLine& command, ChiefClient& client, const VerbContext& context, std::ostream& out,
             std::ostream& err);
 
+// import-cron: `crontab` is the text read from FILE or standard input (or why it could not be);
+// prints the chief.yaml (or, with --json, {"source", "jobs", "yaml", "notes"}).
+int runImportCron(const CommandLine& command, const Result<std::string>& crontab, std::ostream& out, std::ostream& err);
+
 // chiefctl with --config: `validate` (every problem of the file, and each job's compiled mode when
 // valid), or another read-only verb answered by an OfflineClient over the file (refused, with the
 // file's problems, when it is not valid).

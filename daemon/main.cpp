@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "app/daemon.h"
+#include "app/check_due_mode.h"
 #include "app/daemon_options.h"
 #include "app/host_adapters.h"
 #include "app/once_mode.h"
@@ -41,10 +42,11 @@ std::vector<std::string> processEnvironment() {
 int main(int argc, char** argv) {
     using namespace chief;
     using namespace chief::daemon;
-    auto parsed = parseDaemonOptions(std::vector<std::string>(argv + 1, argv + argc));
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    auto parsed = parseDaemonOptions(args);
     if (!parsed) {
         std::cerr << "chiefd: " << parsed.error() << "\nTry 'chiefd --help' for more information.\n";
-        return 2;
+        return asksCheckDue(args) ? kCheckDueError : 2;
     }
     const DaemonOptions& options = parsed.value();
     const DaemonPaths paths = resolveDaemonPaths(options, [](const char* name) { return std::getenv(name); });
@@ -64,6 +66,15 @@ int main(int argc, char** argv) {
         }
         std::cout << xml.value();
         return 0;
+    }
+    if (options.mode == DaemonOptions::Mode::CheckDue) {
+        // Nothing is run, logged to the journal or locked: one line to stderr, which systemd
+        // puts in the unit's journal.
+        const char* path = std::getenv("PATH");
+        const system::PosixHostProbe host(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        const char* trigger = std::getenv("TRIGGER_TIMER_REALTIME_USEC");
+        return runCheckDue(system::loadConfigFile(paths.configPath, host, system::detectSystemTimezone()), paths.configPath,
+                           *options.job, trigger ? std::optional<std::string_view>(trigger) : std::nullopt, std::cerr);
     }
     ::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error return, not a reason to die
     // Each running script holds about four descriptors; systemd's default soft limit (1024)

@@ -216,4 +216,21 @@ KubernetesExport exportKubernetes(const Config& config, const std::vector<const 
     return out;
 }
 
+std::optional<std::string> kubernetesOptionsProblem(const KubernetesExportOptions& options) {
+    if (options.image.empty()) return "an image is needed (--image IMAGE): the container image that holds the scripts";
+    // The reference is written into the manifest as one YAML string; a space or control character
+    // would make a manifest Kubernetes rejects only at apply time.
+    if (std::any_of(options.image.begin(), options.image.end(),
+                    [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; }))
+        return "the image reference must not contain spaces or control characters";
+    const std::string& ns = options.namespaceName;
+    if (ns.empty()) return std::nullopt;
+    const auto lowerAlnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    if (ns.size() > 63 || !lowerAlnum(ns.front()) || !lowerAlnum(ns.back()) ||
+        !std::all_of(ns.begin(), ns.end(), [&](char c) { return lowerAlnum(c) || c == '-'; }))
+        return "the namespace must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and "
+               "ending with a letter or digit";
+    return std::nullopt;
+}
+
 }  // namespace chief

@@ -110,6 +110,48 @@ nlohmann::json cronExportJson(const Config& config, const std::vector<const Job*
             {"jobs", list}};
 }
 
+nlohmann::json systemdExportJson(const Config& config, const std::vector<const Job*>& jobs,
+                                 const SystemdExportOptions& options) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const SystemdJobExport& job : exportSystemd(config, jobs, options)) {
+        nlohmann::json files = nlohmann::json::array();
+        for (const ExportedFile& file : job.files) files.push_back({{"name", file.name}, {"content", file.content}});
+        list.push_back({{"job", job.job},
+                        {"timer_unit", job.timerUnit},
+                        {"service_unit", job.serviceUnit},
+                        {"on_calendar", job.calendar.onCalendar},
+                        {"guarded", job.guarded},
+                        {"guard_reason", job.calendar.guardReason},
+                        {"files", files},
+                        {"notes", job.notes}});
+    }
+    return {{"config", config.sourcePath}, {"runner", runnerName(options.runner)}, {"jobs", list}};
+}
+
+std::optional<SystemdRunner> systemdRunnerFromName(std::string_view name) {
+    if (name == "chiefd") return SystemdRunner::Chiefd;
+    if (name == "native") return SystemdRunner::Native;
+    return std::nullopt;
+}
+
+nlohmann::json kubernetesExportJson(const Config& config, const std::vector<const Job*>& jobs,
+                                    const KubernetesExportOptions& options) {
+    const KubernetesExport exported = exportKubernetes(config, jobs, options);
+    nlohmann::json list = nlohmann::json::array();
+    for (const KubernetesJobExport& job : exported.jobs)
+        list.push_back({{"job", job.job},
+                        {"name", job.name},
+                        {"exported", job.exported},
+                        {"refusal", job.refusal},
+                        {"document", job.document},
+                        {"notes", job.notes}});
+    return {{"config", config.sourcePath},
+            {"image", options.image},
+            {"namespace", options.namespaceName},
+            {"yaml", exported.yaml},
+            {"jobs", list}};
+}
+
 std::optional<CronFlavor> cronFlavorFromName(std::string_view name) {
     if (name == "cronie") return CronFlavor::Cronie;
     if (name == "debian") return CronFlavor::Debian;

@@ -11,6 +11,7 @@ std::string daemonHelpText() {
     return R"(Usage: chiefd [--config PATH] [--log-target auto|journal|console] [--log-level LEVEL]
               [--state-dir DIR] [--user]
        chiefd --once [--config PATH] [--job NAME] [--respect-schedule] [--user]
+       chiefd --check-due --job NAME [--config PATH] [--user]
        chiefd --print-introspection
 
 Runs the Chief scheduler: fires each enabled job of chief.yaml on its schedule and runs its
@@ -43,6 +44,11 @@ Options:
                            minute (hybrid schedules' runtime guard).
                            --once --user runs a per-user chiefd's jobs: its config and run
                            history under the XDG directories (what its exported lines call).
+  --check-due              With --job NAME: run nothing; exit 0 when the instant in
+                           $TRIGGER_TIMER_REALTIME_USEC (set by systemd for units a timer
+                           starts) is one of the job's fire times, 1 when it is not (the
+                           ExecCondition= of units written by chiefctl export-systemd). Unset:
+                           a start by hand, exit 0. One line to stderr says why.
   -h, --help               Show this help.
   --version                Show the version.
 
@@ -52,6 +58,9 @@ Exit status:
   2  usage error (unknown option, unknown job)
   6  not configured: the config is invalid, or the state directory is unsafe (chiefd.service
      does not restart chiefd after it)
+  --check-due: 0 due, 1 not due (or the job is disabled), 255 any error (bad usage, invalid
+     config, unknown job, a trigger time that is not a number): systemd then fails the unit
+     instead of skipping it as not due
 )";
 }
 
@@ -60,9 +69,11 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
                                                          "--state-dir", "--once",     "--job",
                                                          "--respect-schedule",        "--user",
                                                          "--print-introspection",     "--help",
-                                                         "--version",                 "--time-speed"};
+                                                         "--version",                 "--time-speed",
+                                                         "--check-due"};
     DaemonOptions options;
     bool once = false;
+    bool checkDue = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string arg = args[i];
         std::optional<std::string> inlineValue;
@@ -83,7 +94,7 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
             options.mode = DaemonOptions::Mode::Version;
             return options;
         }
-        if ((arg == "--user" || arg == "--print-introspection") && inlineValue)
+        if ((arg == "--user" || arg == "--print-introspection" || arg == "--check-due" || arg == "--once") && inlineValue)
             return makeError(arg + " takes no value");
         if (arg == "--print-introspection") {
             options.mode = DaemonOptions::Mode::PrintIntrospection;
@@ -91,6 +102,8 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
         }
         if (arg == "--once") {
             once = true;
+        } else if (arg == "--check-due") {
+            checkDue = true;
         } else if (arg == "--user") {
             options.userBus = true;
         } else if (arg == "--respect-schedule") {
@@ -130,11 +143,25 @@ Result<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& args) {
             return makeError(message);
         }
     }
-    if (!once && options.job) return makeError("--job only applies with --once");
+    if (checkDue) {
+        if (once) return makeError("--check-due runs nothing; it cannot be combined with --once");
+        if (!options.job) return makeError("--check-due needs --job NAME");
+        if (options.respectSchedule) return makeError("--respect-schedule does not apply with --check-due");
+        if (options.timeSpeed != 1) return makeError("--time-speed does not apply with --check-due");
+        options.mode = DaemonOptions::Mode::CheckDue;
+        return options;
+    }
+    if (!once && options.job) return makeError("--job only applies with --once or --check-due");
     if (!once && options.respectSchedule) return makeError("--respect-schedule only applies with --once");
     if (once && options.timeSpeed != 1) return makeError("--time-speed does not apply with --once");
     options.mode = once ? DaemonOptions::Mode::Once : DaemonOptions::Mode::Daemon;
     return options;
+}
+
+bool asksCheckDue(const std::vector<std::string>& args) {
+    for (const std::string& arg : args)
+        if (arg == "--check-due" || arg.starts_with("--check-due=")) return true;
+    return false;
 }
 
 DaemonPaths resolveDaemonPaths(const DaemonOptions& options, const std::function<const char*(const char*)>& getenv) {

@@ -132,6 +132,10 @@ public:
     }
     ControlResult<std::string> exportCron(std::string_view) const override { return std::string(); }
     ControlResult<std::string> exportCrontab(std::string_view, std::string_view) const override { return std::string(); }
+    ControlResult<std::string> exportSystemd(std::string_view, std::string_view) const override { return std::string(); }
+    ControlResult<std::string> exportKubernetes(std::string_view, std::string_view, std::string_view) const override {
+        return std::string();
+    }
     ControlResult<std::vector<bus::RunEntry>> listRuns(std::string_view, unsigned) const override {
         return std::vector<bus::RunEntry>{};
     }

@@ -158,6 +158,29 @@ int methodExportCrontab(sd_bus_message* call, void* userdata, sd_bus_error* erro
     return replyString(call, document.value());
 }
 
+int methodExportSystemd(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* job = nullptr;
+    const char* runner = nullptr;
+    if (int r = readArguments(call, error, "ss", &job, &runner); r < 0) return r;
+    const auto document = controlOf(userdata).exportSystemd(job, runner);
+    if (!document) return setControlError(error, document.failure());
+    if (const std::size_t bytes = wireSize(document.value()); bytes > bus::kMaxReplyBytes)
+        return replyTooLarge(error, bytes, "export one job at a time");
+    return replyString(call, document.value());
+}
+
+int methodExportKubernetes(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* job = nullptr;
+    const char* image = nullptr;
+    const char* namespaceName = nullptr;
+    if (int r = readArguments(call, error, "sss", &job, &image, &namespaceName); r < 0) return r;
+    const auto document = controlOf(userdata).exportKubernetes(job, image, namespaceName);
+    if (!document) return setControlError(error, document.failure());
+    if (const std::size_t bytes = wireSize(document.value()); bytes > bus::kMaxReplyBytes)
+        return replyTooLarge(error, bytes, "export one job at a time");
+    return replyString(call, document.value());
+}
+
 int methodListRuns(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const char* job = nullptr;
     std::uint32_t limit = 0;
@@ -246,6 +269,10 @@ const sd_bus_vtable kManagerVtable[] = {
                             kMethod),
     SD_BUS_METHOD_WITH_ARGS("ExportCrontab", SD_BUS_ARGS("s", job, "s", cron_flavor), SD_BUS_RESULT("s", export_json),
                             methodExportCrontab, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("ExportSystemd", SD_BUS_ARGS("s", job, "s", runner), SD_BUS_RESULT("s", export_json),
+                            methodExportSystemd, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("ExportKubernetes", SD_BUS_ARGS("s", job, "s", image, "s", namespace),
+                            SD_BUS_RESULT("s", export_json), methodExportKubernetes, kMethod),
     SD_BUS_METHOD_WITH_ARGS("ListRuns", SD_BUS_ARGS("s", job, "u", limit), SD_BUS_RESULT("a(ssstttsa(ssiit))", runs),
                             methodListRuns, kMethod),
     SD_BUS_METHOD_WITH_ARGS("GetRun", SD_BUS_ARGS("s", run_id), SD_BUS_RESULT("(ssstttsa(ssiit))", run), methodGetRun,

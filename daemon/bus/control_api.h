@@ -40,6 +40,12 @@ public:
     // The `export-cron --json` document (docs/chiefctl.md) for cron `flavor`: "cronie",
     // "debian", or "auto"/"" (the cron installed on chiefd's host); job "" = all jobs.
     virtual ControlResult<std::string> exportCrontab(std::string_view job, std::string_view flavor) const = 0;
+    // The `export-systemd` document (chief/report_json.h) for runner "chiefd" (or "") or
+    // "native"; job "" = all jobs. Never with environment values: they may be secrets.
+    virtual ControlResult<std::string> exportSystemd(std::string_view job, std::string_view runner) const = 0;
+    // The `export-kubernetes` document for `image` (required) in `namespaceName` ("" = none).
+    virtual ControlResult<std::string> exportKubernetes(std::string_view job, std::string_view image,
+                                                        std::string_view namespaceName) const = 0;
     // Newest first; job "" = all jobs; limit 0 = all kept.
     virtual ControlResult<std::vector<bus::RunEntry>> listRuns(std::string_view job, unsigned limit) const = 0;
     // A run in progress (result "running") or one in the history.

@@ -146,6 +146,30 @@ ControlResult<std::string> DaemonControl::exportCrontab(std::string_view job, st
     return jsonText(cronExportJson(*config, jobs, options), 2) + "\n";
 }
 
+ControlResult<std::string> DaemonControl::exportSystemd(std::string_view job, std::string_view runner) const {
+    SystemdExportOptions options;
+    if (runner.empty()) options.runner = SystemdRunner::Chiefd;
+    else if (auto named = systemdRunnerFromName(runner)) options.runner = *named;
+    else return error(bus::kInvalidArgument, "unknown runner " + quoteForMessage(runner) + ": chiefd or native");
+    const auto config = daemon_.config();
+    auto selected = select(*config, job, JobFilter::Any);
+    if (!selected) return selected.failure();
+    options.chiefdPath = host_.chiefdPath;
+    return jsonText(systemdExportJson(*config, selected.value(), options), 2) + "\n";
+}
+
+ControlResult<std::string> DaemonControl::exportKubernetes(std::string_view job, std::string_view image,
+                                                           std::string_view namespaceName) const {
+    KubernetesExportOptions options;
+    options.image = std::string(image);
+    options.namespaceName = std::string(namespaceName);
+    if (auto problem = kubernetesOptionsProblem(options)) return error(bus::kInvalidArgument, *problem);
+    const auto config = daemon_.config();
+    auto selected = select(*config, job, JobFilter::Any);
+    if (!selected) return selected.failure();
+    return jsonText(kubernetesExportJson(*config, selected.value(), options), 2) + "\n";
+}
+
 ControlResult<std::vector<bus::RunEntry>> DaemonControl::listRuns(std::string_view job, unsigned limit) const {
     const auto config = daemon_.config();
     daemon_.refreshHistory();  // runs that cron started with chiefd --once belong here too

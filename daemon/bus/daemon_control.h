@@ -31,6 +31,9 @@ public:
                                          std::optional<SysSeconds> from) const override;
     ControlResult<std::string> exportCron(std::string_view job) const override;
     ControlResult<std::string> exportCrontab(std::string_view job, std::string_view flavor) const override;
+    ControlResult<std::string> exportSystemd(std::string_view job, std::string_view runner) const override;
+    ControlResult<std::string> exportKubernetes(std::string_view job, std::string_view image,
+                                                std::string_view namespaceName) const override;
     ControlResult<std::vector<bus::RunEntry>> listRuns(std::string_view job, unsigned limit) const override;
     ControlResult<bus::RunEntry> getRun(std::string_view runId) const override;
     ControlResult<bus::RunAccepted> runJob(const Caller& caller, std::string_view job) override;

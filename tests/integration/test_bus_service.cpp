@@ -623,6 +623,50 @@ TEST_CASE("chiefd on a private bus: name, ListJobs, GetJob, Job properties, Prev
     CHECK(client.manager("ExportCrontab", "ss", "hello", "fcron").errorName == bus::kInvalidArgument.name);
 }
 
+TEST_CASE("chiefd's ExportSystemd and ExportKubernetes: the documents, no environment values, refusals", "[bus][exports]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    BusDaemon d(R"(
+jobs:
+  - name: hello
+    environment: {API_TOKEN: "s3cret-value"}
+    schedule: {frequency: daily, time: "03:00", timezone: Europe/Berlin}
+    scripts: [{path: hello.sh}]
+)");
+    d.startChiefd();
+    INFO(d.log());
+    Client client(d.address());
+    for (const char* runner : {"", "chiefd", "native"}) {
+        const CallResult units = client.manager("ExportSystemd", "ss", "hello", runner);
+        INFO(runner << " " << units.errorName << ": " << units.errorMessage);
+        REQUIRE(units.ok());
+        const std::string text = readString(units);
+        CHECK(text.find("s3cret-value") == std::string::npos);  // names at most, never values
+        const auto document = nlohmann::json::parse(text);
+        CHECK(document["config"] == d.config());
+        CHECK(document["runner"] == (std::string(runner).empty() ? "chiefd" : runner));
+        REQUIRE(document["jobs"].size() == 1);
+        CHECK(document["jobs"][0]["files"][0]["name"] == "chief-hello.timer");
+        CHECK(document["jobs"][0]["files"][1]["name"] == "chief-hello.service");
+        CHECK(document["jobs"][0]["on_calendar"][0] == "*-*-* 03:00:00 Europe/Berlin");
+    }
+    CHECK(client.manager("ExportSystemd", "ss", "hello", "cron").errorName == bus::kInvalidArgument.name);
+    CHECK(client.manager("ExportSystemd", "ss", "nope", "").errorName == bus::kNoSuchJob.name);
+
+    const CallResult manifests = client.manager("ExportKubernetes", "sss", "", "registry.example/chief:1", "ops");
+    INFO(manifests.errorName << ": " << manifests.errorMessage);
+    REQUIRE(manifests.ok());
+    const std::string text = readString(manifests);
+    CHECK(text.find("s3cret-value") == std::string::npos);
+    const auto document = nlohmann::json::parse(text);
+    CHECK(document["image"] == "registry.example/chief:1");
+    REQUIRE(document["jobs"].size() == 1);
+    CHECK(document["jobs"][0]["exported"] == true);
+    CHECK(document["yaml"].get<std::string>().find("namespace: \"ops\"") != std::string::npos);
+    CHECK(client.manager("ExportKubernetes", "sss", "", "", "").errorName == bus::kInvalidArgument.name);
+    CHECK(client.manager("ExportKubernetes", "sss", "", "img", "Not_A_Label").errorName == bus::kInvalidArgument.name);
+    CHECK(client.manager("ExportKubernetes", "sss", "nope", "img", "").errorName == bus::kNoSuchJob.name);
+}
+
 // Calls GetRun; the test fails if the call does or its reply does not read as a run.
 RunEntry getRun(Client& client, const std::string& runId) {
     const CallResult got = client.manager("GetRun", "s", runId.c_str());

@@ -490,6 +490,57 @@ jobs:
         if (value.is_null()) continue;  // run-time state: unknown offline
         CHECK(onlineJob[key] == value);
     }
+    // export-kubernetes: the same document and the same YAML stream; month-end (hybrid) and off
+    // (runtime_only) are refused by both, with exit 1 and the same reasons.
+    const auto [onlineK8s, offlineK8s] = both({"export-kubernetes", "--job", "hello", "--image", "registry.example/chief:1",
+                                               "--namespace", "ops", "--json"});
+    CHECK(nlohmann::json::parse(onlineK8s) == nlohmann::json::parse(offlineK8s));
+    const Ctl onlineStream = f.ctl({"export-kubernetes", "--image", "registry.example/chief:1"});
+    const Ctl offlineStream = f.ctl({"--config", f.config(), "export-kubernetes", "--image", "registry.example/chief:1"});
+    CHECK(onlineStream.code == 1);
+    CHECK(offlineStream.code == 1);
+    CHECK(onlineStream.out == offlineStream.out);
+    CHECK(onlineStream.err == offlineStream.err);
+    CHECK(contains(onlineStream.out, "kind: CronJob"));
+    CHECK(contains(onlineStream.err, "job \"month-end\" not exported"));
+    // export-systemd: chiefd returns the units, chiefctl writes them; the same files either way.
+    const std::string onlineDir = f.dir() / "units-online";
+    const std::string offlineDir = f.dir() / "units-offline";
+    REQUIRE(::mkdir(onlineDir.c_str(), 0755) == 0);
+    REQUIRE(::mkdir(offlineDir.c_str(), 0755) == 0);
+    for (const char* runner : {"chiefd", "native"}) {
+        const Ctl online = f.ctl({"export-systemd", "--runner", runner, "--output", onlineDir, "--force", "--json"});
+        const Ctl offline =
+            f.ctl({"--config", f.config(), "export-systemd", "--runner", runner, "--output", offlineDir, "--force", "--json"});
+        INFO(online.err << offline.err);
+        REQUIRE(online.code == 0);
+        REQUIRE(offline.code == 0);
+        auto listed = [](const std::string& out, const std::string& directory) {
+            nlohmann::json document = nlohmann::json::parse(out);
+            CHECK(document["output"] == directory);
+            for (auto& job : document["jobs"])
+                for (auto& file : job["files"]) file = file.get<std::string>().substr(directory.size());
+            document.erase("output");
+            return document;
+        };
+        CHECK(listed(online.out, onlineDir) == listed(offline.out, offlineDir));
+        for (const auto& job : nlohmann::json::parse(online.out)["jobs"]) {
+            for (const auto& file : job["files"]) {
+                const std::string name = file.get<std::string>().substr(onlineDir.size());
+                INFO(name);
+                CHECK(!readFile(onlineDir + name).empty());
+                CHECK(readFile(onlineDir + name) == readFile(offlineDir + name));
+            }
+        }
+    }
+    // Environment values never cross the bus: online, --include-environment is refused.
+    const Ctl withEnvironment = f.ctl({"export-systemd", "--output", onlineDir, "--include-environment"});
+    CHECK(withEnvironment.code == 2);
+    CHECK(contains(withEnvironment.err, "never sent over D-Bus"));
+    // chiefd refuses what the core refuses, with the same exit code as offline.
+    const Ctl badNamespace = f.ctl({"export-kubernetes", "--image", "i", "--namespace", "Not_A_Label"});
+    CHECK(badNamespace.code == 2);
+    CHECK(contains(badNamespace.err, "DNS-1123"));
     // What only chiefd knows, offline: exit 2 and why.
     const Ctl history = f.ctl({"--config", f.config(), "history"});
     CHECK(history.code == 2);

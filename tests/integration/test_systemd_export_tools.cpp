@@ -5,6 +5,9 @@
 // CHIEF_TESTS_NO_SKIP (tests/support/test_skip.h).
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <numeric>
 #include <cstdio>
@@ -265,4 +268,83 @@ TEST_CASE("systemd-analyze verify accepts every exported unit", "[systemd-tools]
         CHECK(verify.status == 0);
         CHECK(verify.output.find(out.path()) == std::string::npos);  // nothing said about our files
     }
+}
+
+// The real commands: chiefctl writes the units (offline, from --config) and systemd-analyze
+// verifies the files it wrote; chiefd --check-due answers for a fire time and a time that is not.
+TEST_CASE("chiefctl export-systemd writes units systemd-analyze verify accepts", "[systemd-tools][exports]") {
+    if (!haveProgram("systemd-analyze")) CHIEF_SKIP_TEST("systemd-analyze is not installed");
+    const ScriptTempDir dir;
+    dir.write("load.sh", "#!/bin/sh\nexit 0\n");
+    const std::string config = dir.write("chief.yaml",
+                                          "jobs:\n"
+                                          "  - name: nightly\n"
+                                          "    schedule: {frequency: daily, time: \"03:00\", timezone: America/New_York}\n"
+                                          "    environment: {TOKEN: \"a b %c $d\"}\n"
+                                          "    scripts: [{path: load.sh, timeout: 30}]\n"
+                                          "  - name: rolling\n"
+                                          "    schedule: {frequency: interval, every: 7m, exclude: [2026-12-25]}\n"
+                                          "    scripts: [{path: load.sh}]\n",
+                                          0644);
+    for (const char* runner : {"chiefd", "native"}) {
+        const ScriptTempDir out;
+        const CommandResult exported =
+            runShell(std::string(CHIEFCTL_PATH) + " --config " + quoteShellWord(config) + " export-systemd --runner " + runner +
+                     " --include-environment --json --output " + quoteShellWord(out.path()));
+        INFO(exported.output);
+        REQUIRE(exported.status == 0);
+        const std::string json = exported.output.substr(exported.output.find('{'));
+        std::string units;
+        for (const char* name : {"chief-nightly.timer", "chief-nightly.service", "chief-rolling.timer", "chief-rolling.service"}) {
+            CHECK(json.find(out.path() + "/" + name) != std::string::npos);
+            units += " " + quoteShellWord(out.path() + "/" + name);
+        }
+        const CommandResult verify = runShell("systemd-analyze verify --man=no" + units);
+        INFO("runner " << runner << ":\n" << verify.output);
+        // The units name the installed chiefd (CHIEF_INSTALLED_CHIEFD); in a build tree it may
+        // not be installed, and systemd-analyze says so: the one complaint tolerated.
+        std::istringstream lines(verify.output);
+        std::string line;
+        bool onlyMissingChiefd = true;
+        while (std::getline(lines, line))
+            if (line.find(out.path()) != std::string::npos || line.find("chief-") != std::string::npos)
+                onlyMissingChiefd = onlyMissingChiefd &&
+                                    line.find(std::string("Command ") + CHIEF_INSTALLED_CHIEFD + " is not executable") != std::string::npos;
+        CHECK(onlyMissingChiefd);
+        if (::access(CHIEF_INSTALLED_CHIEFD, X_OK) == 0) CHECK(verify.status == 0);
+    }
+}
+
+TEST_CASE("chiefd --check-due: exit 0 at a fire time, 1 at another instant, 255 on errors", "[exports]") {
+    const ScriptTempDir dir;
+    dir.write("load.sh", "#!/bin/sh\nexit 0\n");
+    const std::string config = dir.write("chief.yaml",
+                                         "jobs:\n"
+                                         "  - name: rolling\n"
+                                         "    schedule: {frequency: interval, every: 7m, exclude: [2027-02-01], timezone: UTC}\n"
+                                         "    scripts: [{path: load.sh}]\n",
+                                         0644);
+    auto checkDue = [&](const std::string& trigger, const std::string& job = "rolling") {
+        return runShell((trigger.empty() ? std::string("env -u TRIGGER_TIMER_REALTIME_USEC ")
+                                         : "TRIGGER_TIMER_REALTIME_USEC=" + quoteShellWord(trigger) + " ") +
+                        CHIEFD_PATH + " --check-due --config " + quoteShellWord(config) + " --job " + quoteShellWord(job));
+    };
+    // A 7-minute grid counted from the epoch (the interval's default anchor): 00:08 on that day
+    // is on it, 00:07 is not; 2027-02-01T00:01:00Z is on it but excluded.
+    const std::string fire = std::to_string(std::int64_t{1803254880} * 1000000);      // 2027-02-22T00:08:00Z
+    const std::string notFire = std::to_string(std::int64_t{1803254820} * 1000000);   // 2027-02-22T00:07:00Z
+    const std::string excluded = std::to_string(std::int64_t{1801440060} * 1000000);  // 2027-02-01T00:01:00Z
+    const CommandResult due = checkDue(fire);
+    INFO(due.output);
+    CHECK(due.status == 0);
+    CHECK(due.output.find("is due at") != std::string::npos);
+    const CommandResult notDue = checkDue(notFire);
+    INFO(notDue.output);
+    CHECK(notDue.status == 1);
+    CHECK(std::count(notDue.output.begin(), notDue.output.end(), '\n') == 1);  // one line for the journal
+    CHECK(checkDue(excluded).status == 1);
+    CHECK(checkDue("").status == 0);  // started by hand
+    CHECK(checkDue("yesterday").status == 255);
+    CHECK(checkDue(fire, "nope").status == 255);
+    CHECK(runShell(std::string(CHIEFD_PATH) + " --check-due --config " + quoteShellWord(config)).status == 255);
 }

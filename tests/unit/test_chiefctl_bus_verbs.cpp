@@ -2,6 +2,10 @@
 // codes for each error name, waiting for a run. No bus involved.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -131,6 +135,40 @@ public:
                           .dump(2));
     }
     bool exportCrontabUnknown = false;
+    // What exportSystemd / exportKubernetes were asked, and their documents (core shapes).
+    std::string exportArguments;
+    ClientResult<std::string> exportSystemd(const std::string& job, const std::string& runner,
+                                            bool includeEnvironment) override {
+        exportArguments = job + "|" + runner + "|" + (includeEnvironment ? "env" : "");
+        nlohmann::json files = nlohmann::json::array(
+            {{{"name", "chief-backup.timer"}, {"content", "[Timer]\nOnCalendar=*-*-* 06:00:00 UTC\n"}},
+             {{"name", "chief-backup.service"}, {"content", "[Service]\nType=oneshot\n"}}});
+        return answer("exportSystemd", nlohmann::json{{"config", "/etc/chief/chief.yaml"},
+                                                      {"runner", runner},
+                                                      {"jobs", {{{"job", "backup"},
+                                                                 {"timer_unit", "chief-backup.timer"},
+                                                                 {"service_unit", "chief-backup.service"},
+                                                                 {"on_calendar", {"*-*-* 06:00:00 UTC"}},
+                                                                 {"guarded", false},
+                                                                 {"guard_reason", ""},
+                                                                 {"files", files},
+                                                                 {"notes", {"overlap: skip."}}}}}}
+                                               .dump(2));
+    }
+    ClientResult<std::string> exportKubernetes(const std::string& job, const std::string& image,
+                                               const std::string& namespaceName, bool includeEnvironment) override {
+        exportArguments = job + "|" + image + "|" + namespaceName + "|" + (includeEnvironment ? "env" : "");
+        return answer("exportKubernetes",
+                      nlohmann::json{{"config", "/etc/chief/chief.yaml"},
+                                     {"image", image},
+                                     {"namespace", namespaceName},
+                                     {"yaml", "---\nkind: CronJob\n# Chief job \"report\" not exported: no.\n"},
+                                     {"jobs", {{{"job", "backup"}, {"name", "chief-backup"}, {"exported", true},
+                                                {"refusal", ""}, {"document", "kind: CronJob\n"}, {"notes", nlohmann::json::array()}},
+                                               {{"job", "report"}, {"name", "chief-report"}, {"exported", false},
+                                                {"refusal", "no"}, {"document", ""}, {"notes", nlohmann::json::array()}}}}}
+                          .dump(2));
+    }
     ClientResult<std::vector<bus::RunEntry>> listRuns(const std::string& job, unsigned limit) override {
         runsJob = job;
         runsLimit = limit;
@@ -396,6 +434,149 @@ TEST_CASE("chiefctl export-cron: chiefd's crontab as text, or its document in th
     CHECK(run({"export-cron"}, client).out == client.crontab);
     CHECK(client.calls.back() == "exportCron ");
     CHECK(run({"export-cron", "--cron", "debian"}, client).code == kExitFailed);
+}
+
+// A directory of its own, removed at the end.
+struct ScratchDirectory {
+    std::filesystem::path path;
+    ScratchDirectory() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "chiefctl-export-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()));
+        path = pattern;
+    }
+    ~ScratchDirectory() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    std::string read(const std::string& name) const {
+        std::ifstream in(path / name);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+};
+
+TEST_CASE("chiefctl export-systemd: chiefctl writes the files of chiefd's document, never over existing ones without --force",
+          "[ctl-bus][exports]") {
+    FakeClient client;
+    ScratchDirectory dir;
+    const std::string output = dir.path.string();
+    auto command = [&](std::vector<std::string> args) {
+        auto parsed = parseCommandLine(args);
+        REQUIRE(parsed);
+        std::ostringstream out, err;
+        const int code = runVerb(parsed.value(), client, VerbContext{"UTC", false, std::nullopt}, out, err);
+        return Outcome{code, out.str(), err.str()};
+    };
+    const Outcome first = command({"export-systemd", "--output", output, "--job", "backup", "--runner", "native"});
+    INFO(first.err);
+    REQUIRE(first.code == kExitOk);
+    CHECK(client.exportArguments == "backup|native|");
+    CHECK(dir.read("chief-backup.timer") == "[Timer]\nOnCalendar=*-*-* 06:00:00 UTC\n");
+    CHECK(dir.read("chief-backup.service") == "[Service]\nType=oneshot\n");
+    CHECK((std::filesystem::status(dir.path / "chief-backup.timer").permissions() & std::filesystem::perms::others_read) !=
+          std::filesystem::perms::none);
+    CHECK(first.out.find("Wrote " + output + "/chief-backup.timer and " + output + "/chief-backup.service.") !=
+          std::string::npos);
+    // Again: nothing is replaced, and no temporary file is left behind.
+    const Outcome again = command({"export-systemd", "--output", output});
+    CHECK(again.code == kExitUsage);
+    CHECK(again.err.find("--force") != std::string::npos);
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()) == 2);
+    // --force replaces them; --json lists what was written.
+    const Outcome forced = command({"export-systemd", "--output", output, "--force", "--json"});
+    REQUIRE(forced.code == kExitOk);
+    const nlohmann::json listed = forced.json();
+    CHECK(listed["output"] == output);
+    CHECK(listed["jobs"][0]["job"] == "backup");
+    CHECK(listed["jobs"][0]["files"] == nlohmann::json({output + "/chief-backup.timer", output + "/chief-backup.service"}));
+    CHECK(listed["jobs"][0]["guarded"] == false);
+    CHECK(listed["jobs"][0]["notes"] == nlohmann::json({"overlap: skip."}));
+    // A missing directory: exit 2, nothing written.
+    CHECK(command({"export-systemd", "--output", output + "/missing"}).code == kExitUsage);
+    // chiefd's refusal (an unknown job) is its exit code.
+    client.failWith = daemonError(bus::kNoSuchJob, "no job named \"x\"");
+    CHECK(command({"export-systemd", "--output", output, "--job", "x"}).code == kExitUsage);
+}
+
+TEST_CASE("chiefctl export-kubernetes: the stream on stdout or one file per CronJob; a refused job exits 1",
+          "[ctl-bus][exports]") {
+    FakeClient client;
+    const Outcome printed = run({"export-kubernetes", "--image", "registry/img:1", "--namespace", "ops"}, client);
+    CHECK(client.exportArguments == "|registry/img:1|ops|");
+    CHECK(printed.out == "---\nkind: CronJob\n# Chief job \"report\" not exported: no.\n");
+    CHECK(printed.code == kExitFailed);
+    CHECK(printed.err.find("job \"report\" not exported: no") != std::string::npos);
+    ScratchDirectory dir;
+    auto parsed = parseCommandLine({"export-kubernetes", "--image", "i", "--output", dir.path.string(), "--json"});
+    REQUIRE(parsed);
+    std::ostringstream out, err;
+    CHECK(runVerb(parsed.value(), client, VerbContext{"UTC", false, std::nullopt}, out, err) == kExitFailed);
+    CHECK(dir.read("chief-backup.yaml") == "kind: CronJob\n");
+    const nlohmann::json listed = nlohmann::json::parse(out.str());
+    CHECK(listed["jobs"][0]["file"] == (dir.path / "chief-backup.yaml").string());
+    CHECK(listed["jobs"][1]["file"].is_null());
+    CHECK(listed["jobs"][1]["refusal"] == "no");
+}
+
+TEST_CASE("chiefctl exports and import-cron: what the command line refuses", "[ctl-bus][exports]") {
+    CHECK(parseError({"export-systemd"}).find("--output DIR") != std::string::npos);
+    CHECK(parseError({"export-kubernetes"}).find("--image") != std::string::npos);
+    // Environment values never cross the bus: online, --include-environment is refused.
+    const std::string online = parseError({"export-systemd", "--output", "/tmp", "--include-environment"});
+    CHECK(online.find("never sent over D-Bus") != std::string::npos);
+    CHECK(online.find("--config") != std::string::npos);
+    CHECK(parseError({"export-kubernetes", "--image", "i", "--include-environment"}).find("D-Bus") != std::string::npos);
+    auto offline = parseCommandLine({"--config", "c.yaml", "export-systemd", "--output", "/tmp", "--include-environment"});
+    REQUIRE(offline);
+    CHECK(runsOffline(offline.value()));
+    CHECK(parseError({"export-systemd", "--output", "/tmp", "--runner", "cron"}).find("chiefd or native") != std::string::npos);
+    CHECK(parseError({"export-kubernetes", "--image", "i", "--force"}).find("--output") != std::string::npos);
+    CHECK(parseError({"export-kubernetes", "--image", "i", "--runner", "native"}).find("does not apply") != std::string::npos);
+    CHECK(parseError({"import-cron", "--config", "c.yaml"}).find("drop --config") != std::string::npos);
+    CHECK(parseError({"import-cron", "--user"}).find("do not apply") != std::string::npos);
+    auto import = parseCommandLine({"import-cron", "-"});
+    REQUIRE(import);
+    CHECK(runsOffline(import.value()));
+    // The client refuses too, should a caller skip the command line.
+    BusClient bus(BusTarget{});
+    const auto refused = bus.exportSystemd("", "chiefd", /*includeEnvironment=*/true);
+    REQUIRE_FALSE(refused);
+    CHECK(exitStatusFor(refused.error()) == kExitUsage);
+}
+
+TEST_CASE("chiefctl import-cron: the chief.yaml validates with the loader; notes in --json", "[ctl-bus][exports]") {
+    const std::string crontab = "MAILTO=ops\n15 3 * * 1-5 /usr/bin/backup --all\n@reboot /bin/true\n";
+    auto command = parseCommandLine({"import-cron"});
+    REQUIRE(command);
+    std::ostringstream out, err;
+    CHECK(runImportCron(command.value(), Result<std::string>(crontab), out, err) == kExitOk);
+    CHECK(err.str().find("2 crontab lines not imported") != std::string::npos);
+    const LoadResult loaded = testing::loadYaml(out.str());
+    INFO(out.str());
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded.config->jobs.size() == 1);
+    CHECK(loaded.config->jobs[0].schedule.cron == "15 3 * * 1-5");
+    auto json = parseCommandLine({"import-cron", "--json", "-"});
+    REQUIRE(json);
+    std::ostringstream jsonOut, jsonErr;
+    CHECK(runImportCron(json.value(), Result<std::string>(crontab), jsonOut, jsonErr) == kExitOk);
+    const nlohmann::json document = nlohmann::json::parse(jsonOut.str());
+    CHECK(document["jobs"] == 1);
+    CHECK(document["yaml"] == out.str());
+    REQUIRE(document["notes"].size() == 2);
+    CHECK(document["notes"][0]["line"] == 1);
+    CHECK(document["notes"][0]["kind"] == "unmapped");
+    std::ostringstream none, why;
+    CHECK(runImportCron(command.value(), Result<std::string>(makeError("cannot open: No such file")), none, why) == kExitFailed);
+    CHECK(why.str() == "chiefctl: standard input: cannot open: No such file\n");
+    // A system crontab (a user column) on standard input: --format system.
+    auto system = parseCommandLine({"import-cron", "--format", "system"});
+    REQUIRE(system);
+    std::ostringstream systemOut, systemErr;
+    CHECK(runImportCron(system.value(), Result<std::string>(std::string("17 * * * * root cd / && run-parts /etc/cron.hourly\n")),
+                        systemOut, systemErr) == kExitOk);
+    CHECK(systemOut.str().find("user: \"root\"") != std::string::npos);
+    CHECK(systemOut.str().find("\"cd / && run-parts /etc/cron.hourly\"") != std::string::npos);
+    CHECK_FALSE(parseCommandLine({"import-cron", "--format", "fcron"}));
 }
 
 TEST_CASE("chiefctl history: runs newest first, with a job column for all jobs", "[ctl-bus]") {

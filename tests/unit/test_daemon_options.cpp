@@ -1,11 +1,16 @@
 // chiefd's command line and the benchmark time base.
 #include <catch2/catch.hpp>
 
+#include "app/check_due_mode.h"
 #include "app/daemon_options.h"
 #include "app/time_base.h"
 #include "bus/control_access.h"
 
+#include <algorithm>
 #include <map>
+#include <sstream>
+
+#include "config_fixture.h"
 
 using namespace chief::daemon;
 using namespace std::chrono_literals;
@@ -26,10 +31,51 @@ TEST_CASE("chiefd options: modes, values and their errors", "[daemon-options]") 
     CHECK(once.value().mode == DaemonOptions::Mode::Once);
     CHECK(once.value().job == std::optional<std::string>("backup"));
 
-    CHECK(parse({"--job", "x"}).error() == "--job only applies with --once");
+    CHECK(parse({"--job", "x"}).error() == "--job only applies with --once or --check-due");
     CHECK(parse({"--log-target", "syslog"}).error() == "--log-target must be auto, journal or console, got 'syslog'");
     CHECK(parse({"--confg", "x"}).error() == "unknown option '--confg' (did you mean '--config'?)");
     CHECK(parse({"--help"}).value().mode == DaemonOptions::Mode::Help);
+}
+
+TEST_CASE("chiefd --check-due: options, and every error exits 255 so ExecCondition= fails the unit", "[daemon-options]") {
+    auto parse = [](std::vector<std::string> args) { return parseDaemonOptions(args); };
+    const auto due = parse({"--check-due", "--job", "backup", "--config", "/etc/x.yaml", "--user"});
+    REQUIRE(due);
+    CHECK(due.value().mode == DaemonOptions::Mode::CheckDue);
+    CHECK(due.value().job == std::optional<std::string>("backup"));
+    CHECK(due.value().userBus);
+    CHECK(parse({"--check-due"}).error() == "--check-due needs --job NAME");
+    CHECK(parse({"--check-due", "--once", "--job", "x"}).error() == "--check-due runs nothing; it cannot be combined with --once");
+    CHECK_FALSE(parse({"--check-due", "--job", "x", "--respect-schedule"}));
+    CHECK_FALSE(parse({"--check-due=yes", "--job", "x"}));
+    CHECK(asksCheckDue({"--job", "x", "--check-due", "--bogus"}));
+    CHECK_FALSE(asksCheckDue({"--once", "--job", "x"}));
+
+    const chief::LoadResult loaded = chief::testing::loadYaml(R"(
+jobs:
+  - name: bounded
+    schedule: {frequency: daily, time: "04:00", timezone: UTC, exclude: ["2027-02-01"]}
+    scripts: [{path: run.sh}]
+)");
+    REQUIRE(loaded.ok());
+    auto check = [&](const std::string& job, std::optional<std::string_view> trigger) {
+        std::ostringstream log;
+        const int code = runCheckDue(loaded, chief::testing::kConfigPath, job, trigger, log);
+        const std::string line = log.str();
+        CHECK(std::count(line.begin(), line.end(), '\n') == 1);  // one line for the journal
+        return std::make_pair(code, line);
+    };
+    CHECK(check("bounded", "1803268800000000").first == 0);  // 2027-02-22T04:00:00Z
+    CHECK(check("bounded", "1803268860000000").first == 1);  // 04:01
+    CHECK(check("bounded", "1801454400000000").first == 1);  // 2027-02-01T04:00:00Z, excluded
+    CHECK(check("bounded", std::nullopt).first == 0);        // started by hand
+    CHECK(check("bounded", "soon").first == kCheckDueError);
+    const auto unknown = check("nope", "1803268800000000");
+    CHECK(unknown.first == kCheckDueError);
+    CHECK(unknown.second.find("no job \"nope\"") != std::string::npos);
+    std::ostringstream log;
+    CHECK(runCheckDue(chief::testing::loadYaml("jobs: 3\n"), "/etc/x.yaml", "bounded", std::nullopt, log) == kCheckDueError);
+    CHECK(log.str().find("is invalid") != std::string::npos);
 }
 
 TEST_CASE("chiefd --time-speed: whole numbers 1-3600, daemon mode only", "[daemon-options]") {

@@ -2,6 +2,7 @@
 // KubernetesExporter: renders jobs as batch/v1 CronJob manifests (YAML text written here, with
 // its own quoting). Pure: a loaded Config in, documents out.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,5 +54,10 @@ KubernetesExport exportKubernetes(const Config& config, const std::vector<const 
 // adds 11 for the Jobs it creates); when that changes the name, a hash of the original keeps
 // names distinct ("chief-etl-daily-3f9a1c").
 std::string kubernetesName(std::string_view prefix, std::string_view jobName);
+
+// Why `options` cannot make manifests (no image, an image reference with spaces or control
+// characters, a namespace that is not a DNS-1123 label), or nullopt. chiefctl and chiefd both
+// refuse such a request before exporting anything.
+std::optional<std::string> kubernetesOptionsProblem(const KubernetesExportOptions& options);
 
 }  // namespace chief

@@ -9,7 +9,9 @@
 
 #include "chief/config_loader.h"
 #include "chief/cron_exporter.h"
+#include "chief/kubernetes_exporter.h"
 #include "chief/schedule_preview.h"
+#include "chief/systemd_exporter.h"
 
 namespace chief {
 
@@ -44,5 +46,21 @@ nlohmann::json cronExportJson(const Config& config, const std::vector<const Job*
 
 // "cronie", "debian"; nullopt for anything else ("auto" is the caller's to resolve).
 std::optional<CronFlavor> cronFlavorFromName(std::string_view name);
+
+// The `export-systemd` document: what chiefd's ExportSystemd returns and what chiefctl writes the
+// unit files from (chiefctl, never chiefd, writes them): {"config", "runner", "jobs": [{"job",
+// "timer_unit", "service_unit", "on_calendar": [...], "guarded", "guard_reason", "files":
+// [{"name", "content"}], "notes": [...]}]}; `jobs` empty = every job.
+nlohmann::json systemdExportJson(const Config& config, const std::vector<const Job*>& jobs,
+                                 const SystemdExportOptions& options);
+
+// "chiefd", "native"; nullopt for anything else.
+std::optional<SystemdRunner> systemdRunnerFromName(std::string_view name);
+
+// The `export-kubernetes` document: {"config", "image", "namespace", "yaml", "jobs": [{"job",
+// "name", "exported", "refusal", "document", "notes": [...]}]}; "yaml" is the multi-document
+// stream; `jobs` empty = every job.
+nlohmann::json kubernetesExportJson(const Config& config, const std::vector<const Job*>& jobs,
+                                    const KubernetesExportOptions& options);
 
 }  // namespace chief
