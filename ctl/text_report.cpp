@@ -317,11 +317,17 @@ void printRunNotStarted(const bus::JobRunOutcome& request, const std::optional<S
     out << std::flush;
 }
 
-void printPreviewJob(const nlohmann::json& job, std::ostream& out) {
+const ZoneRules* ZoneCache::find(const std::string& name) {
+    if (auto it = zones_.find(name); it != zones_.end()) return it->second.get();
+    auto located = ZoneRules::locate(name);
+    std::shared_ptr<const ZoneRules> zone = located ? located.value() : nullptr;
+    return zones_.emplace(name, std::move(zone)).first->second.get();
+}
+
+void printPreviewJob(const nlohmann::json& job, ZoneCache& zones, std::ostream& out) {
     {
         const std::string timezone = jsonString(job, "timezone");
-        auto located = ZoneRules::locate(timezone);
-        const ZoneRules* zone = located ? located.value().get() : nullptr;
+        const ZoneRules* zone = zones.find(timezone);
         out << shown(jsonString(job, "name")) << (job.value("enabled", true) ? "" : "  (disabled)") << "\n";
         out << "  schedule:   " << shown(jsonString(job, "description")) << "\n";
         out << "  timezone:   " << shown(timezone) << "\n";

@@ -3,8 +3,10 @@
 // answers chiefd gives over the bus.
 
 #include <iosfwd>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "chief/config_loader.h"
@@ -55,6 +57,17 @@ void printRunNotStarted(const bus::JobRunOutcome& request, const std::optional<S
 // `preview` from chiefd's JSON document (the `preview --json` shape), laid out as offline.
 // One job of a preview, from its entry in the `preview --json` document ("jobs"[i]): the one
 // preview printer, online and offline.
-void printPreviewJob(const nlohmann::json& job, std::ostream& out);
+// Zones by name, each located (and its TZif footer read) once: a preview of 10,000 jobs names a
+// handful of zones, and locating one reads a file.
+class ZoneCache {
+public:
+    // nullptr for a name the tz database does not know.
+    const ZoneRules* find(const std::string& name);
+
+private:
+    std::unordered_map<std::string, std::shared_ptr<const ZoneRules>> zones_;
+};
+
+void printPreviewJob(const nlohmann::json& job, ZoneCache& zones, std::ostream& out);
 
 }  // namespace chief::ctl

@@ -130,10 +130,11 @@ private:
             void job(const nlohmann::json& preview) override {
                 if (!first) out << '\n';
                 first = false;
-                printPreviewJob(preview, out);
+                printPreviewJob(preview, zones, out);
             }
             void end() override {}
             std::ostream& out;
+            ZoneCache zones;
             bool first = true;
         };
         JsonSink json(out_);
