@@ -9,7 +9,7 @@ namespace chief::ctl {
 namespace {
 
 const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "status", "list", "show",
-                                              "run",      "cancel",  "reload",      "history", "help"};
+                                              "run",      "cancel",  "reload",      "history", "telemetry", "help"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
                                               "--limit",  "--system", "--user",    "--host", "--cron"};
@@ -25,6 +25,7 @@ std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "cancel") return Verb::Cancel;
     if (name == "reload") return Verb::Reload;
     if (name == "history") return Verb::History;
+    if (name == "telemetry") return Verb::Telemetry;
     if (name == "help") return Verb::Help;
     return std::nullopt;
 }
@@ -41,6 +42,7 @@ const char* verbName(Verb verb) {
         case Verb::Cancel: return "cancel";
         case Verb::Reload: return "reload";
         case Verb::History: return "history";
+        case Verb::Telemetry: return "telemetry";
         case Verb::Help: return "help";
         case Verb::Version: return "version";
     }
@@ -58,7 +60,7 @@ bool verbTakes(Verb verb, const std::string& flag) {
 
 // How many positional arguments follow the verb: {required, allowed}.
 std::pair<int, int> verbArguments(Verb verb) {
-    if (verb == Verb::Show || verb == Verb::Cancel) return {1, 1};
+    if (verb == Verb::Show || verb == Verb::Cancel || verb == Verb::Telemetry) return {1, 1};
     if (verb == Verb::History) return {0, 1};
     return {0, 0};
 }
@@ -105,6 +107,11 @@ Commands answered by chiefd:
 Offline (no chiefd needed):
   validate                 Check the config file; list each job's compiled mode and cron line.
   With --config PATH, preview, export-cron, list and show read PATH instead of asking chiefd.
+  telemetry replay-dead    Move the events the monitor refused (<spool>.dead) back into the
+                           telemetry spool, for chiefd to send again (docs/telemetry.md). The
+                           spool is the config's monitor.buffer.spool_file (--config, default
+                           /etc/chief/chief.yaml), else telemetry_spool.jsonl in chiefd's state
+                           directory.
 
 Global options:
   --config PATH            Config file for the offline commands (validate reads chief.yaml
@@ -129,7 +136,7 @@ Exit status:
 }
 
 bool runsOffline(const CommandLine& command) {
-    if (command.verb == Verb::Validate) return true;
+    if (command.verb == Verb::Validate || command.verb == Verb::Telemetry) return true;
     const bool readable = command.verb == Verb::Preview || command.verb == Verb::ExportCron ||
                           command.verb == Verb::List || command.verb == Verb::Show;
     return readable && command.configGiven;
@@ -217,11 +224,14 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
         return makeError("unexpected argument '" + positional[static_cast<std::size_t>(allowed)] + "'");
     if (static_cast<int>(positional.size()) < required) {
         if (cl.verb == Verb::Show) return makeError("show needs a job name: chiefctl show JOB");
+        if (cl.verb == Verb::Telemetry) return makeError("telemetry needs an action: chiefctl telemetry replay-dead");
         return makeError("cancel needs a run id: chiefctl cancel RUN_ID (see chiefctl history)");
     }
     if (!positional.empty()) {
         if (positional.front().empty()) return makeError(name + ": the argument must not be empty");
         cl.argument = positional.front();
+        if (cl.verb == Verb::Telemetry && *cl.argument != "replay-dead")
+            return makeError("telemetry: unknown action '" + *cl.argument + "' (expected replay-dead)");
     }
     for (const auto& [flag, v] : flags) {
         if (!verbTakes(cl.verb, flag))

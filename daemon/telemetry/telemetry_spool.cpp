@@ -192,10 +192,14 @@ std::optional<std::string> TelemetrySpool::idOfLine(const std::string& line) {
 }
 
 Result<AppendOutcome> TelemetrySpool::append(const std::vector<std::string>& lines) {
-    AppendOutcome outcome;
-    if (lines.empty()) return outcome;
+    if (lines.empty()) return AppendOutcome{};
     auto lock = lockSpool(lockPath());
     if (!lock) return makeError(lock.error());
+    return appendLocked(lines);
+}
+
+Result<AppendOutcome> TelemetrySpool::appendLocked(const std::vector<std::string>& lines) {
+    AppendOutcome outcome;
     std::string data;
     for (const std::string& line : lines) {
         data += line;
@@ -354,6 +358,29 @@ Result<bool> TelemetrySpool::appendDead(const std::vector<std::string>& lines) {
     if (auto written = writeAll(fd.get(), data, dead); !written) return written;
     if (::fsync(fd.get()) != 0) return makeError("cannot fsync " + dead + ": " + errnoText(errno));
     return true;
+}
+
+Result<std::size_t> TelemetrySpool::replayDead() {
+    auto lock = lockSpool(lockPath());
+    if (!lock) return makeError(lock.error());
+    auto dead = readWhole(deadPath());
+    if (!dead) return makeError(dead.error());
+    std::vector<std::string> lines;
+    std::size_t pos = 0;
+    const std::string& data = dead.value();
+    while (pos < data.size()) {
+        auto newline = data.find('\n', pos);
+        if (newline == std::string::npos) newline = data.size();
+        const auto entry = nlohmann::json::parse(data.substr(pos, newline - pos), nullptr, false);
+        pos = newline + 1;
+        // The event as it was refused, with its eventId: the monitor drops it if it ever got it.
+        if (entry.is_object() && entry.contains("event") && entry["event"].is_object())
+            lines.push_back(entry["event"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    if (lines.empty()) return std::size_t{0};
+    if (auto appended = appendLocked(lines); !appended) return makeError(appended.error());
+    if (auto emptied = replaceFile(deadPath(), ""); !emptied) return makeError(emptied.error());
+    return lines.size();
 }
 
 Result<std::size_t> TelemetrySpool::countFrom(const SpoolCursor& from) const {

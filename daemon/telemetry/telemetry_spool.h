@@ -72,6 +72,10 @@ public:
     // Appends lines to "<spool>.dead" (events the monitor refused), one write and one fsync.
     Result<bool> appendDead(const std::vector<std::string>& lines);
 
+    // Moves the events of "<spool>.dead" back into the spool (chiefctl telemetry replay-dead),
+    // under the lock; returns how many.
+    Result<std::size_t> replayDead();
+
     // Records in the file from `from` on (counts lines; for the status display at start).
     Result<std::size_t> countFrom(const SpoolCursor& from) const;
 
@@ -80,6 +84,8 @@ public:
     static std::optional<std::string> idOfLine(const std::string& line);
 
 private:
+    Result<AppendOutcome> appendLocked(const std::vector<std::string>& lines);
+
     std::string path_;
     std::int64_t maxBytes_;
 };

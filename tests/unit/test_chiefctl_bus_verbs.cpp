@@ -32,7 +32,7 @@ public:
     std::vector<std::string> calls;
     std::optional<ClientError> failWith;  // every call fails with this
 
-    bus::ManagerState manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000)};
+    bus::ManagerState manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000), {}};
     std::vector<bus::JobSummary> jobs;
     std::string previewDocument;
     std::string crontab = "# backup\nCRON_TZ=UTC\n0 6 * * * chiefd --once --job backup\n";

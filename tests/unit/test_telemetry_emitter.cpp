@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <deque>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <set>
