@@ -264,11 +264,16 @@ TEST_CASE("chiefctl status: daemon properties and a job table", "[ctl-bus]") {
           "    config: /etc/chief/chief.yaml\n"
           "      jobs: 2, 1 run in progress\n"
           "  next run: 2027-01-01 09:00:00 UTC\n"
+          " telemetry: off\n"
           "\n"
           "JOB     STATE     NEXT RUN                 LAST RESULT  FINISHED\n"
           "backup  running   2027-01-01 06:00:00 UTC  succeeded    2026-12-31 06:00:02 UTC\n"
           "report  disabled  -                        -            -\n");
-    const auto j = run({"status", "--json"}, client).json();
+    auto j = run({"status", "--json"}, client).json();
+    CHECK(j["daemon"]["telemetry"] == nlohmann::json{{"enabled", false}, {"connected", false}, {"pending_memory", 0},
+                                                      {"pending_spool", 0}, {"dead", 0}, {"dropped", 0},
+                                                      {"last_error", nullptr}});
+    j["daemon"].erase("telemetry");
     CHECK(j["daemon"] == nlohmann::json{{"version", "1.2.0"},
                                         {"config", "/etc/chief/chief.yaml"},
                                         {"jobs", 2},
@@ -805,4 +810,15 @@ TEST_CASE("chiefctl: a non-root user refused by the system chiefd is pointed to 
     std::ostringstream out2, err2;
     runVerb(command.value(), client, VerbContext{"UTC", false}, out2, err2);
     CHECK(err2.str().find("--user") == std::string::npos);
+}
+
+TEST_CASE("chiefctl status: telemetry's state when it is on", "[ctl-bus][telemetry]") {
+    FakeClient client;
+    client.manager.telemetry = bus::TelemetryState{true, false, 2, 40, 1, 0, "HTTP 503"};
+    const Outcome r = run({"status"}, client);
+    CHECK(r.out.find(" telemetry: not connected, 42 pending (40 in the spool), 1 dead, 0 dropped\n"
+                     "            last error: HTTP 503\n") != std::string::npos);
+    const auto j = run({"status", "--json"}, client).json();
+    CHECK(j["daemon"]["telemetry"]["pending_spool"] == 40);
+    CHECK(j["daemon"]["telemetry"]["last_error"] == "HTTP 503");
 }

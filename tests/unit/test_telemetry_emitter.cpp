@@ -296,8 +296,8 @@ TEST_CASE("EventBatcher: retryable answers keep the batch; the body is a JSON ar
 
 TEST_CASE("Backoff: doubles up to the maximum with jitter in [0.5, 1.5)", "[telemetry][batch]") {
     Backoff backoff(100, 1000);
-    CHECK(backoff.nextDelayMs(0.0) == 50);
-    CHECK(backoff.nextDelayMs(0.99) == 398);
+    CHECK(backoff.nextDelayMs(0.0) == 50);    // 100 x 0.5
+    CHECK(backoff.nextDelayMs(0.99) == 298);  // 200 x 1.49
     CHECK(backoff.nextDelayMs(0.5) == 400);
     CHECK(backoff.nextDelayMs(0.5) == 800);
     CHECK(backoff.nextDelayMs(0.5) == 1000);
@@ -355,6 +355,7 @@ TEST_CASE("TelemetrySender: spools first, sends oldest first, keeps events acros
         auto call = std::move(transport.pending.front());
         transport.pending.pop_front();
         call.done(HttpResult{0, {}, "Couldn't connect to server"});
+        io.restart();  // out of work, run_for() stopped the io_context
         io.run_for(std::chrono::milliseconds(20));
         REQUIRE(transport.pending.size() == 1);
     }
@@ -365,6 +366,7 @@ TEST_CASE("TelemetrySender: spools first, sends oldest first, keeps events acros
         transport.pending.pop_front();
         for (const auto& id : transport.ids(call.body)) received.push_back(id);
         call.done(HttpResult{202, "{}", {}});
+        io.restart();
         io.run_for(std::chrono::milliseconds(5));
     }
     CHECK(received == std::vector<std::string>{"id-0", "id-1", "id-2", "id-3", "id-4"});
@@ -402,6 +404,7 @@ TEST_CASE("TelemetrySender: events the monitor refuses go to <spool>.dead with i
         const auto ids = transport.ids(call.body);
         const bool bad = std::find(ids.begin(), ids.end(), "id-1") != ids.end();
         call.done(bad ? HttpResult{400, R"({"error":"invalid event","details":{"level":"required"}})", {}} : HttpResult{202, "{}", {}});
+        io.restart();
         io.run_for(std::chrono::milliseconds(5));
     }
     const std::string dead = readFile(dir / "spool.jsonl.dead");
