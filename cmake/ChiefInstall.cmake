@@ -1,3 +1,12 @@
+# The Python worker helper (`from monitor_client import monitor` in a job's script; docs/telemetry-workers.md).
+# The default is Debian's own place for modules of every python3 version, which Debian's python3
+# imports without any path setup: /usr/lib/python3/dist-packages in the .deb (prefix /usr). The
+# .rpm moves it to %{python3_sitelib}. For a /usr/local install on Debian, pass
+# -DCHIEF_PYTHON_MODULE_DIR=lib/python3.11/dist-packages (the /usr/local directory its python3 reads).
+set(CHIEF_PYTHON_MODULE_DIR "lib/python3/dist-packages" CACHE STRING
+    "Where monitor_client.py is installed (relative: under CMAKE_INSTALL_PREFIX)")
+install(FILES ${PROJECT_SOURCE_DIR}/workers/python/monitor_client.py DESTINATION ${CHIEF_PYTHON_MODULE_DIR})
+
 # Where the system integration files go. Every directory comes from the pkg-config file of the
 # component that reads it (systemd, dbus-1, bash-completion), never from a hard-coded path.
 option(CHIEF_INSTALL_SYSTEM_FILES "Install the systemd unit, D-Bus policy, sysusers, man pages and completion" ON)
@@ -30,6 +39,9 @@ install(FILES ${PROJECT_SOURCE_DIR}/units/dbus/org.chief.Scheduler1.xml DESTINAT
 install(FILES ${PROJECT_SOURCE_DIR}/config/chief.default.yaml
         DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/chief RENAME chief.yaml)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/bash-completion/chiefctl DESTINATION ${CHIEF_BASH_COMPLETION_DIR})
+# Each unit names the file that explains its settings: ship them where it says.
+install(FILES ${PROJECT_SOURCE_DIR}/units/chiefd-hardening.txt ${PROJECT_SOURCE_DIR}/units/chief-monitord-hardening.txt
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # chief-monitord: its unit, system user and default settings.
 configure_file(${PROJECT_SOURCE_DIR}/units/chief-monitord.service.in ${PROJECT_BINARY_DIR}/units/chief-monitord.service @ONLY)

@@ -1,33 +1,21 @@
 #include "bus_client.h"
 
-#include <systemd/sd-bus.h>
-
 #include <cerrno>
-#include <cstring>
-#include <map>
 #include <set>
 
+#include "bus_call_error.h"
+#include "bus_connection.h"
 #include "chief/bus_api.h"
 #include "chief/dbus/codec.h"
-#include "chief/dbus/sd_bus_ptr.h"
+#include "run_watch.h"
 
 namespace chief::ctl {
 
-using dbus::SdBusError;
 using dbus::SdBusMessagePtr;
 
 namespace {
 
 constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
-
-// A value in a match rule: quoted, with each apostrophe written as '\'' (D-Bus spec).
-std::string matchValue(const std::string& value) {
-    std::string quoted = "'";
-    for (char c : value) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
-
-std::string errnoText(int result) { return std::strerror(result < 0 ? -result : result); }
 
 ClientError malformed(const char* what, int r) {
     return ClientError{ClientError::Kind::Daemon, "",
@@ -35,80 +23,27 @@ ClientError malformed(const char* what, int r) {
                            "); are chiefd and chiefctl the same version?"};
 }
 
-const auto kNoArguments = [](sd_bus_message*) { return 0; };
+int noArguments(sd_bus_message*) { return 0; }
 
 }  // namespace
 
-// ---- the connection ------------------------------------------------------------------------
-
+// The connection, the runs followed on it, and the contract's calls over it.
 struct BusClient::Impl {
-    BusTarget target;
-    sd_bus* bus = nullptr;
-    bool connected = false;  // a call has worked on this connection
-    std::optional<ClientError> openError;
-    std::vector<sd_bus_slot*> slots;
-    bool watching = false;
+    BusConnection connection;
+    RunWatch runs{connection};
+    bool watching = false;  // watchRuns was called: runs accepted from now on are followed
 
-    // What the signals told about a run chiefctl waits for (or will: a run accepted while
-    // watching, whose signals can arrive while an earlier run is waited for).
-    struct Progress {
-        std::vector<bus::ScriptEntry> scripts;  // ended, not yet handed to the waiter
-        std::optional<bus::RunEnd> end;
-    };
-    std::map<std::string, Progress> awaited;  // by run id; signals of other runs are ignored
-    std::optional<ClientError> lost;          // chiefd or the connection went away: stays so
+    explicit Impl(BusTarget target) : connection(std::move(target)) {}
 
-    explicit Impl(BusTarget t) : target(std::move(t)) {}
-
-    ~Impl() {
-        for (sd_bus_slot* slot : slots) sd_bus_slot_unref(slot);
-        if (bus) sd_bus_flush_close_unref(bus);
-    }
-
-    std::optional<ClientError> open() {
-        if (bus) return std::nullopt;
-        if (openError) return openError;
-        int r = 0;
-        if (target.host) r = sd_bus_open_system_remote(&bus, target.host->c_str());
-        else if (target.kind == BusKind::User) r = sd_bus_open_user(&bus);
-        else r = sd_bus_open_system(&bus);
-        if (r < 0) {
-            bus = nullptr;
-            openError = noBusError(target, r);
-            return openError;
-        }
-        return std::nullopt;
-    }
-
-    // Calls `member` on `path`/`interface`; `append` adds the arguments.
-    template <typename Append>
-    ClientResult<SdBusMessagePtr> call(const char* service, const char* path, const char* interface, const char* member,
-                                       Append append) {
-        if (auto e = open()) return *e;
-        sd_bus_message* raw = nullptr;
-        int r = sd_bus_message_new_method_call(bus, &raw, service, path, interface, member);
-        SdBusMessagePtr request(raw);
-        if (r >= 0) r = append(request.get());
-        if (r < 0) return classifyCallError(target, r, "", "", connected);
-        SdBusError error;
-        sd_bus_message* reply = nullptr;
-        r = sd_bus_call(bus, request.get(), /*usec=*/0, error.get(), &reply);
-        SdBusMessagePtr answer(reply);
-        if (r < 0) return classifyCallError(target, r, error.name(), error.message(), connected);
-        connected = true;
-        return answer;
-    }
-
-    template <typename Append>
-    ClientResult<SdBusMessagePtr> callManager(const char* member, Append append) {
-        return call(bus::kServiceName, bus::kManagerPath, bus::kManagerInterface, member, append);
+    ClientResult<SdBusMessagePtr> callManager(const char* member, const BusConnection::AppendArguments& append) {
+        return connection.call({bus::kServiceName, bus::kManagerPath, bus::kManagerInterface, member}, append);
     }
 
     // GetAll of `interface` on `path`, decoded by `read`.
     template <typename Value>
     ClientResult<Value> getAll(const char* path, const char* interface, int (*read)(sd_bus_message*, Value&)) {
-        auto reply = call(bus::kServiceName, path, kPropertiesInterface, "GetAll",
-                          [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", interface); });
+        auto reply = connection.call({bus::kServiceName, path, kPropertiesInterface, "GetAll"},
+                                     [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", interface); });
         if (!reply) return reply.error();
         Value value;
         if (int r = read(reply.value().get(), value); r < 0) return malformed("GetAll", r);
@@ -116,85 +51,12 @@ struct BusClient::Impl {
     }
 
     // A reply of one string (a JSON document or a crontab).
-    template <typename Append>
-    ClientResult<std::string> callForString(const char* member, Append append) {
+    ClientResult<std::string> callForString(const char* member, const BusConnection::AppendArguments& append) {
         auto reply = callManager(member, append);
         if (!reply) return reply.error();
         const char* text = nullptr;
         if (int r = sd_bus_message_read(reply.value().get(), "s", &text); r < 0) return malformed(member, r);
         return std::string(text);
-    }
-
-    // ---- signals --------------------------------------------------------------------------
-
-    std::optional<ClientError> addMatch(const std::string& rule, sd_bus_message_handler_t handler) {
-        sd_bus_slot* slot = nullptr;
-        const int r = sd_bus_add_match(bus, &slot, rule.c_str(), handler, this);  // synchronous: installed on return
-        if (r < 0) return classifyCallError(target, r, "", "", connected);
-        slots.push_back(slot);
-        return std::nullopt;
-    }
-
-    // Subscribes to ScriptFinished and RunFinished whose argument `argIndex` is `value` (every
-    // one when `value` is empty), and to chiefd leaving the bus.
-    std::optional<ClientError> subscribe(int argIndex, const std::string& value) {
-        if (auto e = open()) return e;
-        const std::string base = std::string("type='signal',sender='") + bus::kServiceName + "',path='" +
-                                 bus::kManagerPath + "',interface='" + bus::kManagerInterface + "',";
-        const std::string filter = value.empty() ? "" : ",arg" + std::to_string(argIndex) + "=" + matchValue(value);
-        if (auto e = addMatch(base + "member='ScriptFinished'" + filter, &Impl::onScriptFinished)) return e;
-        if (auto e = addMatch(base + "member='RunFinished'" + filter, &Impl::onRunFinished)) return e;
-        const std::string owner =
-            std::string("type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',") +
-            "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0=" + matchValue(bus::kServiceName);
-        if (auto e = addMatch(owner, &Impl::onNameOwnerChanged)) return e;
-        connected = true;
-        return std::nullopt;
-    }
-
-    static int onScriptFinished(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* self = static_cast<Impl*>(userdata);
-        bus::ScriptEnded ended;
-        if (dbus::readScriptFinished(m, ended) < 0) return 0;
-        const auto it = self->awaited.find(ended.runId);
-        if (it == self->awaited.end() || it->second.end) return 0;
-        it->second.scripts.push_back(std::move(ended.script));
-        return 0;
-    }
-
-    static int onRunFinished(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* self = static_cast<Impl*>(userdata);
-        bus::RunEnd end;
-        if (dbus::readRunFinished(m, end) < 0) return 0;
-        const auto it = self->awaited.find(end.runId);
-        if (it == self->awaited.end() || it->second.end) return 0;
-        it->second.end = std::move(end);
-        return 0;
-    }
-
-    static int onNameOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* self = static_cast<Impl*>(userdata);
-        const char *name = nullptr, *oldOwner = nullptr, *newOwner = nullptr;
-        if (sd_bus_message_read(m, "sss", &name, &oldOwner, &newOwner) < 0) return 0;
-        if (self->awaited.empty() || std::strcmp(name, bus::kServiceName) != 0 || !oldOwner || !*oldOwner) return 0;
-        self->lost = ClientError{ClientError::Kind::Lost, "",
-                                 std::string("chiefd left ") + self->target.describe() +
-                                     " (it stopped or restarted) before the run ended; its result is unknown"};
-        return 0;
-    }
-
-    // Dispatches everything already received. False when the connection broke.
-    bool drain() {
-        for (;;) {
-            const int r = sd_bus_process(bus, nullptr);
-            if (r < 0) {
-                lost = ClientError{ClientError::Kind::Lost, "",
-                                   "lost the connection to " + target.describe() + " while waiting (" + errnoText(r) +
-                                       ")"};
-                return false;
-            }
-            if (r == 0) return true;
-        }
     }
 };
 
@@ -204,8 +66,9 @@ BusClient::~BusClient() = default;
 // ---- calls ---------------------------------------------------------------------------------
 
 ClientResult<bool> BusClient::chiefdOnBus() {
-    auto reply = impl_->call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner",
-                             [](sd_bus_message* m) { return sd_bus_message_append(m, "s", bus::kServiceName); });
+    auto reply = impl_->connection.call(
+        {"org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner"},
+        [](sd_bus_message* m) { return sd_bus_message_append(m, "s", bus::kServiceName); });
     if (!reply) return reply.error();
     int has = 0;
     if (sd_bus_message_read(reply.value().get(), "b", &has) < 0) return false;
@@ -217,7 +80,7 @@ ClientResult<bus::ManagerState> BusClient::managerProperties() {
 }
 
 ClientResult<std::vector<bus::JobSummary>> BusClient::listJobs() {
-    auto reply = impl_->callManager("ListJobs", kNoArguments);
+    auto reply = impl_->callManager("ListJobs", noArguments);
     if (!reply) return reply.error();
     sd_bus_message* m = reply.value().get();
     int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, dbus::kJobEntrySignature);
@@ -304,7 +167,7 @@ ClientResult<bus::RunEntry> BusClient::getRun(const std::string& runId) {
 }
 
 ClientResult<Done> BusClient::watchRuns(const std::string& job) {
-    if (auto e = impl_->subscribe(/*argIndex=*/1, job)) return *e;
+    if (auto e = impl_->runs.subscribe(/*argIndex=*/1, job)) return *e;
     impl_->watching = true;
     return Done{};
 }
@@ -316,7 +179,7 @@ ClientResult<bus::RunAccepted> BusClient::runJob(const std::string& name) {
     if (int r = dbus::readRunAccepted(reply.value().get(), accepted); r < 0) return malformed("RunJob", r);
     // The reply was read before any signal was dispatched (sd_bus_call queues them), so keeping
     // the run's signals from here on misses none.
-    if (impl_->watching) impl_->awaited.try_emplace(accepted.runId);
+    if (impl_->watching) impl_->runs.expect(accepted.runId);
     return accepted;
 }
 
@@ -332,7 +195,7 @@ ClientResult<bus::RunJobsOutcome> BusClient::runJobs(const std::vector<std::stri
     if (int r = dbus::readRunJobsOutcome(reply.value().get(), outcome); r < 0) return malformed("RunJobs", r);
     if (impl_->watching)
         for (const bus::JobRunOutcome& run : outcome.runs)
-            if (!run.runId.empty()) impl_->awaited.try_emplace(run.runId);
+            if (!run.runId.empty()) impl_->runs.expect(run.runId);
     return outcome;
 }
 
@@ -344,25 +207,25 @@ ClientResult<Done> BusClient::cancelRun(const std::string& runId) {
 }
 
 ClientResult<Done> BusClient::reload() {
-    auto reply = impl_->callManager("Reload", kNoArguments);
+    auto reply = impl_->callManager("Reload", noArguments);
     if (!reply) return reply.error();
     return Done{};
 }
 
 ClientResult<bus::RunEnd> BusClient::waitForRun(const std::string& runId,
                                                 const std::function<void(const bus::ScriptEntry&)>& onScriptFinished) {
-    Impl& s = *impl_;
-    s.awaited.try_emplace(runId);
+    RunWatch& runs = impl_->runs;
+    runs.expect(runId);
     struct Forget {
-        Impl& s;
+        RunWatch& runs;
         const std::string& runId;
-        ~Forget() { s.awaited.erase(runId); }
-    } forget{s, runId};
+        ~Forget() { runs.forget(runId); }
+    } forget{runs, runId};
     // Hands over what arrived (each script once: GetRun and the signals may both report one)
     // and returns the end once known.
     std::set<unsigned> reported;
     auto deliver = [&]() -> std::optional<bus::RunEnd> {
-        Impl::Progress& progress = s.awaited[runId];
+        RunWatch::Progress& progress = runs.progress(runId);
         for (const bus::ScriptEntry& script : progress.scripts)
             if (reported.insert(script.index).second && onScriptFinished) onScriptFinished(script);
         progress.scripts.clear();
@@ -371,15 +234,15 @@ ClientResult<bus::RunEnd> BusClient::waitForRun(const std::string& runId,
 
     // Without watchRuns before RunJob, subscribe now (to this run) and ask GetRun once, in case
     // the run ended before the subscription existed.
-    const bool subscribedLate = !s.watching;
+    const bool subscribedLate = !impl_->watching;
     if (subscribedLate)
-        if (auto e = s.subscribe(/*argIndex=*/0, runId)) return *e;
-    s.drain();
-    if (subscribedLate && !s.awaited[runId].end && !s.lost) {
+        if (auto e = runs.subscribe(/*argIndex=*/0, runId)) return *e;
+    runs.drain();
+    if (subscribedLate && !runs.progress(runId).end && !runs.lost()) {
         auto run = getRun(runId);
         if (run && !run.value().result.empty() && run.value().result != bus::kRunning) {
             const bus::RunEntry& ended = run.value();
-            Impl::Progress& progress = s.awaited[runId];
+            RunWatch::Progress& progress = runs.progress(runId);
             for (const bus::ScriptEntry& script : ended.scripts) progress.scripts.push_back(script);
             Millis duration{0};
             if (ended.startedAt && ended.endedAt) duration = *ended.endedAt - *ended.startedAt;
@@ -391,15 +254,12 @@ ClientResult<bus::RunEnd> BusClient::waitForRun(const std::string& runId,
     }
     for (;;) {
         if (auto end = deliver()) return *end;
-        if (s.lost) return *s.lost;
-        if (!s.drain()) continue;  // `lost` is set: the next round says so
+        if (runs.lost()) return *runs.lost();
+        if (!runs.drain()) continue;  // `lost` is set: the next round says so
         // What drain() dispatched may have ended the wait (the run's end, or chiefd leaving
         // the bus): look before sleeping, or the wait would never end.
-        if (s.awaited[runId].end || s.lost) continue;
-        const int r = sd_bus_wait(s.bus, UINT64_MAX);
-        if (r < 0 && r != -EINTR)
-            s.lost = ClientError{ClientError::Kind::Lost, "",
-                                 "lost the connection to " + s.target.describe() + " while waiting (" + errnoText(r) + ")"};
+        if (runs.progress(runId).end || runs.lost()) continue;
+        runs.wait();
     }
 }
 

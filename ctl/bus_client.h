@@ -1,8 +1,10 @@
 #pragma once
 // BusClient: ChiefClient over sd-bus, on the system bus (default), the session bus (--user) or
 // the system bus of another host through ssh (-H [user@]host, sd_bus_open_system_remote).
-// Values go on and off the wire through the shared codec (chief/dbus/codec.h); sd-bus stays
-// inside bus_client.cpp.
+// This file decodes the contract: values go on and off the wire through the shared codec
+// (chief/dbus/codec.h). The connection and its calls are BusConnection (bus_connection.h), the
+// signals that follow a run RunWatch (run_watch.h); neither appears in this header, so its users
+// never see sd-bus.
 
 #include <memory>
 #include <optional>

@@ -9,10 +9,11 @@ namespace chief::ctl {
 namespace {
 
 const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "status", "list", "show",
-                                              "run",      "cancel",  "reload",      "history", "telemetry", "help"};
+                                              "run",      "cancel",  "reload",      "history", "help",
+                                              "emit",     "telemetry"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
-                                              "--limit",  "--system", "--user",    "--host", "--cron"};
+                                              "--limit",  "--system", "--user",    "--host", "--cron", "--all"};
 
 std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "validate") return Verb::Validate;
@@ -45,6 +46,7 @@ const char* verbName(Verb verb) {
         case Verb::Telemetry: return "telemetry";
         case Verb::Help: return "help";
         case Verb::Version: return "version";
+        case Verb::Emit: return "emit";
     }
     return "";
 }
@@ -79,7 +81,9 @@ Control the Chief scheduler (chiefd) over D-Bus, or inspect a chief.yaml offline
 
 Commands answered by chiefd:
   status                   chiefd's state, and each job's next run and last result.
-  list                     The jobs: enabled, schedule, next run, last result.
+  list                     The enabled jobs by next run, as systemctl list-timers: NEXT, LEFT,
+                           LAST, PASSED, RESULT, JOB, SCHEDULE (times in this machine's zone).
+      -a, --all            Disabled jobs too.
   show JOB                 Everything chiefd knows about one job.
   preview                  Each job's schedule, scripts and next run times, with DST notes.
       --job NAME           Only this job (disabled jobs can be previewed too).
@@ -104,6 +108,11 @@ Commands answered by chiefd:
   history [JOB]            Recent runs, newest first (every job's without JOB).
       --limit N            How many runs (default 20; 0 = every run chiefd keeps).
 
+In a job's script (no chiefd or D-Bus needed):
+  emit LEVEL MESSAGE [KEY=VALUE ...]
+                           Send a worker.message event to the monitor, with the run's ids
+                           from the CHIEF_* variables; see chiefctl emit --help.
+
 Offline (no chiefd needed):
   validate                 Check the config file; list each job's compiled mode and cron line.
   With --config PATH, preview, export-cron, list and show read PATH instead of asking chiefd.
@@ -127,7 +136,8 @@ Global options:
 
 Exit status:
   0  success
-  1  the job failed or was cancelled; the config is invalid; chiefd refused a reload
+  1  the job failed or was cancelled; the config is invalid; chiefd refused a reload;
+     emit --strict: the monitor did not take the event
   2  usage error (unknown command or option, bad value), no such job or run, job disabled
   3  chiefd is not running or cannot be reached, or it stopped while chiefctl waited
   4  access denied: run, cancel and reload need root or membership in the chief group
@@ -170,6 +180,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             return cl;
         } else if (arg == "--json") {
             cl.json = true;
+        } else if (arg == "--all" || arg == "-a") {
+            cl.all = true;
         } else if (arg == "--system") {
             cl.bus = BusKind::System;
             cl.busNamed = true;
@@ -201,6 +213,14 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             std::string message = "unknown option '" + arg + "'";
             if (auto s = suggestClosest(arg, kFlags)) message += " (did you mean '" + *s + "'?)";
             return makeError(message);
+        } else if (!verb && arg == "emit") {
+            if (cl.json || cl.configGiven || cl.busNamed || cl.host)
+                return makeError("emit takes none of chiefctl's global options (--config, --json, --system, --user, "
+                                 "-H): it talks to the monitor, not to chiefd");
+            if (helpRequested) return cl;  // chiefctl --help emit: the general help, which names emit
+            cl.verb = Verb::Emit;
+            cl.emitArguments.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+            return cl;
         } else if (!verb) {
             verb = verbFromName(arg);
             if (!verb) {

@@ -10,7 +10,7 @@
 
 namespace chief::ctl {
 
-enum class Verb { Help, Version, Validate, Preview, ExportCron, Status, List, Show, Run, Cancel, Reload, History, Telemetry };
+enum class Verb { Help, Version, Validate, Preview, ExportCron, Status, List, Show, Run, Cancel, Reload, History, Emit, Telemetry };
 
 using bus::BusKind;
 
@@ -27,10 +27,14 @@ struct CommandLine {
     bool noWait = false;                  // run --no-wait
     bool respectSchedule = false;         // run --respect-schedule: only the jobs due this minute
     unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)
+    bool all = false;                     // list --all: disabled jobs too
     std::string cronFlavor = "auto";      // export-cron --cron: cronie | debian | auto
     BusKind bus = BusKind::System;
     bool busNamed = false;            // --system or --user was given: no looking on the other bus
     std::optional<std::string> host;  // -H [user@]host: the system bus of that host, over ssh
+    // emit: everything after the word, parsed by parseEmitArguments (emit_command.h), which has
+    // its own grammar (a MESSAGE, KEY=VALUE pairs) and none of the options above.
+    std::vector<std::string> emitArguments;
 };
 
 // Parses argv (without argv[0]); global flags may come before or after the verb.

@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <iostream>
+#include <random>
 
 #include "bus_client.h"
 #include "chief/display_text.h"
@@ -12,10 +14,54 @@
 #include "chief/system/cron_flavor.h"
 #include "chief/system/posix_host_probe.h"
 #include "command_line.h"
+#include "emit_command.h"
 #include "exit_codes.h"
+#include "http_event_poster.h"
 #include "offline_client.h"
 #include "telemetry_verb.h"
 #include "verbs.h"
+
+namespace {
+
+// 128 random bits in hex: unique per event, so the monitor can drop a repeat and only a repeat.
+std::string freshEventId() {
+    std::random_device entropy;  // getrandom(2) on Linux
+    std::string id;
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int word = 0; word < 4; ++word) {
+        std::uint32_t bits = entropy();
+        for (int nibble = 0; nibble < 8; ++nibble, bits >>= 4) id += kHex[bits & 0xf];
+    }
+    return id;
+}
+
+std::string hostName() {
+    char name[HOST_NAME_MAX + 1] = "";
+    if (::gethostname(name, sizeof name) != 0) return "";
+    name[HOST_NAME_MAX] = '\0';
+    return name;
+}
+
+int emit(const std::vector<std::string>& args) {
+    using namespace chief;
+    const auto request = ctl::parseEmitArguments(args);
+    if (!request) {
+        std::cerr << "chiefctl emit: " << escapeForDisplay(request.error())
+                  << "\nTry 'chiefctl emit --help' for more information.\n";
+        return ctl::kExitUsage;
+    }
+    const ctl::WorkerContext context = ctl::readWorkerContext([](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        if (!value) return std::nullopt;
+        return std::string(value);
+    });
+    const ctl::EmitStamp stamp{date::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+                               freshEventId(), hostName()};
+    ctl::HttpEventPoster poster;
+    return ctl::runEmit(request.value(), context, stamp, poster, std::cout, std::cerr);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace chief;
@@ -34,6 +80,7 @@ int main(int argc, char** argv) {
         std::cout << "chiefctl " CHIEF_VERSION "\n";
         return ctl::kExitOk;
     }
+    if (cl.verb == ctl::Verb::Emit) return emit(cl.emitArguments);
     const std::string zone = system::detectSystemTimezone();
     const bool root = ::geteuid() == 0;
     if (!ctl::runsOffline(cl)) {
@@ -45,7 +92,9 @@ int main(int argc, char** argv) {
             });
         ctl::BusClient client(target);
         const bool ownDaemonPossible = !root && target.kind == ctl::BusKind::System && !target.host;
-        return ctl::runVerb(cl, client, ctl::VerbContext{zone, ownDaemonPossible}, std::cout, std::cerr);
+        const auto viewerNow = date::floor<Seconds>(std::chrono::system_clock::now());
+        return ctl::runVerb(cl, client, ctl::VerbContext{zone, ownDaemonPossible, SysSeconds{viewerNow.time_since_epoch()}},
+                            std::cout, std::cerr);
     }
     const char* path = std::getenv("PATH");
     const system::PosixHostProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");
@@ -58,5 +107,5 @@ int main(int argc, char** argv) {
     const auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     const ctl::OfflineClient::Host host{SysSeconds{now.time_since_epoch()}, zone, system::detectCronFlavor(),
                                         /*perUser=*/!root};
-    return ctl::runOffline(cl, loaded, host, ctl::VerbContext{zone, false}, std::cout, std::cerr);
+    return ctl::runOffline(cl, loaded, host, ctl::VerbContext{zone, false, host.now}, std::cout, std::cerr);
 }

@@ -6,6 +6,8 @@
 #include <iomanip>
 #include <ostream>
 
+#include <date/tz.h>
+
 #include "chief/display_text.h"
 #include "chief/json_text.h"
 #include "chief/shell_words.h"
@@ -158,13 +160,59 @@ std::string describeScriptEnd(const bus::ScriptEntry& script) {
     return script.status;
 }
 
-void printJobList(const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone, std::ostream& out) {
-    std::vector<std::vector<std::string>> rows{{"JOB", "ENABLED", "NEXT RUN", "LAST RESULT", "SCHEDULE"}};
-    for (const bus::JobSummary& job : jobs)
-        rows.push_back({job.name, job.enabled ? "yes" : "no", instantOrDash(job.nextRun, zone), orDash(job.lastResult),
-                        orDash(job.schedule)});
+namespace {
+
+// Whether two zone names are one zone ("UTC" and "Etc/UTC" are: tzdata links one to the other).
+bool sameZone(const std::string& a, const std::string& b) {
+    if (a == b) return true;
+    try {
+        return date::locate_zone(a)->name() == date::locate_zone(b)->name();
+    } catch (const std::exception&) {
+        return false;  // a name the tz database does not know is not the viewer's zone
+    }
+}
+
+}  // namespace
+
+void sortByNextRun(std::vector<bus::JobSummary>& jobs) {
+    std::stable_sort(jobs.begin(), jobs.end(), [](const bus::JobSummary& a, const bus::JobSummary& b) {
+        if (a.nextRun.has_value() != b.nextRun.has_value()) return a.nextRun.has_value();
+        if (a.nextRun && *a.nextRun != *b.nextRun) return *a.nextRun < *b.nextRun;
+        return a.name < b.name;
+    });
+}
+
+std::string formatSpan(Seconds span) {
+    long long s = span.count() < 0 ? 0 : span.count();
+    const long long days = s / 86400, hours = s % 86400 / 3600, minutes = s % 3600 / 60, seconds = s % 60;
+    auto unit = [](long long n, const char* one, const char* many) { return std::to_string(n) + (n == 1 ? one : many); };
+    if (days > 0) return unit(days, " day", " days") + (hours ? " " + std::to_string(hours) + "h" : "");
+    if (hours > 0) return std::to_string(hours) + "h" + (minutes ? " " + std::to_string(minutes) + "min" : "");
+    if (minutes > 0) return std::to_string(minutes) + "min" + (seconds ? " " + std::to_string(seconds) + "s" : "");
+    return std::to_string(seconds) + "s";
+}
+
+void printJobList(const std::vector<bus::JobSummary>& jobs, std::size_t hidden, const ZoneRules& zone,
+                  const std::optional<SysSeconds>& now, std::ostream& out) {
+    std::vector<std::vector<std::string>> rows{{"NEXT", "LEFT", "LAST", "PASSED", "RESULT", "JOB", "SCHEDULE"}};
+    for (const bus::JobSummary& job : jobs) {
+        std::string left = "-", passed = "-";
+        if (now && job.nextRun) left = formatSpan(*job.nextRun - *now);
+        if (now && job.lastRunFinished) passed = formatSpan(*now - date::floor<Seconds>(*job.lastRunFinished)) + " ago";
+        std::string result = job.lastResult;
+        if (job.runningCount && *job.runningCount > 0) result = "running";
+        if (!job.enabled) result = result.empty() ? "disabled" : result + ", disabled";
+        // The viewer's zone is named in each time; a schedule in another zone says which.
+        std::string schedule = orDash(job.schedule);
+        if (!job.timezone.empty() && !sameZone(job.timezone, zone.name()) && schedule.find(job.timezone) == std::string::npos)
+            schedule += " (" + job.timezone + ")";
+        rows.push_back({instantOrDash(job.nextRun, zone), left, instantOrDash(job.lastRunFinished, zone), passed,
+                        orDash(result), job.name, schedule});
+    }
     printTable(rows, out);
-    out << "\n" << countOf(jobs.size(), "job") << ".\n";
+    out << "\n" << countOf(jobs.size(), "job") << " listed.";
+    if (hidden > 0) out << " " << countOf(hidden, "disabled job") << " not shown; --all shows " << (hidden == 1 ? "it" : "them") << ".";
+    out << "\n";
 }
 
 void printStatus(const bus::ManagerState& manager, const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone,

@@ -27,7 +27,14 @@ std::string formatDuration(Millis duration);
 std::string describeScriptEnd(const bus::ScriptEntry& script);
 
 // `list`: JOB ENABLED NEXT RUN LAST RESULT SCHEDULE.
-void printJobList(const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone, std::ostream& out);
+// Jobs soonest first, then those with no next run, by name (list's order, text and JSON alike).
+void sortByNextRun(std::vector<bus::JobSummary>& jobs);
+// "5h 10min", "3min 2s", "2 days 4h": a span as systemctl list-timers shows it.
+std::string formatSpan(Seconds span);
+// list: NEXT LEFT LAST PASSED RESULT JOB SCHEDULE, as systemctl list-timers; `hidden` disabled
+// jobs were left out. LEFT and PASSED need `now`.
+void printJobList(const std::vector<bus::JobSummary>& jobs, std::size_t hidden, const ZoneRules& zone,
+                  const std::optional<SysSeconds>& now, std::ostream& out);
 // `status`: chiefd's properties, then JOB STATE NEXT RUN LAST RESULT FINISHED.
 void printStatus(const bus::ManagerState& manager, const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone,
                  std::ostream& out);

@@ -76,12 +76,21 @@ private:
     int list() {
         const auto jobs = client_.listJobs();
         if (!jobs) return fail(jobs.error());
+        std::vector<bus::JobSummary> shown;
+        std::size_t hidden = 0;
+        for (const bus::JobSummary& job : jobs.value()) {
+            if (job.enabled || command_.all)
+                shown.push_back(job);
+            else
+                ++hidden;
+        }
+        sortByNextRun(shown);
         if (command_.json) {
             nlohmann::json list = nlohmann::json::array();
-            for (const bus::JobSummary& job : jobs.value()) list.push_back(jobSummaryJson(job));
+            for (const bus::JobSummary& job : shown) list.push_back(jobSummaryJson(job));
             printJson({{"jobs", list}});
         } else {
-            printJobList(jobs.value(), *zone_, out_);
+            printJobList(shown, hidden, *zone_, context_.now, out_);
         }
         return kExitOk;
     }

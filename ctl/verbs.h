@@ -5,6 +5,7 @@
 // file only, and has its own entry point.
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include "chief/config_loader.h"
@@ -19,6 +20,8 @@ struct VerbContext {
     std::string timezone;  // this machine's zone: times are shown in it; --from without an offset is read in it
     // A non-root user asking the system chiefd: its refusal also points to the user's own chiefd.
     bool suggestOwnDaemon = false;
+    // The viewer's clock, for list's LEFT and PASSED columns ("-" without it).
+    std::optional<SysSeconds> now;
 };
 
 // Runs the verb, writing results to `out` and problems to `err`; returns the exit code.

@@ -1,40 +1,30 @@
-// chief-monitord: the composition root. Reads the command line and settings, builds the store,
-// the service, the HTTP server, the webhook dispatcher and the timers on one io_context, and
-// runs it until SIGTERM.
+// chief-monitord: the composition root. Reads the command line and the settings, then runs the
+// monitor (MonitorProcess) inside the service shell every Chief daemon shares (chief/service):
+// signals, sd_notify, the watchdog. Runs until SIGTERM.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <memory>
 #include <sstream>
-#include <thread>
 #include <string>
 #include <vector>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
-#include "monitor/app/change_announcer.h"
-#include "monitor/app/evaluator_timer.h"
-#include "monitor/app/journal_logger.h"
+#include "chief/service/log_target.h"
+#include "chief/service/sd_journal_writer.h"
+#include "chief/service/service_notifier.h"
+#include "chief/service/service_shell.h"
+#include "monitor/app/monitor_logging.h"
 #include "monitor/app/monitor_options.h"
-#include "monitor/app/retention_runner.h"
-#include "monitor/app/service_notifier.h"
-#include "monitor/app/service_shell.h"
+#include "monitor/app/monitor_process.h"
 #include "monitor/app/system_clock.h"
 #include "monitor/core/http_url.h"
-#include "monitor/core/message_ids.h"
 #include "monitor/core/settings.h"
-#include "monitor/http/api_router.h"
-#include "monitor/http/http_server.h"
-#include "monitor/service/monitor_service.h"
-#include "monitor/store/sqlite_store.h"
-#include "monitor/webhook/webhook_dispatcher.h"
-#include "monitor/webhook/webhook_sender.h"
 
 extern char** environ;
 
@@ -68,12 +58,6 @@ chief::Result<std::optional<std::string>> readSettingsFile(const MonitorOptions&
     return std::optional<std::string>(text.str());
 }
 
-std::string listenUrl(bool tls, const boost::asio::ip::tcp::endpoint& endpoint) {
-    const std::string address = endpoint.address().to_string();
-    return std::string(tls ? "https" : "http") + "://" + (endpoint.address().is_v6() ? "[" + address + "]" : address) +
-           ":" + std::to_string(endpoint.port());
-}
-
 nlohmann::json settingsJson(const MonitorSettings& s) {
     nlohmann::json webhooks = nlohmann::json::array();
     for (const WebhookTarget& target : s.webhooks)
@@ -101,7 +85,7 @@ int main(int argc, char** argv) {
     auto parsed = parseMonitorOptions(args);
     if (!parsed) {
         std::cerr << "chief-monitord: " << parsed.error() << "\n";
-        return 2;
+        return kMonitorExitUsage;
     }
     const MonitorOptions& options = parsed.value();
     if (options.help) {
@@ -112,120 +96,44 @@ int main(int argc, char** argv) {
         std::cout << "chief-monitord " << CHIEF_VERSION << "\n";
         return 0;
     }
+    ::signal(SIGPIPE, SIG_IGN);  // a client gone mid-response is an error return, not a reason to die
 
-    const LogLevel maxLevel = options.debug ? LogLevel::Debug : LogLevel::Info;
-    std::unique_ptr<Logger> logger;
-    if (resolveLogTarget(options.logTarget) == LogTargetKind::Journal) logger = std::make_unique<JournalLogger>(maxLevel);
-    else logger = std::make_unique<ConsoleLogger>(maxLevel);
+    const auto target = chief::service::resolveLogTargetForThisProcess(options.logTarget);
+    chief::service::SdJournalWriter journalSocket;
+    MonitorLogging logging(target, options.debug, journalSocket, std::cerr);
+    chief::service::Logger& logger = logging.logger();
+    if (target == chief::service::LogTarget::Kind::Journal && !chief::service::journalSocketPresent())
+        std::cerr << "chief-monitord: --log-target=journal, but /run/systemd/journal/socket does not exist: log "
+                     "entries will be lost; use --log-target=console\n";
 
     auto fileText = readSettingsFile(options);
     if (!fileText) {
-        logger->log(LogLevel::Error, "chief-monitord: " + fileText.error());
-        return 2;
+        logger.log(chief::service::LogLevel::Error, "chief-monitord: " + fileText.error());
+        return kMonitorExitUsage;
     }
     const std::optional<std::string_view> yaml =
         fileText.value() ? std::optional<std::string_view>(*fileText.value()) : std::nullopt;
     auto resolved = resolveSettings(yaml, options.configPath, processEnvironment());
     if (!resolved) {
-        logger->log(LogLevel::Error, "chief-monitord: invalid settings:\n" + resolved.error());
-        return 2;
+        logger.log(chief::service::LogLevel::Error, "chief-monitord: invalid settings:\n" + resolved.error());
+        return kMonitorExitUsage;
     }
-    for (const std::string& warning : resolved.value().warnings) logger->log(LogLevel::Warning, warning);
-    const MonitorSettings& settings = resolved.value().settings;
+    for (const std::string& warning : resolved.value().warnings) logger.log(chief::service::LogLevel::Warning, warning);
     if (options.checkConfig) {
-        std::cout << settingsJson(settings).dump(2) << "\n";
+        std::cout << settingsJson(resolved.value().settings).dump(2) << "\n";
         return 0;
     }
 
-    std::error_code ignored;
-    std::filesystem::create_directories(std::filesystem::path(settings.dbPath).parent_path(), ignored);
-    std::unique_ptr<SqliteStore> store;
-    try {
-        store = std::make_unique<SqliteStore>(settings.dbPath);
-    } catch (const StoreError& failure) {
-        logger->log(LogLevel::Error, std::string("chief-monitord: cannot open the store: ") + failure.what(), {},
-                    message_id::kStoreError);
-        return 1;
-    }
-
+    // This thread runs the shell and the HTTP server; the monitor runs its store, state machine,
+    // timers and webhooks on a second thread of its own (see MonitorProcess).
+    boost::asio::io_context io;
     SystemClock clock;
-    ChangeAnnouncer announcer(*logger);
-    MonitorService service(*store, clock, announcer, MonitorPolicy{std::chrono::seconds{settings.recoveryTtlSeconds}},
-                           settings.webhooks);
-    try {
-        service.load();
-    } catch (const StoreError& failure) {
-        logger->log(LogLevel::Error, std::string("chief-monitord: cannot load the store: ") + failure.what(), {},
-                    message_id::kStoreError);
-        return 1;
-    }
-
-    // Two threads: this one runs the HTTP server (parsing, TLS, validation of ingest bodies);
-    // the service thread runs the store, the state machine, the timers and the webhooks, so a
-    // commit's disk sync overlaps the parsing of the next requests.
-    boost::asio::io_context serverIo;
-    boost::asio::io_context serviceIo;
-    auto serviceWork = boost::asio::make_work_guard(serviceIo);
-    TrafficCounters traffic;
-    ApiRouter router(service, *logger, RouterOptions{settings.apiKey});
-    router.setTraffic(&traffic);
-    ServiceThreadHandler handler(router, service, serverIo, serviceIo);
-    ServerOptions serverOptions;
-    serverOptions.host = settings.host;
-    serverOptions.port = settings.port;
-    serverOptions.maxConnections = static_cast<std::size_t>(settings.maxConnections);
-    serverOptions.requestTimeout = std::chrono::seconds{settings.requestTimeoutSeconds};
-    serverOptions.idleTimeout = std::chrono::seconds{settings.idleTimeoutSeconds};
-    if (!settings.tlsCert.empty()) serverOptions.tls = TlsFiles{settings.tlsCert, settings.tlsKey};
-    HttpServer server(serverIo, handler, traffic, *logger, serverOptions);
-    const auto endpoint = server.start();
-    if (!endpoint) {
-        logger->log(LogLevel::Error, "chief-monitord: " + endpoint.error());
-        return 1;
-    }
-
-    BeastWebhookSender sender(serviceIo, std::chrono::seconds{10});
-    WebhookDispatcher dispatcher(serviceIo, *store, clock, sender, settings.webhooks, *logger, traffic);
-    EvaluatorTimer evaluator(serviceIo, service, *logger, std::chrono::seconds{settings.evaluatorIntervalSeconds});
-    RetentionRunner retention(serviceIo, service, *logger, settings.retentionDays,
-                              std::chrono::seconds{settings.retentionIntervalSeconds});
-    announcer.onDeliveriesQueued([&] { dispatcher.wake(); });
-    announcer.onDeadlinesChanged([&] { evaluator.deadlinesChanged(); });
-    // Armed before the service thread starts, so nothing else touches them meanwhile.
-    evaluator.start();
-    dispatcher.start();
-    retention.start();
-    std::thread serviceThread([&] { serviceIo.run(); });
-
-    SystemdNotifier notifier;
-    ServiceShell shell(serverIo, notifier, *logger);
-    // The watchdog is fed only after a round trip through the service thread's loop.
-    shell.setLivenessProbe([&](std::function<void()> alive) {
-        boost::asio::post(serviceIo, [&serverIo, alive = std::move(alive)]() mutable {
-            boost::asio::post(serverIo, std::move(alive));
-        });
-    });
-    shell.start([&] {
-        logger->log(LogLevel::Info, "chief-monitord stopping", {}, message_id::kMonitorStopping);
-        shell.stopping();
-        server.stop();
-        boost::asio::post(serviceIo, [&] {
-            evaluator.stop();
-            retention.stop();
-            dispatcher.stop();
-            serviceWork.reset();
-        });
-    });
-
-    const std::string url = listenUrl(server.tls(), endpoint.value());
-    logger->log(LogLevel::Info,
-                "chief-monitord " CHIEF_VERSION " listening on " + url + " (dashboard " + url + "/, store " +
-                    settings.dbPath + ", " + std::to_string(service.checks().size()) + " checks, " +
-                    std::to_string(service.totalEvents()) + " events" +
-                    (settings.apiKey.empty() ? "" : ", API key required") + ")",
-                {{"CHIEF_LISTEN", url}}, message_id::kMonitorStarted);
-    shell.ready("Listening on " + url);
-    serverIo.run();
-    serviceThread.join();
+    chief::service::SystemdNotifier notifier;
+    chief::service::ServiceShell shell(io, notifier, logger);
+    MonitorProcess monitor(MonitorParts{io, resolved.value().settings, logger, clock});
+    shell.setLivenessProbe([&monitor](std::function<void()> alive) { monitor.probeLiveness(std::move(alive)); });
+    if (const auto failed = shell.start(monitor)) return *failed;
+    shell.ready();
+    io.run();
     return 0;
 }

@@ -9,7 +9,6 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata
   libyaml-dev libsystemd-dev libboost-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev nlohmann-json3-dev libsqlite3-dev
-  libboost-filesystem-dev
   catch2 libbenchmark-dev
   systemd libdbus-1-dev bash-completion scdoc dbus
   # chief-monitord's HTTPS (and the certificates its tests make)

@@ -15,6 +15,9 @@ cmake --preset release
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs"
 
+echo "== the README's first command (config/run-demo.sh --no-build): chief-monitord and chiefd start, Ctrl-C stops both" >&2
+bash tests/system/run_demo_smoke.sh
+
 echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
 rm -rf build/asan
 cmake --preset asan

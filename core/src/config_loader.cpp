@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+
 #include "chief/display_text.h"
 #include "chief/key_suggester.h"
 #include "chief/schedule_fields.h"
@@ -19,6 +20,8 @@
 #include "chief/time_format.h"
 #include "chief/worker_environment.h"
 #include "chief/yaml_tree.h"
+#include "config/schedule_reader.h"
+#include "config/yaml_field_reader.h"
 
 namespace chief {
 
@@ -26,163 +29,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using Keys = std::vector<std::string_view>;
+using config::contains;
+using config::describeNode;
+using config::Entry;
+using config::inQuotes;
+using config::Keys;
+using config::MappingReader;
 
 const Keys kTopKeys = {"version", "defaults", "monitor", "jobs"};
 const Keys kDefaultsKeys = {"working_dir",        "stop_on_failure", "overlap",
                             "timezone",           "max_parallel_jobs", "kill_grace_seconds",
                             "stop_timeout_seconds", "environment"};
-const Keys kMonitorKeys = {"enabled", "endpoint", "api_key", "timeout_ms", "heartbeat_seconds", "buffer"};
-const Keys kBufferKeys = {"max_events", "flush_interval_ms", "spool_file"};
+const Keys kMonitorKeys = {"enabled", "endpoint", "api_key", "timeout_ms", "heartbeat_seconds", "ca_file", "buffer"};
+const Keys kBufferKeys = {"max_events", "flush_interval_ms", "spool_file", "spool_max_bytes"};
 const Keys kJobKeys = {"name",     "description", "enabled", "working_dir", "stop_on_failure",
                        "overlap",  "timezone",    "schedule", "scripts",     "monitor",
                        "environment", "user",     "group",    "kill_grace_seconds"};
 const Keys kJobMonitorKeys = {"enabled", "check"};
-const Keys kCheckKeys = {"enabled", "grace_seconds", "alert_on_failure", "alert_on_miss"};
-const Keys kScheduleKeys = {"frequency", "time",  "weekdays_only", "day",         "day_of_month", "ordinal",
-                            "month",     "every", "minute",        "hour",        "day_of_week",  "day_match",
-                            "timezone",  "start", "end",           "exclude"};
+const Keys kCheckKeys = {"enabled", "grace_seconds", "alert_on_failure", "alert_on_miss", "max_runtime_seconds"};
 const Keys kScriptKeys = {"path", "args", "timeout", "interpreter"};
-const Keys kFrequencies = {"daily", "weekly", "monthly", "yearly", "interval", "custom"};
-const Keys kModifierKeys = {"frequency", "timezone", "start", "end", "exclude"};
 
-// The keys each frequency uses, beyond the modifiers every frequency accepts.
-Keys keysOf(Frequency frequency) {
-    switch (frequency) {
-        case Frequency::Daily: return {"time", "weekdays_only"};
-        case Frequency::Weekly: return {"day", "time"};
-        case Frequency::Monthly: return {"day_of_month", "ordinal", "day", "time"};
-        case Frequency::Yearly: return {"month", "day_of_month", "time"};
-        case Frequency::Interval: return {"every"};
-        case Frequency::Custom: return {"minute", "hour", "day_of_month", "month", "day_of_week", "day_match"};
-    }
-    return {};
-}
-
-bool contains(const Keys& keys, std::string_view key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); }
-
-// User text in a message: escaped and cut to a sane length (see display_text.h).
-std::string inQuotes(std::string_view text) { return quoteForMessage(text); }
-
-SourcePosition positionOf(const YamlNode& node) { return node.position(); }
-
-std::string describeNode(const YamlNode& node) {
-    switch (node.kind()) {
-        case YamlNode::Kind::Mapping: return "a mapping";
-        case YamlNode::Kind::Sequence: return "a list";
-        case YamlNode::Kind::Null: return "nothing";
-        case YamlNode::Kind::Scalar: return node.isQuoted() ? "the string " + inQuotes(node.text()) : inQuotes(node.text());
-    }
-    return "something else";
-}
-
-// One key/value pair of a mapping, with where each was written.
-struct Entry {
-    std::string key;
-    YamlNode value;
-    SourcePosition keyPosition;
-    SourcePosition valuePosition;  // falls back to the key's when the value has no mark
-};
-
-// Reads one YAML mapping: resolves merge keys ("<<"), reports duplicate and unknown keys
-// (with a suggestion), and hands out entries by name.
-class MappingReader {
-public:
-    MappingReader(DiagnosticSink& sink, const YamlNode& node, std::string path, const Keys& allowed,
-                  const std::map<std::string_view, std::string>& misplacedHints = {})
-        : path_(std::move(path)), position_(positionOf(node)) {
-        std::unordered_set<std::uint32_t> visited;
-        collect(sink, node, visited, /*fromMerge=*/false);
-        for (const Entry& entry : entries_) {
-            if (contains(allowed, entry.key)) continue;
-            std::string message = "unknown key " + inQuotes(entry.key);
-            // Past the sink's limit the message is dropped: spare the suggestion's cost.
-            std::optional<std::string> suggestion;
-            if (!sink.full()) suggestion = suggestClosest(entry.key, allowed);
-            if (suggestion)
-                message += " (did you mean " + inQuotes(*suggestion) + "?)";
-            else if (auto hint = misplacedHints.find(entry.key); hint != misplacedHints.end())
-                message += " (" + hint->second + ")";
-            sink.error(entry.keyPosition, childPath(entry.key), message);
-        }
-    }
-
-    const Entry* find(std::string_view key) const {
-        const auto it = index_.find(std::string(key));
-        return it == index_.end() ? nullptr : &entries_[it->second];
-    }
-    bool has(std::string_view key) const { return find(key) != nullptr; }
-    const std::vector<Entry>& entries() const { return entries_; }
-    SourcePosition position() const { return position_; }
-    const std::string& path() const { return path_; }
-    std::string childPath(std::string_view key) const {
-        const std::string shown = shortenForMessage(key);
-        return path_.empty() ? shown : path_ + "." + shown;
-    }
-
-private:
-    // `visited` holds every mapping already read, so a mapping that merges itself (through an
-    // alias of an enclosing anchor) or one merged many times over is read only once. Keys and
-    // mappings are looked up in hash sets: a mapping of 500,000 keys must not take 500,000^2.
-    void collect(DiagnosticSink& sink, const YamlNode& node, std::unordered_set<std::uint32_t>& visited, bool fromMerge) {
-        if (!visited.insert(node.id()).second) return;
-        std::vector<YamlNode> merges;
-        for (std::size_t i = 0; i < node.size(); ++i) {
-            const YamlNode key = node.key(i);
-            const YamlNode value = node.value(i);
-            if (!key.isScalar()) {
-                sink.error(positionOf(key), path_, "keys must be plain names, not " + describeNode(key));
-                continue;
-            }
-            const std::string name(key.text());
-            if (name == "<<" && key.isPlain()) {
-                merges.push_back(value);
-                continue;
-            }
-            if (index_.count(name)) {
-                if (!fromMerge) {
-                    const Entry* first = find(name);
-                    sink.error(positionOf(key), childPath(name),
-                               "duplicate key " + inQuotes(name) +
-                                   (first ? " (first set at line " + std::to_string(first->keyPosition.line) + ")" : ""));
-                }
-                continue;
-            }
-            const SourcePosition keyPos = positionOf(key);
-            SourcePosition valuePos = positionOf(value);
-            if (valuePos.line == 0 || value.isNull()) valuePos = keyPos;
-            index_.emplace(name, entries_.size());
-            entries_.push_back({name, value, keyPos, valuePos});
-        }
-        // Explicit keys win over merged ones, whatever their order in the file.
-        for (const YamlNode& merge : merges) {
-            if (merge.isMapping()) {
-                collect(sink, merge, visited, true);
-            } else if (merge.isSequence()) {
-                for (std::size_t i = 0; i < merge.size(); ++i) {
-                    const YamlNode item = merge.item(i);
-                    if (item.isMapping())
-                        collect(sink, item, visited, true);
-                    else
-                        sink.error(positionOf(item), path_, "a merge key (<<) takes mappings only");
-                }
-            } else {
-                sink.error(positionOf(merge), path_, "a merge key (<<) takes a mapping or a list of mappings");
-            }
-        }
-    }
-
-    std::string path_;
-    SourcePosition position_;
-    std::vector<Entry> entries_;
-    std::unordered_map<std::string, std::size_t> index_;  // key -> entries_ index
-};
+using config::positionOf;
 
 // Reads one chief.yaml document into a Config, reporting every problem it finds.
-class ConfigReader {
+class ConfigReader : private config::YamlFieldReader {
 public:
     ConfigReader(const LoadContext& context, DiagnosticSink& sink)
-        : context_(context),
+        : YamlFieldReader(sink),
+          context_(context),
           sink_(sink),
           configDir_(fs::path(context.sourcePath).parent_path().lexically_normal()) {}
 
@@ -215,143 +89,6 @@ public:
     }
 
 private:
-    // ---- diagnostics ----------------------------------------------------------------------
-
-    void error(const Entry& entry, const std::string& path, std::string message) {
-        sink_.error(entry.valuePosition, path, std::move(message));
-    }
-
-    // ---- typed scalars --------------------------------------------------------------------
-
-    // A plain (unquoted) scalar, or nullopt after reporting what was found instead.
-    std::optional<std::string> plainScalar(const Entry& entry, const std::string& path, const char* expected) {
-        // An explicit core tag such as !!int or !!bool asks for the same reading as a plain
-        // scalar, while !!str (like quotes) asks for text.
-        const std::string& tag = entry.value.tag();
-        const std::string_view core = "tag:yaml.org,2002:";
-        const bool coreTag = tag.starts_with(core) && tag != "tag:yaml.org,2002:str";
-        if (entry.value.isScalar() && (entry.value.isPlain() || coreTag)) return std::string(entry.value.text());
-        std::string found = describeNode(entry.value);
-        std::string message = "expected " + std::string(expected) + ", got " + found;
-        if (entry.value.isScalar()) {
-            const std::string shown = shortenForMessage(tag.starts_with(core) ? "!!" + tag.substr(core.size()) : tag);
-            message += tag.empty() ? " (remove the quotes)" : " (remove the tag " + shown + ")";
-        }
-        error(entry, path, message);
-        return std::nullopt;
-    }
-
-    std::optional<bool> readBool(const Entry& entry, const std::string& path) {
-        auto text = plainScalar(entry, path, "true or false");
-        if (!text) return std::nullopt;
-        // YAML 1.1 spellings too, since configs written for PyYAML use them.
-        static const std::set<std::string> yes = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"};
-        static const std::set<std::string> no = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"};
-        if (yes.count(*text)) return true;
-        if (no.count(*text)) return false;
-        error(entry, path, "expected true or false, got " + inQuotes(*text));
-        return std::nullopt;
-    }
-
-    std::optional<long long> readInt(const Entry& entry, const std::string& path, long long minimum,
-                                     const char* minimumWords = nullptr) {
-        auto text = plainScalar(entry, path, "a whole number");
-        if (!text) return std::nullopt;
-        long long value = 0;
-        const std::string& t = *text;
-        const char* begin = t.data() + (t.size() > 1 && t[0] == '+' ? 1 : 0);
-        const auto [ptr, ec] = std::from_chars(begin, t.data() + t.size(), value);
-        if (ec == std::errc::result_out_of_range || (ec == std::errc{} && ptr == t.data() + t.size() &&
-                                                      (value > 2147483647LL || value < -2147483647LL))) {
-            error(entry, path, inQuotes(t) + " is too large");
-            return std::nullopt;
-        }
-        if (ec != std::errc{} || ptr != t.data() + t.size()) {
-            error(entry, path, "expected a whole number, got " + inQuotes(t));
-            return std::nullopt;
-        }
-        if (value < minimum) {
-            error(entry, path,
-                  minimumWords ? std::string(minimumWords)
-                               : (minimum == 1 ? std::string("must be greater than 0")
-                                               : "must be at least " + std::to_string(minimum)));
-            return std::nullopt;
-        }
-        return value;
-    }
-
-    // Any scalar, quoted or not, as text.
-    std::optional<std::string> readString(const Entry& entry, const std::string& path, bool allowEmpty = true) {
-        if (!entry.value.isScalar()) {
-            error(entry, path, "expected a text value, got " + describeNode(entry.value));
-            return std::nullopt;
-        }
-        if (!allowEmpty && entry.value.text().empty()) {
-            error(entry, path, "must not be empty");
-            return std::nullopt;
-        }
-        if (!checkNoNul(entry.value, path)) return std::nullopt;
-        return std::string(entry.value.text());
-    }
-
-    // A "\0" escape in a double-quoted scalar puts a NUL byte in the text. Text here ends up in
-    // argv, the environment, paths, account names or an HTTP header, all C strings that would
-    // silently end at the NUL: refuse it wherever it is written.
-    bool checkNoNul(const YamlNode& node, const std::string& path) {
-        if (node.text().find('\0') == std::string_view::npos) return true;
-        sink_.error(positionOf(node), path, std::string(kNulMessage));
-        return false;
-    }
-    static constexpr std::string_view kNulMessage =
-        "contains a NUL byte (\\0), which cannot be passed to a program or used in a path";
-
-    // A list of scalars, or a single scalar handled by `fromScalar` (e.g. shell words).
-    std::optional<std::vector<std::string>> readScalarList(const Entry& entry, const std::string& path) {
-        std::vector<std::string> items;
-        if (entry.value.isNull()) return items;
-        if (!entry.value.isSequence()) {
-            error(entry, path, "expected a list, got " + describeNode(entry.value));
-            return std::nullopt;
-        }
-        bool ok = true;
-        std::size_t index = 0;
-        for (const YamlNode& item : entry.value.items()) {
-            const std::string itemPath = path + "[" + std::to_string(index) + "]";
-            if (!item.isScalar()) {
-                sink_.error(positionOf(item), itemPath, "expected a text value, got " + describeNode(item));
-                ok = false;
-            } else if (!checkNoNul(item, itemPath)) {
-                ok = false;
-            } else {
-                items.emplace_back(item.text());
-            }
-            ++index;
-        }
-        if (!ok) return std::nullopt;
-        return items;
-    }
-
-    std::optional<std::vector<std::string>> readWords(const Entry& entry, const std::string& path) {
-        if (entry.value.isScalar()) {
-            if (!checkNoNul(entry.value, path)) return std::nullopt;
-            auto words = splitShellWords(entry.value.text());
-            if (!words) {
-                error(entry, path, words.error());
-                return std::nullopt;
-            }
-            return words.value();
-        }
-        return readScalarList(entry, path);
-    }
-
-    std::optional<MappingReader> readMapping(const Entry& entry, const std::string& path, const Keys& allowed,
-                                             const std::map<std::string_view, std::string>& hints = {}) {
-        if (!entry.value.isMapping()) {
-            error(entry, path, "expected a mapping of keys, got " + describeNode(entry.value));
-            return std::nullopt;
-        }
-        return MappingReader(sink_, entry.value, path, allowed, hints);
-    }
 
     // A mapping of environment variable names to text values, in file order.
     std::optional<std::vector<std::pair<std::string, std::string>>> readEnvironment(const Entry& entry,
@@ -415,31 +152,6 @@ private:
         return std::nullopt;
     }
 
-    ZoneHandle readZone(const Entry& entry, const std::string& path) {
-        auto name = readString(entry, path, false);
-        if (!name) return nullptr;
-        return zoneOrError(*name, entry, path);
-    }
-
-    ZoneHandle zoneOrError(const std::string& name, const Entry& entry, const std::string& path) {
-        if (auto it = zones_.find(name); it != zones_.end()) return it->second;
-        auto zone = ZoneRules::locate(name);
-        if (!zone) {
-            std::string message = "invalid timezone " + inQuotes(name) + ": expected an IANA name such as \"America/New_York\"";
-            // Past the sink's limit the message is dropped: spare the suggestion's cost.
-            if (!sink_.full()) {
-                if (zoneNames_.empty()) {
-                    zoneNames_ = ZoneRules::allZoneNames();
-                    zoneViews_.assign(zoneNames_.begin(), zoneNames_.end());
-                }
-                if (auto s = suggestClosest(name, zoneViews_)) message += " (did you mean " + inQuotes(*s) + "?)";
-            }
-            error(entry, path, message);
-            return nullptr;
-        }
-        zones_.emplace(name, zone.value());
-        return zone.value();
-    }
 
     // A directory, relative to the config file's folder, that must exist.
     std::optional<std::string> readDirectory(const Entry& entry, const std::string& path) {
@@ -539,6 +251,8 @@ private:
             if (auto v = readInt(*e, "monitor.timeout_ms", 1)) monitor.timeoutMs = static_cast<int>(*v);
         if (const Entry* e = map->find("heartbeat_seconds"))
             if (auto v = readInt(*e, "monitor.heartbeat_seconds", 1)) monitor.heartbeatSeconds = static_cast<int>(*v);
+        if (const Entry* e = map->find("ca_file"))
+            if (auto v = readString(*e, "monitor.ca_file", false)) monitor.caFile = absoluteFrom(configDir_, *v);
         if (const Entry* e = map->find("buffer")) {
             if (auto buffer = readMapping(*e, "monitor.buffer", kBufferKeys)) {
                 if (const Entry* b = buffer->find("max_events"))
@@ -549,6 +263,8 @@ private:
                 if (const Entry* b = buffer->find("spool_file"))
                     if (auto v = readString(*b, "monitor.buffer.spool_file", false))
                         monitor.buffer.spoolFile = absoluteFrom(configDir_, *v);
+                if (const Entry* b = buffer->find("spool_max_bytes"))
+                    if (auto v = readInt(*b, "monitor.buffer.spool_max_bytes", 1)) monitor.buffer.spoolMaxBytes = *v;
             }
         }
     }
@@ -594,7 +310,7 @@ private:
     std::optional<Job> readJob(const YamlNode& node, const std::string& path, const Config& config) {
         static const std::map<std::string_view, std::string> hints = [] {
             std::map<std::string_view, std::string> h;
-            for (std::string_view k : kScheduleKeys)
+            for (std::string_view k : config::scheduleKeys())
                 if (k != "timezone") h.emplace(k, "it belongs under \"schedule\"");
             for (std::string_view k : {"path", "args", "timeout", "interpreter"}) h.emplace(k, "it belongs under an item of \"scripts\"");
             h.emplace("check", "it belongs under \"monitor\"");
@@ -686,7 +402,7 @@ private:
             zoneOk = jobZone != nullptr;
         }
         if (const Entry* e = map.find("schedule")) {
-            if (auto schedule = readSchedule(*e, path + ".schedule", job.name, jobZone, zoneOk)) {
+            if (auto schedule = config::readSchedule(*this, *e, path + ".schedule", job.name, jobZone, zoneOk)) {
                 job.timezone = schedule->schedule.zone->name();
                 job.schedule = std::move(*schedule);
             }
@@ -755,6 +471,9 @@ private:
             if (auto v = readBool(*e, cp + ".alert_on_failure")) out.check.alertOnFailure = *v;
         if (const Entry* e = checkMap->find("alert_on_miss"))
             if (auto v = readBool(*e, cp + ".alert_on_miss")) out.check.alertOnMiss = *v;
+        if (const Entry* e = checkMap->find("max_runtime_seconds"))
+            if (auto v = readInt(*e, cp + ".max_runtime_seconds", 1))  // beyond a year the monitor ignores it
+                out.check.maxRuntimeSeconds = static_cast<int>(std::min<long long>(*v, 366LL * 24 * 3600));
     }
 
     void readScripts(const Entry& entry, const std::string& path, Job& job, bool workingDirOk) {
@@ -878,438 +597,6 @@ private:
         return context_.files->findProgram(program).has_value();
     }
 
-    // ---- schedule -------------------------------------------------------------------------
-
-    std::optional<CompiledSchedule> readSchedule(const Entry& entry, const std::string& path, const std::string& jobName,
-                                                 ZoneHandle zone, bool zoneOk) {
-        static const std::map<std::string_view, std::string> hints = {
-            {"scripts", "it belongs to the job, not the schedule"},
-            {"name", "it belongs to the job, not the schedule"},
-            {"overlap", "it belongs to the job, not the schedule"},
-            {"weekday", "use \"day\" (weekly) or \"day_of_week\" (custom)"},
-            {"days", "use \"day\""}};
-        auto mapping = readMapping(entry, path, kScheduleKeys, hints);
-        if (!mapping) return std::nullopt;
-        const MappingReader& map = *mapping;
-        const std::size_t errorsBefore = errorCount();
-        ScheduleSpec spec;
-
-        const Entry* frequencyEntry = map.find("frequency");
-        if (!frequencyEntry) {
-            sink_.error(map.position(), path + ".frequency",
-                        "\"frequency\" is required (one of daily, weekly, monthly, yearly, interval, custom)");
-            return std::nullopt;
-        }
-        auto frequencyText = readString(*frequencyEntry, path + ".frequency");
-        if (!frequencyText) return std::nullopt;
-        const auto frequency = frequencyFromName(*frequencyText);
-        if (!frequency) {
-            std::string message = "invalid frequency " + inQuotes(*frequencyText) +
-                                  ": expected one of daily, weekly, monthly, yearly, interval, custom";
-            if (auto s = suggestClosest(*frequencyText, kFrequencies)) message += " (did you mean " + inQuotes(*s) + "?)";
-            error(*frequencyEntry, path + ".frequency", message);
-            return std::nullopt;
-        }
-        spec.frequency = *frequency;
-        const std::string freqName = frequencyName(spec.frequency);
-
-        // Keys that belong to another frequency are conflicts, not typos.
-        const Keys own = keysOf(spec.frequency);
-        for (const Entry& e : map.entries()) {
-            if (!contains(kScheduleKeys, e.key) || contains(kModifierKeys, e.key) || contains(own, e.key)) continue;
-            if (spec.frequency == Frequency::Interval && e.key == "time")
-                sink_.error(e.keyPosition, map.childPath(e.key), "interval mode cannot include \"time\"");
-            else if (e.key == "day_match")
-                sink_.error(e.keyPosition, map.childPath(e.key),
-                            "\"day_match\" is only for frequency \"custom\" (it says whether day_of_month and "
-                            "day_of_week must both match), not " + inQuotes(freqName));
-            else
-                sink_.error(e.keyPosition, map.childPath(e.key),
-                            inQuotes(e.key) + " is not allowed with frequency " + inQuotes(freqName));
-        }
-
-        if (const Entry* e = map.find("timezone")) {
-            zone = readZone(*e, path + ".timezone");
-            zoneOk = zone != nullptr;
-        }
-        switch (spec.frequency) {
-            case Frequency::Daily:
-                readTime(map, path, freqName, spec);
-                if (const Entry* e = map.find("weekdays_only"))
-                    if (auto v = readBool(*e, path + ".weekdays_only")) spec.weekdaysOnly = *v;
-                break;
-            case Frequency::Weekly:
-                if (const Entry* e = map.find("day")) {
-                    if (auto days = readWeekdayList(*e, path + ".day")) spec.weekdays = *days;
-                } else {
-                    sink_.error(map.position(), path + ".day", "\"weekly\" requires \"day\" (for example monday or monday-friday)");
-                }
-                readTime(map, path, freqName, spec);
-                break;
-            case Frequency::Monthly: readMonthly(map, path, spec); break;
-            case Frequency::Yearly: readYearly(map, path, spec); break;
-            case Frequency::Interval:
-                if (const Entry* e = map.find("every")) {
-                    if (auto text = readString(*e, path + ".every")) {
-                        auto minutes = parseInterval(*text);
-                        if (minutes) {
-                            spec.everyMinutes = minutes.value();
-                            spec.every = *text;
-                        } else {
-                            error(*e, path + ".every", minutes.error());
-                        }
-                    }
-                } else {
-                    sink_.error(map.position(), path + ".every", "\"interval\" requires \"every\" (for example 5m, 2h or 1d)");
-                }
-                break;
-            case Frequency::Custom: readCustom(map, path, spec); break;
-        }
-
-        if (!zoneOk || !zone) return std::nullopt;
-        spec.zone = zone;
-        readBounds(map, path, spec);
-        if (errorCount() != errorsBefore) return std::nullopt;
-
-        CompiledSchedule compiled = compileSchedule(spec);
-        if (spec.start || spec.end) {
-            const SysSeconds from = spec.start ? *spec.start - Seconds{1} : SysSeconds{Seconds{0}};
-            if (!nextFireAfter(compiled.schedule, from))
-                scheduleWarning(compiled, map.position(), path,
-                                "no run falls between \"start\" and \"end\"; this job will never run");
-        }
-        if (spec.frequency == Frequency::Custom && !spec.dayMatch && !spec.dayOfMonthField.wildcard &&
-            !spec.dayOfWeek.wildcard) {
-            // The schedule that changes meaning silently on the way from cron or chief.py: say both
-            // readings, and how to choose one (which also silences this warning).
-            ScheduleSpec cronReading = spec;
-            cronReading.dayMatch = DayMatch::Any;
-            scheduleWarning(compiled, map.position(), path,
-                            "job " + inQuotes(jobName) +
-                                " restricts both day_of_month and day_of_week, which cron and chief.py read "
-                                "differently: Chief runs it " + compiled.description +
-                                " (both must match), cron and chief.py " + compileSchedule(cronReading).description +
-                                " (either may match); add day_match: all to keep Chief's reading or day_match: any "
-                                "for cron's");
-        }
-        return compiled;
-    }
-
-    // A warning about a schedule: reported now, and kept with it so preview can show it again.
-    void scheduleWarning(CompiledSchedule& compiled, SourcePosition position, const std::string& path,
-                         const std::string& message) {
-        sink_.warning(position, path, message);
-        compiled.warnings.push_back({Severity::Warning, sink_.file(), position, path, message});
-    }
-
-    static std::optional<Frequency> frequencyFromName(const std::string& name) {
-        if (name == "daily") return Frequency::Daily;
-        if (name == "weekly") return Frequency::Weekly;
-        if (name == "monthly") return Frequency::Monthly;
-        if (name == "yearly") return Frequency::Yearly;
-        if (name == "interval") return Frequency::Interval;
-        if (name == "custom") return Frequency::Custom;
-        return std::nullopt;
-    }
-
-    void readTime(const MappingReader& map, const std::string& path, const std::string& freqName, ScheduleSpec& spec) {
-        const Entry* e = map.find("time");
-        if (!e) {
-            sink_.error(map.position(), path + ".time", inQuotes(freqName) + " requires \"time\" (HH:MM, 24-hour)");
-            return;
-        }
-        if (!e->value.isScalar()) {
-            error(*e, path + ".time", "expected a time as \"HH:MM\", got " + describeNode(e->value));
-            return;
-        }
-        auto time = parseTimeOfDay(e->value.text());
-        if (time)
-            spec.time = time.value();
-        else
-            error(*e, path + ".time", time.error());
-    }
-
-    std::optional<std::uint8_t> readWeekdayList(const Entry& entry, const std::string& path) {
-        if (entry.value.isScalar()) {
-            auto days = parseWeekdays(entry.value.text());
-            if (!days) {
-                error(entry, path, days.error());
-                return std::nullopt;
-            }
-            return days.value();
-        }
-        if (!entry.value.isSequence()) {
-            error(entry, path, "expected a weekday or a list of weekdays, got " + describeNode(entry.value));
-            return std::nullopt;
-        }
-        if (entry.value.size() == 0) {
-            error(entry, path, "the list of days is empty");
-            return std::nullopt;
-        }
-        std::uint8_t bits = 0;
-        bool ok = true;
-        std::size_t index = 0;
-        for (const YamlNode& item : entry.value.items()) {
-            const std::string itemPath = path + "[" + std::to_string(index++) + "]";
-            if (!item.isScalar()) {
-                sink_.error(positionOf(item), itemPath, "expected a weekday, got " + describeNode(item));
-                ok = false;
-                continue;
-            }
-            auto days = parseWeekdays(item.text());
-            if (!days) {
-                sink_.error(positionOf(item), itemPath, days.error());
-                ok = false;
-                continue;
-            }
-            bits |= days.value();
-        }
-        if (!ok) return std::nullopt;
-        return bits;
-    }
-
-    // 1-31, or 0 for "last" (the last day of the month; monthly and yearly).
-    std::optional<int> readDayOfMonth(const Entry& entry, const std::string& path) {
-        if (entry.value.isScalar()) {
-            const std::string_view text = entry.value.text();
-            if (text == "last" || text == "Last" || text == "LAST") return 0;
-            if (text == "L") {
-                error(entry, path, "invalid day_of_month \"L\": write last for the last day of the month (L is the "
-                                   "spelling of custom's day_of_month)");
-                return std::nullopt;
-            }
-        }
-        auto value = readInt(entry, path, 1, "day_of_month must be between 1 and 31");
-        if (!value) return std::nullopt;
-        if (*value > 31) {
-            error(entry, path, "day_of_month must be between 1 and 31");
-            return std::nullopt;
-        }
-        return static_cast<int>(*value);
-    }
-
-    void readMonthly(const MappingReader& map, const std::string& path, ScheduleSpec& spec) {
-        static const std::string kEither = "\"monthly\" requires either \"day_of_month\" or \"ordinal + day\".";
-        const Entry* dom = map.find("day_of_month");
-        const Entry* ordinal = map.find("ordinal");
-        const Entry* day = map.find("day");
-        if (dom && (ordinal || day)) {
-            const Entry& conflict = ordinal ? *ordinal : *day;
-            sink_.error(conflict.keyPosition, map.childPath(conflict.key),
-                        "\"monthly\" takes either \"day_of_month\" or \"ordinal + day\", not both");
-        } else if (dom) {
-            if (auto d = readDayOfMonth(*dom, path + ".day_of_month")) {
-                spec.dayOfMonth = *d;
-                spec.lastDayOfMonth = *d == 0;
-            }
-        } else if (ordinal && day) {
-            if (auto text = readString(*ordinal, path + ".ordinal")) {
-                auto o = parseOrdinal(*text);
-                if (o)
-                    spec.ordinal = o.value();
-                else
-                    error(*ordinal, path + ".ordinal", o.error());
-            }
-            if (day->value.isSequence()) {
-                error(*day, path + ".day", "with \"ordinal\", \"day\" must be a single weekday such as friday");
-            } else if (auto text = readString(*day, path + ".day")) {
-                auto wd = parseWeekdayName(*text);
-                if (wd)
-                    spec.weekdays = static_cast<std::uint8_t>(1U << wd.value());
-                else
-                    error(*day, path + ".day",
-                          text->find_first_of(",-") != std::string::npos
-                              ? "with \"ordinal\", \"day\" must be a single weekday such as friday"
-                              : wd.error());
-            }
-        } else {
-            const SourcePosition where = ordinal ? ordinal->keyPosition : day ? day->keyPosition : map.position();
-            sink_.error(where, path, kEither);
-        }
-        readTime(map, path, "monthly", spec);
-    }
-
-    void readYearly(const MappingReader& map, const std::string& path, ScheduleSpec& spec) {
-        const Entry* month = map.find("month");
-        const Entry* dom = map.find("day_of_month");
-        if (!month) sink_.error(map.position(), path + ".month", "\"yearly\" requires \"month\" (a name such as january, or 1-12)");
-        if (!dom) sink_.error(map.position(), path + ".day_of_month", "\"yearly\" requires \"day_of_month\"");
-        if (month) {
-            if (auto text = readString(*month, path + ".month")) {
-                auto m = parseMonth(*text);
-                if (m)
-                    spec.month = m.value();
-                else
-                    error(*month, path + ".month", m.error());
-            }
-        }
-        if (dom) {
-            if (auto d = readDayOfMonth(*dom, path + ".day_of_month")) {
-                spec.dayOfMonth = *d;
-                spec.lastDayOfMonth = *d == 0;
-                static constexpr int kMaxDays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-                static constexpr const char* kNames[13] = {"",     "January", "February", "March",     "April",
-                                                           "May",  "June",    "July",     "August",    "September",
-                                                           "October", "November", "December"};
-                if (spec.month > 0 && *d > kMaxDays[spec.month])
-                    error(*dom, path + ".day_of_month",
-                          std::string(kNames[spec.month]) + " has at most " + std::to_string(kMaxDays[spec.month]) +
-                              " days, so day " + std::to_string(*d) + " never comes");
-            }
-        }
-        readTime(map, path, "yearly", spec);
-    }
-
-    void readCustom(const MappingReader& map, const std::string& path, ScheduleSpec& spec) {
-        struct FieldSlot {
-            const char* key;
-            CronFieldKind kind;
-            CronField* field;
-            std::uint64_t all;
-        };
-        const FieldSlot slots[] = {
-            {"minute", CronFieldKind::Minute, &spec.minute, (std::uint64_t{1} << 60) - 1},
-            {"hour", CronFieldKind::Hour, &spec.hour, (std::uint64_t{1} << 24) - 1},
-            {"day_of_month", CronFieldKind::DayOfMonth, &spec.dayOfMonthField, ((std::uint64_t{1} << 32) - 1) & ~std::uint64_t{1}},
-            {"month", CronFieldKind::Month, &spec.monthField, ((std::uint64_t{1} << 13) - 1) & ~std::uint64_t{1}},
-            {"day_of_week", CronFieldKind::DayOfWeek, &spec.dayOfWeek, (std::uint64_t{1} << 7) - 1},
-        };
-        bool any = false;
-        const std::size_t errorsBefore = errorCount();
-        for (const FieldSlot& slot : slots) {
-            slot.field->bits = slot.all;
-            slot.field->wildcard = true;
-            const Entry* e = map.find(slot.key);
-            if (!e) continue;
-            any = true;
-            const std::string fp = path + "." + slot.key;
-            std::string text;
-            if (e->value.isScalar()) {
-                text = std::string(e->value.text());
-            } else if (auto items = readScalarList(*e, fp)) {
-                if (items->empty()) {
-                    error(*e, fp, std::string(slot.key) + " list is empty");
-                    continue;
-                }
-                for (const std::string& item : *items) text += (text.empty() ? "" : ",") + item;
-            } else {
-                continue;
-            }
-            auto bits = parseCronField(text, slot.kind);
-            if (!bits) {
-                error(*e, fp, bits.error());
-                continue;
-            }
-            // "0-59" restricts nothing, like "*"; so does "*,L".
-            const std::uint64_t value = (bits.value() & slot.all) == slot.all ? slot.all : bits.value();
-            slot.field->bits = value;
-            slot.field->wildcard = value == slot.all;
-        }
-        if (const Entry* e = map.find("day_match")) {
-            if (auto text = readString(*e, path + ".day_match")) {
-                if (*text == "all") {
-                    spec.dayMatch = DayMatch::All;
-                } else if (*text == "any") {
-                    spec.dayMatch = DayMatch::Any;
-                } else {
-                    static const Keys matches = {"all", "any"};
-                    std::string message = "invalid day_match " + inQuotes(*text) +
-                                          ": expected all (day_of_month and day_of_week must both match; the default) "
-                                          "or any (either may match, as in cron)";
-                    if (auto suggestion = suggestClosest(*text, matches))
-                        message += " (did you mean " + inQuotes(*suggestion) + "?)";
-                    error(*e, path + ".day_match", message);
-                }
-            }
-        }
-        if (!any) {
-            sink_.error(map.position(), path,
-                        "\"custom\" requires at least one of minute, hour, day_of_month, month, day_of_week");
-            return;
-        }
-        // A day that no selected month has (e.g. day 30 in February only) never comes.
-        static constexpr int kMaxDays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        // Every month has a last day; and under day_match: any a restricted day_of_week runs by itself.
-        bool possible = (spec.dayOfMonthField.bits & kLastDayOfMonthBit) != 0 ||
-                        (spec.dayMatch == DayMatch::Any && !spec.dayOfWeek.wildcard && !spec.dayOfMonthField.wildcard);
-        for (int m = 1; m <= 12 && !possible; ++m) {
-            if (!(spec.monthField.bits >> m & 1U)) continue;
-            for (int d = 1; d <= kMaxDays[m]; ++d)
-                if (spec.dayOfMonthField.bits >> d & 1U) possible = true;
-        }
-        if (!possible && errorCount() == errorsBefore) {
-            // Only a restricted day_of_month can rule out every month, so point at it.
-            const Entry* dom = map.find("day_of_month");
-            sink_.error(dom ? dom->valuePosition : map.position(), dom ? path + ".day_of_month" : path,
-                        "this schedule can never fire: none of the selected months has any of the selected days");
-        }
-    }
-
-    void readBounds(const MappingReader& map, const std::string& path, ScheduleSpec& spec) {
-        const ZoneRules& zone = *spec.zone;
-        const Entry* start = map.find("start");
-        const Entry* end = map.find("end");
-        if (start) {
-            if (auto text = readString(*start, path + ".start")) {
-                auto parsed = parseDateTime(*text);
-                if (!parsed) {
-                    error(*start, path + ".start", "invalid start " + inQuotes(*text) + ": " + parsed.error());
-                } else {
-                    spec.start = resolveDateTime(parsed.value(), zone);
-                    spec.startLocal = parsed.value().offset ? zone.toLocal(*spec.start) : parsed.value().local;
-                }
-            }
-        }
-        if (end) {
-            if (auto text = readString(*end, path + ".end")) {
-                auto parsed = parseDateTime(*text);
-                if (!parsed) {
-                    error(*end, path + ".end", "invalid end " + inQuotes(*text) + ": " + parsed.error());
-                } else if (parsed.value().dateOnly) {
-                    // A bare date as "end" means through the end of that day.
-                    ParsedDateTime nextDay = parsed.value();
-                    nextDay.local += date::days{1};
-                    spec.end = resolveDateTime(nextDay, zone) - Seconds{1};
-                } else {
-                    spec.end = resolveDateTime(parsed.value(), zone);
-                }
-            }
-        }
-        if (spec.start && spec.end && *spec.start > *spec.end)
-            error(*start, path + ".start",
-                  "\"start\" (" + formatIsoInZone(*spec.start, zone) + ") is after \"end\" (" +
-                      formatIsoInZone(*spec.end, zone) + ")");
-        if (const Entry* e = map.find("exclude")) {
-            std::optional<std::vector<std::string>> items;
-            if (e->value.isScalar())
-                items = std::vector<std::string>{std::string(e->value.text())};
-            else
-                items = readScalarList(*e, path + ".exclude");
-            if (items) {
-                std::size_t index = 0;
-                for (const std::string& item : *items) {
-                    auto day = parseDate(item);
-                    if (day) {
-                        spec.exclude.push_back(day.value());
-                    } else {
-                        const YamlNode node = e->value.isSequence() ? e->value.item(index) : e->value;
-                        SourcePosition where = positionOf(node);
-                        if (where.line == 0) where = e->valuePosition;
-                        sink_.error(where, path + ".exclude" + (e->value.isSequence() ? "[" + std::to_string(index) + "]" : ""),
-                                    "invalid date " + inQuotes(item) + ": " + day.error());
-                    }
-                    ++index;
-                }
-                std::sort(spec.exclude.begin(), spec.exclude.end());
-                spec.exclude.erase(std::unique(spec.exclude.begin(), spec.exclude.end()), spec.exclude.end());
-            }
-        }
-    }
-
-    // Counted by the sink as errors come: counting the list here, once per job, made a config
-    // of many broken jobs quadratic.
-    std::size_t errorCount() const { return sink_.errorCount(); }
-
     const LoadContext& context_;
     DiagnosticSink& sink_;
     fs::path configDir_;
@@ -1317,9 +604,6 @@ private:
     bool defaultZoneBroken_ = false;
     bool defaultWorkingDirBroken_ = false;
     std::unordered_map<std::string, int> jobNameLines_;
-    std::unordered_map<std::string, ZoneHandle> zones_;
-    std::vector<std::string> zoneNames_;
-    std::vector<std::string_view> zoneViews_;  // into zoneNames_
     std::unordered_map<std::string, std::string> shebangProblems_;  // by resolved script path
     std::size_t environmentVariables_ = 0;  // in every job's environment so far
     std::size_t environmentBytes_ = 0;

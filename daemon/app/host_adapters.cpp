@@ -23,6 +23,10 @@ bool isNumber(const std::string& text) {
     return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
 }
 
+LoginAccount loginOf(const passwd& entry) {
+    return {entry.pw_name ? entry.pw_name : "", entry.pw_dir ? entry.pw_dir : "", entry.pw_shell ? entry.pw_shell : ""};
+}
+
 }  // namespace
 
 Result<RunIdentity> PosixAccountResolver::resolve(const std::string& user, const std::string& group) const {
@@ -41,6 +45,8 @@ Result<RunIdentity> PosixAccountResolver::resolve(const std::string& user, const
             identity.uid = uid;
             identity.gid = found ? found->pw_gid : static_cast<gid_t>(uid);
             identity.userName = found ? found->pw_name : user;
+            // A uid without a passwd entry has no home or shell to give; USER/LOGNAME are the number.
+            identity.login = found ? loginOf(*found) : LoginAccount{user, "", ""};
         } else {
             const int rc = ::getpwnam_r(user.c_str(), &entry, buffer.data(), buffer.size(), &found);
             if (rc != 0 || !found)
@@ -48,8 +54,10 @@ Result<RunIdentity> PosixAccountResolver::resolve(const std::string& user, const
             identity.uid = found->pw_uid;
             identity.gid = found->pw_gid;
             identity.userName = found->pw_name;
+            identity.login = loginOf(*found);
         }
     }
+    if (user.empty()) identity.login = ownAccount();  // `group:` alone keeps chiefd's user
     if (!group.empty()) {
         ::group entry{};
         ::group* found = nullptr;
@@ -63,6 +71,14 @@ Result<RunIdentity> PosixAccountResolver::resolve(const std::string& user, const
         }
     }
     return identity;
+}
+
+LoginAccount PosixAccountResolver::ownAccount() const {
+    std::vector<char> buffer(16384);
+    passwd entry{};
+    passwd* found = nullptr;
+    if (::getpwuid_r(::geteuid(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return {};
+    return loginOf(*found);
 }
 
 std::unique_ptr<OutputSink> ScriptOutputSinks::open(const RunTicket& ticket, const Script& script) {

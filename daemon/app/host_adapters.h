@@ -25,6 +25,7 @@ private:
 class PosixAccountResolver final : public AccountResolver {
 public:
     Result<RunIdentity> resolve(const std::string& user, const std::string& group) const override;
+    LoginAccount ownAccount() const override;
 };
 
 // Script output to the journal (JournalOutputSink) or the console (ConsoleOutputSink).

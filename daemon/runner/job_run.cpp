@@ -75,7 +75,8 @@ void JobRun::launchScript(std::size_t index) {
     }
     launch.workingDir = job.workingDir;
     launch.environment =
-        buildScriptEnvironment(services_.baseEnvironment, job, script, ticket_.id, ticket_.scheduledFor);
+        buildScriptEnvironment(services_.baseEnvironment, job, script, ticket_.id, ticket_.scheduledFor,
+                               identity_ ? identity_->login : services_.accounts.ownAccount());
     if (identity_) {
         launch.uid = identity_->uid;
         launch.gid = identity_->gid;

@@ -13,6 +13,8 @@
 #include "chief/result.h"
 #include "process/script_process.h"
 #include "runner/clock.h"
+#include "runner/run_environment.h"
+#include "runner/run_environment.h"
 #include "scheduler/run_starter.h"
 
 namespace chief::daemon {
@@ -32,11 +34,12 @@ public:
     virtual std::unique_ptr<OutputSink> open(const RunTicket& ticket, const Script& script) = 0;
 };
 
-// The uid/gid a job's `user`/`group` name on this host.
+// The uid/gid a job's `user`/`group` name on this host, and the account's login variables.
 struct RunIdentity {
     uid_t uid = 0;
     gid_t gid = 0;
     std::string userName;
+    LoginAccount login;  // HOME, USER/LOGNAME, SHELL from the passwd entry (empty when it has none)
 };
 
 // Resolves `user`/`group` names when a run starts (they may change after the config loaded).
@@ -44,6 +47,8 @@ class AccountResolver {
 public:
     virtual ~AccountResolver() = default;
     virtual Result<RunIdentity> resolve(const std::string& user, const std::string& group) const = 0;
+    // chiefd's own account, for jobs without `user:` (root under the system chiefd).
+    virtual LoginAccount ownAccount() const = 0;
 };
 
 // What every JobRun needs from the daemon.

@@ -29,7 +29,8 @@ bool isServiceManagerVariable(const std::string& name) {
 }  // namespace
 
 std::vector<std::string> buildScriptEnvironment(const std::vector<std::string>& base, const Job& job,
-                                                const Script& script, const RunId& runId, DueInstant scheduledFor) {
+                                                const Script& script, const RunId& runId, DueInstant scheduledFor,
+                                                const LoginAccount& login) {
     std::vector<std::string> env;
     env.reserve(base.size() + job.environment.size() + 6);
     for (const std::string& entry : base) {
@@ -43,6 +44,14 @@ std::vector<std::string> buildScriptEnvironment(const std::vector<std::string>& 
         if (worker_env::isReserved(name) || isServiceManagerVariable(name)) continue;
         setVariable(env, name, entry.substr(eq + 1));
     }
+    // The account's, not chiefd's: a job with `user: backup` must not write into root's HOME.
+    // The job's own `environment` may still override them.
+    if (!login.home.empty()) setVariable(env, "HOME", login.home);
+    if (!login.name.empty()) {
+        setVariable(env, "USER", login.name);
+        setVariable(env, "LOGNAME", login.name);
+    }
+    if (!login.shell.empty()) setVariable(env, "SHELL", login.shell);
     for (const auto& [name, value] : job.environment) setVariable(env, name, value);
     if (job.monitor.enabled) {
         setVariable(env, std::string(worker_env::kMonitorEndpoint), job.monitor.endpoint);

@@ -6,18 +6,18 @@ namespace chief::monitor {
 
 namespace {
 
-LogLevel levelFor(const Alert& alert, AlertTransition::Kind kind) {
-    if (kind == AlertTransition::Kind::Closed) return LogLevel::Notice;
+service::LogLevel levelFor(const Alert& alert, AlertTransition::Kind kind) {
+    if (kind == AlertTransition::Kind::Closed) return service::LogLevel::Notice;
     switch (alert.severity) {
-        case EventLevel::Critical: return LogLevel::Critical;
-        case EventLevel::Error: return LogLevel::Error;
-        case EventLevel::Warn: return LogLevel::Warning;
-        default: return LogLevel::Notice;
+        case EventLevel::Critical: return service::LogLevel::Critical;
+        case EventLevel::Error: return service::LogLevel::Error;
+        case EventLevel::Warn: return service::LogLevel::Warning;
+        default: return service::LogLevel::Notice;
     }
 }
 
-LogFields jobFields(const CheckKey& key) {
-    LogFields fields{{"CHIEF_JOB", key.job}};
+service::LogFields jobFields(const CheckKey& key) {
+    service::LogFields fields{{"CHIEF_JOB", key.job}};
     if (!key.host.empty()) fields.emplace_back("CHIEF_HOST", key.host);
     return fields;
 }
@@ -27,7 +27,7 @@ LogFields jobFields(const CheckKey& key) {
 void ChangeAnnouncer::committed(const StateChanges& changes, std::size_t deliveriesQueued) {
     for (const AlertTransition& transition : changes.alertTransitions) {
         const Alert& alert = transition.alert;
-        LogFields fields = jobFields(alert.key);
+        service::LogFields fields = jobFields(alert.key);
         fields.emplace_back("CHIEF_ALERT_ID", std::to_string(alert.id));
         fields.emplace_back("CHIEF_ALERT_TYPE", std::string(alertTypeName(alert.type)));
         if (transition.kind == AlertTransition::Kind::Opened) {
@@ -41,17 +41,17 @@ void ChangeAnnouncer::committed(const StateChanges& changes, std::size_t deliver
         }
     }
     for (const CheckStatusChange& change : changes.statusChanges) {
-        LogFields fields = jobFields(change.key);
+        service::LogFields fields = jobFields(change.key);
         fields.emplace_back("CHIEF_CHECK_STATUS", std::string(checkStatusName(change.to)));
         const std::string where = change.key.host.empty() ? "" : " on " + change.key.host;
-        logger_.log(change.to == CheckStatus::Up ? LogLevel::Info : LogLevel::Warning,
+        logger_.log(change.to == CheckStatus::Up ? service::LogLevel::Info : service::LogLevel::Warning,
                     "Job " + change.key.job + where + " is " + std::string(checkStatusName(change.to)) + " (was " +
                         std::string(checkStatusName(change.from)) + ")",
                     fields, message_id::kCheckStatusChanged);
     }
     for (const HostTransition& host : changes.hostTransitions) {
         const std::string name = host.host.empty() ? "(unnamed host)" : host.host;
-        logger_.log(host.online ? LogLevel::Info : LogLevel::Warning,
+        logger_.log(host.online ? service::LogLevel::Info : service::LogLevel::Warning,
                     "chiefd on " + name + (host.online ? " is online" : " is offline: no heartbeat since " +
                                                                             telemetry::formatEventTime(host.lastHeartbeatAt)),
                     {{"CHIEF_HOST", host.host}}, host.online ? message_id::kHostOnline : message_id::kHostOffline);

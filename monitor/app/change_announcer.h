@@ -5,14 +5,14 @@
 
 #include <functional>
 
-#include "monitor/core/logger.h"
+#include "chief/service/logger.h"
 #include "monitor/service/monitor_service.h"
 
 namespace chief::monitor {
 
 class ChangeAnnouncer final : public ServiceObserver {
 public:
-    explicit ChangeAnnouncer(Logger& logger) : logger_(logger) {}
+    explicit ChangeAnnouncer(service::Logger& logger) : logger_(logger) {}
 
     // Set once the dispatcher and the timer exist (they need the service, which needs this).
     void onDeliveriesQueued(std::function<void()> callback) { deliveriesQueued_ = std::move(callback); }
@@ -21,7 +21,7 @@ public:
     void committed(const StateChanges& changes, std::size_t deliveriesQueued) override;
 
 private:
-    Logger& logger_;
+    service::Logger& logger_;
     std::function<void()> deliveriesQueued_;
     std::function<void()> deadlinesChanged_;
 };

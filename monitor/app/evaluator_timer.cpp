@@ -6,7 +6,7 @@
 
 namespace chief::monitor {
 
-EvaluatorTimer::EvaluatorTimer(boost::asio::io_context& io, MonitorService& service, Logger& logger,
+EvaluatorTimer::EvaluatorTimer(boost::asio::io_context& io, MonitorService& service, service::Logger& logger,
                                std::chrono::seconds safetyInterval)
     : timer_(io), service_(service), logger_(logger), safetyInterval_(safetyInterval) {}
 
@@ -44,7 +44,7 @@ void EvaluatorTimer::fire() {
     try {
         service_.evaluate();
     } catch (const StoreError& failure) {
-        logger_.log(LogLevel::Error, std::string("Evaluating checks failed, retrying: ") + failure.what(), {},
+        logger_.log(service::LogLevel::Error, std::string("Evaluating checks failed, retrying: ") + failure.what(), {},
                     message_id::kStoreError);
     }
     arm();

@@ -10,14 +10,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "monitor/core/logger.h"
+#include "chief/service/logger.h"
 #include "monitor/service/monitor_service.h"
 
 namespace chief::monitor {
 
 class EvaluatorTimer {
 public:
-    EvaluatorTimer(boost::asio::io_context& io, MonitorService& service, Logger& logger,
+    EvaluatorTimer(boost::asio::io_context& io, MonitorService& service, service::Logger& logger,
                    std::chrono::seconds safetyInterval);
 
     void start();
@@ -34,7 +34,7 @@ private:
 
     boost::asio::steady_timer timer_;
     MonitorService& service_;
-    Logger& logger_;
+    service::Logger& logger_;
     std::chrono::seconds safetyInterval_;
     std::optional<EventTime> armedFor_;
     bool stopped_ = true;

@@ -23,9 +23,9 @@ Result<MonitorOptions> parseMonitorOptions(std::span<const std::string_view> arg
             options.configPathGiven = true;
         } else if (arg == "--log-target") {
             const auto text = value();
-            const auto target = text ? parseLogTarget(*text) : std::nullopt;
+            auto target = service::LogTarget::parse(text ? *text : std::string_view());
             if (!target) return makeError("--log-target must be auto, journal or console");
-            options.logTarget = *target;
+            options.logTarget = target.value();
         } else if (arg == "--debug" && !inlineValue) {
             options.debug = true;
         } else if (arg == "--check-config" && !inlineValue) {

@@ -7,14 +7,14 @@
 #include <string_view>
 
 #include "chief/result.h"
-#include "monitor/app/journal_logger.h"
+#include "chief/service/log_target.h"
 
 namespace chief::monitor {
 
 struct MonitorOptions {
     std::string configPath = "/etc/chief/monitor.yaml";
     bool configPathGiven = false;  // a missing file is an error only when named explicitly
-    LogTargetKind logTarget = LogTargetKind::Auto;
+    service::LogTarget logTarget;  // auto: the journal under systemd, else stderr
     bool debug = false;
     bool checkConfig = false;  // validate the settings, print them, exit
     bool help = false;

@@ -11,7 +11,7 @@ constexpr std::chrono::milliseconds kBetweenBatches{20};
 constexpr std::chrono::seconds kFirstPass{5};
 }  // namespace
 
-RetentionRunner::RetentionRunner(boost::asio::io_context& io, MonitorService& service, Logger& logger,
+RetentionRunner::RetentionRunner(boost::asio::io_context& io, MonitorService& service, service::Logger& logger,
                                  std::int64_t retentionDays, std::chrono::seconds interval, std::size_t batchRows)
     : timer_(io),
       service_(service),
@@ -42,7 +42,7 @@ void RetentionRunner::step() {
     try {
         removed = service_.pruneStep(retentionDays_, batchRows_);
     } catch (const StoreError& failure) {
-        logger_.log(LogLevel::Error, std::string("Retention pruning failed, retrying next interval: ") + failure.what(),
+        logger_.log(service::LogLevel::Error, std::string("Retention pruning failed, retrying next interval: ") + failure.what(),
                     {}, message_id::kStoreError);
         prunedThisPass_ = 0;
         return schedule(interval_);
@@ -50,7 +50,7 @@ void RetentionRunner::step() {
     prunedThisPass_ += removed;
     if (removed > 0) return schedule(kBetweenBatches);
     if (prunedThisPass_ > 0) {
-        logger_.log(LogLevel::Info,
+        logger_.log(service::LogLevel::Info,
                     "Retention: removed " + std::to_string(prunedThisPass_) + " rows older than " +
                         std::to_string(retentionDays_) + " days",
                     {{"CHIEF_PRUNED_ROWS", std::to_string(prunedThisPass_)}}, message_id::kRetentionPruned);

@@ -9,14 +9,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "monitor/core/logger.h"
+#include "chief/service/logger.h"
 #include "monitor/service/monitor_service.h"
 
 namespace chief::monitor {
 
 class RetentionRunner {
 public:
-    RetentionRunner(boost::asio::io_context& io, MonitorService& service, Logger& logger, std::int64_t retentionDays,
+    RetentionRunner(boost::asio::io_context& io, MonitorService& service, service::Logger& logger, std::int64_t retentionDays,
                     std::chrono::seconds interval, std::size_t batchRows = 500);
     // Starts with a pass a few seconds after start-up, then one every interval.
     void start();
@@ -28,7 +28,7 @@ private:
 
     boost::asio::steady_timer timer_;
     MonitorService& service_;
-    Logger& logger_;
+    service::Logger& logger_;
     std::int64_t retentionDays_;
     std::chrono::seconds interval_;
     std::size_t batchRows_;

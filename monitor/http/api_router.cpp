@@ -79,7 +79,7 @@ HttpReply methodNotAllowed(const char* allow) {
 
 }  // namespace
 
-ApiRouter::ApiRouter(MonitorService& service, Logger& logger, RouterOptions options, std::span<const StaticAsset> assets)
+ApiRouter::ApiRouter(MonitorService& service, service::Logger& logger, RouterOptions options, std::span<const StaticAsset> assets)
     : service_(service), logger_(logger), options_(std::move(options)), assets_(assets) {}
 
 PreparedRequest ApiRouter::prepare(const HttpRequestView& request) const {
@@ -146,7 +146,7 @@ HttpReply ApiRouter::execute(PreparedRequest&& request) {
     try {
         return route(request);
     } catch (const StoreError& failure) {
-        logger_.log(LogLevel::Error, std::string("Store failed, request refused: ") + failure.what(), {},
+        logger_.log(service::LogLevel::Error, std::string("Store failed, request refused: ") + failure.what(), {},
                     message_id::kStoreError);
         return errorReply(503, "Storage unavailable; nothing was stored");
     }
@@ -154,7 +154,7 @@ HttpReply ApiRouter::execute(PreparedRequest&& request) {
 
 HttpReply ApiRouter::ingestReply(const IngestOutcome& outcome, std::chrono::steady_clock::time_point received) {
     if (!outcome.result) {
-        logger_.log(LogLevel::Error, "Store failed, ingest refused: " + outcome.storeError, {}, message_id::kStoreError);
+        logger_.log(service::LogLevel::Error, "Store failed, ingest refused: " + outcome.storeError, {}, message_id::kStoreError);
         return errorReply(503, "Storage unavailable; nothing was stored");
     }
     ingestLatency_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());

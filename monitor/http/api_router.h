@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "monitor/core/logger.h"
+#include "chief/service/logger.h"
 #include "monitor/core/metrics.h"
 #include "monitor/core/query_string.h"
 #include "monitor/http/http_exchange.h"
@@ -44,7 +44,7 @@ struct IngestOutcome {
 
 class ApiRouter {
 public:
-    ApiRouter(MonitorService& service, Logger& logger, RouterOptions options,
+    ApiRouter(MonitorService& service, service::Logger& logger, RouterOptions options,
               std::span<const StaticAsset> assets = dashboardAssets());
 
     // Any thread: touches no service state. Auth, targets, dashboard files, ingest validation.
@@ -68,7 +68,7 @@ private:
     std::optional<HttpReply> asset(const HttpRequestView& request, const std::string& path) const;
 
     MonitorService& service_;
-    Logger& logger_;
+    service::Logger& logger_;
     const TrafficCounters* traffic_ = nullptr;
     RouterOptions options_;
     std::span<const StaticAsset> assets_;

@@ -25,11 +25,11 @@ public:
 };
 
 struct HttpServer::Shared {
-    Shared(RequestHandler& h, TrafficCounters& t, Logger& l, ServerOptions o)
+    Shared(RequestHandler& h, TrafficCounters& t, service::Logger& l, ServerOptions o)
         : handler(h), traffic(t), logger(l), options(std::move(o)) {}
     RequestHandler& handler;
     TrafficCounters& traffic;
-    Logger& logger;
+    service::Logger& logger;
     ServerOptions options;
     std::optional<ssl::context> tls;
     std::list<std::weak_ptr<ConnectionHandle>> connections;
@@ -221,7 +221,7 @@ private:
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, RequestHandler& handler, TrafficCounters& traffic, Logger& logger,
+HttpServer::HttpServer(asio::io_context& io, RequestHandler& handler, TrafficCounters& traffic, service::Logger& logger,
                        ServerOptions options)
     : options_(options),
       shared_(std::make_shared<Shared>(handler, traffic, logger, std::move(options))),
@@ -273,7 +273,7 @@ void HttpServer::accept() {
         if (shared->stopped) return;
         if (ec) {
             // Out of descriptors and the like: say so, and keep accepting.
-            shared->logger.log(LogLevel::Warning, "Accepting a connection failed, ignoring: " + ec.message());
+            shared->logger.log(service::LogLevel::Warning, "Accepting a connection failed, ignoring: " + ec.message());
             return accept();
         }
         std::erase_if(shared->connections, [](const std::weak_ptr<ConnectionHandle>& c) { return c.expired(); });

@@ -15,7 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "chief/result.h"
-#include "monitor/core/logger.h"
+#include "chief/service/logger.h"
 #include "monitor/core/metrics.h"
 #include "monitor/http/request_handler.h"
 
@@ -43,7 +43,7 @@ struct ServerOptions {
 class HttpServer {
 public:
     // `handler` answers the requests; the server counts connections and responses in `traffic`.
-    HttpServer(boost::asio::io_context& io, RequestHandler& handler, TrafficCounters& traffic, Logger& logger,
+    HttpServer(boost::asio::io_context& io, RequestHandler& handler, TrafficCounters& traffic, service::Logger& logger,
                ServerOptions options);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;

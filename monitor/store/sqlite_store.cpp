@@ -221,9 +221,13 @@ SqliteStore::~SqliteStore() {
     checkpointer_.reset();
 }
 
-SqliteStatement& SqliteStore::prepared(const std::string& sql) {
+SqliteStatement& SqliteStore::prepared(std::string_view sql) {
     auto it = statements_.find(sql);
-    if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<SqliteStatement>(db_.handle(), sql)).first;
+    if (it == statements_.end()) {
+        std::string text(sql);
+        auto statement = std::make_unique<SqliteStatement>(db_.handle(), text);
+        it = statements_.emplace(std::move(text), std::move(statement)).first;
+    }
     return it->second->reset();
 }
 
@@ -252,10 +256,13 @@ void SqliteStore::rollback() {
 }
 
 bool SqliteStore::insertEvent(const TelemetryEvent& event, EventTime receivedAt) {
-    SqliteStatement& insert = prepared(
-        "INSERT OR IGNORE INTO events (received_at, event_at, source_type, event_type, level, message, job_name, "
-        "script_path, run_id, scheduled_for, success, return_code, duration_ms, metadata_json, event_id, host) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (insertEvent_ == nullptr) {
+        insertEvent_ = &prepared(
+            "INSERT OR IGNORE INTO events (received_at, event_at, source_type, event_type, level, message, job_name, "
+            "script_path, run_id, scheduled_for, success, return_code, duration_ms, metadata_json, event_id, host) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    }
+    SqliteStatement& insert = insertEvent_->reset();
     // The event outlives the insert: its text is bound without copies.
     insert.bind(1, millis(receivedAt))
         .bind(2, millis(event.eventAt.value_or(receivedAt)))

@@ -14,7 +14,7 @@ constexpr std::chrono::seconds kStoreRetry{5};
 }  // namespace
 
 WebhookDispatcher::WebhookDispatcher(boost::asio::io_context& io, MonitorStore& store, const Clock& clock,
-                                     WebhookSender& sender, std::vector<WebhookTarget> targets, Logger& logger,
+                                     WebhookSender& sender, std::vector<WebhookTarget> targets, service::Logger& logger,
                                      TrafficCounters& traffic, RetryPolicy policy, std::chrono::milliseconds sendTimeout)
     : io_(io),
       store_(store),
@@ -75,7 +75,7 @@ void WebhookDispatcher::pump() {
             }
         }
     } catch (const StoreError& failure) {
-        logger_.log(LogLevel::Error, std::string("Webhook outbox unreadable, retrying: ") + failure.what(), {},
+        logger_.log(service::LogLevel::Error, std::string("Webhook outbox unreadable, retrying: ") + failure.what(), {},
                     message_id::kStoreError);
         timer_.expires_after(kStoreRetry);
         timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -127,7 +127,7 @@ void WebhookDispatcher::onOutcome(const WebhookDelivery& delivery, const Webhook
         } else {
             attempt.status = WebhookDelivery::Status::Failed;
             ++traffic_.webhooksFailed;
-            logger_.log(LogLevel::Warning,
+            logger_.log(service::LogLevel::Warning,
                         "Webhook " + redactUrl(delivery.url) + " gave up on alert " + std::to_string(delivery.alertId) +
                             " after " + std::to_string(attempts) + " attempts: " + *attempt.error,
                         {{"CHIEF_ALERT_ID", std::to_string(delivery.alertId)}, {"CHIEF_WEBHOOK", redactUrl(delivery.url)}},
@@ -137,7 +137,7 @@ void WebhookDispatcher::onOutcome(const WebhookDelivery& delivery, const Webhook
     try {
         store_.recordAttempt(attempt);
     } catch (const StoreError& failure) {
-        logger_.log(LogLevel::Error, std::string("Recording a webhook attempt failed: ") + failure.what(), {},
+        logger_.log(service::LogLevel::Error, std::string("Recording a webhook attempt failed: ") + failure.what(), {},
                     message_id::kStoreError);
     }
     pump();

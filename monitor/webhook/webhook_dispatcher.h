@@ -12,7 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "monitor/core/clock.h"
-#include "monitor/core/logger.h"
+#include "chief/service/logger.h"
 #include "monitor/core/metrics.h"
 #include "monitor/core/retry_policy.h"
 #include "monitor/core/webhook_payload.h"
@@ -24,7 +24,7 @@ namespace chief::monitor {
 class WebhookDispatcher {
 public:
     WebhookDispatcher(boost::asio::io_context& io, MonitorStore& store, const Clock& clock, WebhookSender& sender,
-                      std::vector<WebhookTarget> targets, Logger& logger, TrafficCounters& traffic,
+                      std::vector<WebhookTarget> targets, service::Logger& logger, TrafficCounters& traffic,
                       RetryPolicy policy = {}, std::chrono::milliseconds sendTimeout = std::chrono::seconds{10});
 
     // Sends what is due (left over from before a restart, too) and keeps going.
@@ -46,7 +46,7 @@ private:
     const Clock& clock_;
     WebhookSender& sender_;
     std::vector<WebhookTarget> targets_;
-    Logger& logger_;
+    service::Logger& logger_;
     TrafficCounters& traffic_;
     RetryPolicy policy_;
     std::chrono::milliseconds sendTimeout_;

@@ -28,9 +28,9 @@ namespace {
 using namespace chief::monitor;
 using chief::telemetry::EventTime;
 
-class QuietLogger final : public Logger {
+class QuietLogger final : public chief::service::Logger {
 public:
-    void log(LogLevel, std::string_view, const LogFields&, std::string_view) override {}
+    void log(chief::service::LogLevel, std::string_view, const chief::service::LogFields&, std::string_view) override {}
 };
 
 class FixedClock final : public Clock {

@@ -147,8 +147,9 @@ TEST_CASE("Events spooled while the monitor is down arrive after chiefd restarts
     CHECK(once->err().find("not delivered") != std::string::npos);
     sink.up();
     auto daemon = startDaemon(dir, config);
-    REQUIRE(sink.waitFor(
-        [&](const std::vector<nlohmann::json>&) {
+    // (Not sink.waitFor: its condition runs under the sink's lock, which countsById takes.)
+    REQUIRE(waitUntil(
+        [&] {
             const auto counts = sink.countsById();
             return std::all_of(spooled.begin(), spooled.end(), [&](const std::string& id) { return counts.count(id) > 0; });
         },
@@ -257,4 +258,29 @@ TEST_CASE("chiefd: a corrupt line and a torn last line in the spool are skipped 
     INFO(err);
     CHECK((err.find("that are not telemetry events") != std::string::npos ||
            err.find("ends in an incomplete line") != std::string::npos));
+}
+
+TEST_CASE("chiefd: the spool stays within monitor.buffer.spool_max_bytes, dropping the oldest, said loudly",
+          "[chiefd][telemetry]") {
+    TempDir dir;
+    writeScripts(dir);
+    TelemetrySink sink;
+    sink.down();
+    const std::string config = dir.write(
+        "chief.yaml", telemetryConfig(sink, "", "  - name: tick\n"
+                                                "    schedule: {frequency: interval, every: 1m}\n"
+                                                "    scripts: [{path: ok.sh}]\n"));
+    // The bound goes under the buffer block the helper writes.
+    std::string text = readFile(config);
+    text.replace(text.find("spool_file: spool.jsonl}"), 24, "spool_file: spool.jsonl, spool_max_bytes: 4096}");
+    dir.write("chief.yaml", text);
+    auto daemon = startDaemon(dir, config);
+    REQUIRE(waitUntil([&] { return daemon->err().find("reached monitor.buffer.spool_max_bytes") != std::string::npos; }, 30s));
+    for (int i = 0; i < 3; ++i) {
+        const auto before = spooledIds(dir / "spool.jsonl").size();
+        REQUIRE(waitUntil([&] { return spooledIds(dir / "spool.jsonl").size() != before; }, 10s));
+        CHECK(std::filesystem::file_size(dir / "spool.jsonl") <= 4096);
+    }
+    stopDaemon(*daemon);
+    CHECK(std::filesystem::file_size(dir / "spool.jsonl") <= 4096);
 }

@@ -9,10 +9,10 @@
 
 namespace {
 
-chief::LoadResult loadShipped(const std::string& relativePath) {
+chief::LoadResult loadShipped(const std::string& relativePath, const std::string& systemZone = "UTC") {
     const char* path = std::getenv("PATH");
     const chief::system::PosixHostProbe probe(path ? path : "/usr/bin:/bin");
-    return chief::system::loadConfigFile(std::string(CHIEF_SOURCE_DIR) + "/" + relativePath, probe, "UTC");
+    return chief::system::loadConfigFile(std::string(CHIEF_SOURCE_DIR) + "/" + relativePath, probe, systemZone);
 }
 
 }  // namespace
@@ -28,6 +28,13 @@ TEST_CASE("the packaged default config is valid and enables no job", "[shipped]"
         CHECK_FALSE(job.enabled);  // ...none of which runs by surprise
     }
     CHECK_FALSE(result.config->monitor.enabled);
+}
+
+TEST_CASE("the packaged default config pins no zone: schedules follow the system's", "[shipped]") {
+    // On a Berlin machine a 03:00 job must mean 03:00 Berlin, as the docs say of the default.
+    const chief::LoadResult result = loadShipped("config/chief.default.yaml", "Europe/Berlin");
+    REQUIRE(result.ok());
+    CHECK(result.config->defaults.timezone == "Europe/Berlin");
 }
 
 TEST_CASE("the demo config is valid", "[shipped]") {

@@ -71,8 +71,9 @@ struct NullOutputs final : OutputSinkFactory {
 struct FakeAccounts final : AccountResolver {
     Result<RunIdentity> resolve(const std::string& user, const std::string&) const override {
         if (user == "ghost") return makeError("user \"ghost\" does not exist");
-        return RunIdentity{65534, 65534, user};
+        return RunIdentity{65534, 65534, user, {user, "/home/" + user, "/bin/sh"}};
     }
+    chief::daemon::LoginAccount ownAccount() const override { return {"chief-test", "/home/chief-test", "/bin/bash"}; }
 };
 
 }  // namespace chief::testing

@@ -4,6 +4,8 @@
 // hangs (accepts, reads, never answers), or goes down (nothing listens on its port) and comes
 // back up on the same port. Keep-alive connections are served one thread each.
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -26,7 +28,20 @@ class TelemetrySink {
 public:
     enum class Mode { Accept, Hang, Status };
 
-    TelemetrySink() { listen(0); }
+    // Listens on a port below Linux's ephemeral range (32768-60999): while the sink is down,
+    // the client's own outgoing connections must not take its port, or up() could not bind it.
+    TelemetrySink() {
+        const auto seed = static_cast<unsigned>(::getpid()) * 7919u + static_cast<unsigned>(
+                              std::chrono::steady_clock::now().time_since_epoch().count() % 10007);
+        for (unsigned attempt = 0; attempt < 200; ++attempt) {
+            try {
+                listen(static_cast<unsigned short>(20000 + (seed + attempt * 37) % 10000));
+                return;
+            } catch (const boost::system::system_error&) {
+            }
+        }
+        listen(0);
+    }
     ~TelemetrySink() { down(); }
 
     unsigned short port() const { return port_; }
@@ -87,7 +102,8 @@ public:
     }
     int requests() const { return requests_; }
 
-    // Waits until `condition` holds for the received events (checked at each request).
+    // Waits until `condition` holds for the received events (checked at each request, under the
+    // sink's lock: the condition must not call the sink).
     bool waitFor(const std::function<bool(const std::vector<nlohmann::json>&)>& condition, std::chrono::milliseconds timeout) {
         std::unique_lock lock(mutex_);
         return received_.wait_for(lock, timeout, [&] { return condition(events_); });

@@ -117,6 +117,12 @@ sh_ct 'test -z "$(ls -A /etc/systemd/user/default.target.wants 2>/dev/null)"' ||
 global=$(sh_ct 'systemctl --global is-enabled chiefd.service' || true)
 [[ $global == disabled ]] || fail "systemctl --global is-enabled chiefd.service says '$global', expected disabled"
 echo "ok: the user unit is installed and enabled for nobody (/etc/systemd/user/default.target.wants empty)" >&2
+# Jobs share the host's /tmp as cron jobs do; each unit's hardening notes are installed where it says.
+privtmp=$(sh_ct 'systemctl show -p PrivateTmp --value chiefd')
+[[ $privtmp == no ]] || fail "chiefd runs jobs with PrivateTmp=$privtmp; jobs must share /tmp"
+sh_ct 'test -s /usr/share/doc/chief/chiefd-hardening.txt && test -s /usr/share/doc/chief/chief-monitord-hardening.txt' ||
+  fail "the hardening notes the units point to are not installed under /usr/share/doc/chief"
+echo "ok: PrivateTmp=no for chiefd; hardening notes installed" >&2
 in_ct systemd-analyze security --no-pager chiefd.service >"$tmp/security.txt" 2>&1 || true
 tail -n 3 "$tmp/security.txt" >&2
 getent_ok=0

@@ -6,12 +6,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "bus_call_error.h"
 #include "bus_client.h"
 #include "verbs.h"
 #include "chief/bus_api.h"
 #include "command_line.h"
 #include "config_fixture.h"
 #include "exit_codes.h"
+#include "text_report.h"
 #include "verbs.h"
 
 using namespace chief;
@@ -174,7 +176,8 @@ Outcome run(std::initializer_list<const char*> args, FakeClient& client) {
     REQUIRE(command);
     REQUIRE_FALSE(runsOffline(command.value()));
     std::ostringstream out, err;
-    const int code = runVerb(command.value(), client, VerbContext{"UTC"}, out, err);
+    // The viewer's clock: 2027-01-01T00:00:00Z.
+    const int code = runVerb(command.value(), client, VerbContext{"UTC", false, at(1798761600)}, out, err);
     return {code, out.str(), err.str()};
 }
 
@@ -285,16 +288,23 @@ TEST_CASE("chiefctl status: daemon properties and a job table", "[ctl-bus]") {
     CHECK(j["jobs"][1]["last_result"].is_null());
 }
 
-TEST_CASE("chiefctl list: one row per job; --json carries the ListJobs fields", "[ctl-bus]") {
+TEST_CASE("chiefctl list: enabled jobs by next run, as list-timers; --all adds disabled ones; --json carries the ListJobs fields",
+          "[ctl-bus]") {
     FakeClient client;
     const Outcome r = run({"list"}, client);
     CHECK(r.code == kExitOk);
     CHECK(r.out ==
-          "JOB     ENABLED  NEXT RUN                 LAST RESULT  SCHEDULE\n"
-          "backup  yes      2027-01-01 06:00:00 UTC  succeeded    every day at 06:00\n"
-          "report  no       -                        -            every Monday at 09:00\n"
-          "\n2 jobs.\n");
-    const auto j = run({"list", "--json"}, client).json();
+          "NEXT                     LEFT  LAST                     PASSED          RESULT   JOB     SCHEDULE\n"
+          "2027-01-01 06:00:00 UTC  6h    2026-12-31 06:00:02 UTC  17h 59min ago  running  backup  every day at 06:00\n"
+          "\n1 job listed. 1 disabled job not shown; --all shows it.\n");
+    // The disabled job, in another zone than the viewer's: the zone is named.
+    CHECK(run({"list", "--all"}, client).out ==
+          "NEXT                     LEFT  LAST                     PASSED          RESULT    JOB     SCHEDULE\n"
+          "2027-01-01 06:00:00 UTC  6h    2026-12-31 06:00:02 UTC  17h 59min ago  running   backup  every day at 06:00\n"
+          "-                        -     -                        -              disabled  report  every Monday at 09:00 (Europe/Berlin)\n"
+          "\n2 jobs listed.\n");
+    CHECK(run({"list", "--json"}, client).json()["jobs"].size() == 1);
+    const auto j = run({"list", "--json", "--all"}, client).json();
     CHECK(j["jobs"][0] == nlohmann::json{{"name", "backup"},
                                          {"description", "Nightly backup"},
                                          {"enabled", true},
@@ -749,12 +759,12 @@ jobs:
         REQUIRE(command);
         REQUIRE(runsOffline(command.value()));
         std::ostringstream out, err;
-        const int code = runOffline(command.value(), loaded, OfflineClient::Host{at(1798761600), "UTC"}, VerbContext{"UTC"}, out, err);
+        const int code = runOffline(command.value(), loaded, OfflineClient::Host{at(1798761600), "UTC"}, VerbContext{"UTC", false, at(1798761600)}, out, err);
         return Outcome{code, out.str(), err.str()};
     };
     const Outcome list = exec({"list", "--config", "x.yaml"});
     CHECK(list.code == kExitOk);
-    CHECK(contains(list.out, "backup  yes      2027-01-01 06:00:00 UTC  -            every day at 06:00\n"));
+    CHECK(contains(list.out, "2027-01-01 06:00:00 UTC  6h    -     -       -       backup  every day at 06:00\n"));
     const auto j = exec({"list", "--config", "x.yaml", "--json"}).json();
     CHECK(j["jobs"][0]["running"].is_null());
     CHECK(j["jobs"][0]["next_run"] == "2027-01-01T06:00:00Z");
@@ -805,10 +815,10 @@ TEST_CASE("chiefctl: a non-root user refused by the system chiefd is pointed to 
     auto command = parseCommandLine({"run", "--job", "backup"});
     REQUIRE(command);
     std::ostringstream out, err;
-    CHECK(runVerb(command.value(), client, VerbContext{"UTC", true}, out, err) == bus::kExitAccessDenied);
+    CHECK(runVerb(command.value(), client, VerbContext{"UTC", true, std::nullopt}, out, err) == bus::kExitAccessDenied);
     CHECK(err.str().find("to use your own (chiefd --user), add --user") != std::string::npos);
     std::ostringstream out2, err2;
-    runVerb(command.value(), client, VerbContext{"UTC", false}, out2, err2);
+    runVerb(command.value(), client, VerbContext{"UTC", false, std::nullopt}, out2, err2);
     CHECK(err2.str().find("--user") == std::string::npos);
 }
 
@@ -821,4 +831,28 @@ TEST_CASE("chiefctl status: telemetry's state when it is on", "[ctl-bus][telemet
     const auto j = run({"status", "--json"}, client).json();
     CHECK(j["daemon"]["telemetry"]["pending_spool"] == 40);
     CHECK(j["daemon"]["telemetry"]["last_error"] == "HTTP 503");
+}
+
+TEST_CASE("chiefctl list: spans as list-timers shows them, soonest first, never-due last", "[ctl-bus]") {
+    CHECK(formatSpan(Seconds{0}) == "0s");
+    CHECK(formatSpan(Seconds{59}) == "59s");
+    CHECK(formatSpan(Seconds{61}) == "1min 1s");
+    CHECK(formatSpan(Seconds{3600}) == "1h");
+    CHECK(formatSpan(Seconds{3 * 3600 + 120 + 5}) == "3h 2min");
+    CHECK(formatSpan(Seconds{86400 + 4 * 3600}) == "1 day 4h");
+    CHECK(formatSpan(Seconds{2 * 86400}) == "2 days");
+    CHECK(formatSpan(Seconds{-5}) == "0s");  // a due time just passed
+    std::vector<bus::JobSummary> jobs(4);
+    jobs[0].name = "never";
+    jobs[1].name = "late";
+    jobs[1].nextRun = at(2000);
+    jobs[2].name = "b-soon";
+    jobs[2].nextRun = at(1000);
+    jobs[3].name = "a-soon";
+    jobs[3].nextRun = at(1000);
+    sortByNextRun(jobs);
+    CHECK(jobs[0].name == "a-soon");
+    CHECK(jobs[1].name == "b-soon");
+    CHECK(jobs[2].name == "late");
+    CHECK(jobs[3].name == "never");
 }

@@ -29,7 +29,7 @@ Run run(std::initializer_list<const char*> args, const LoadResult& loaded) {
     REQUIRE(command);
     std::ostringstream out, err;
     const SysSeconds now{Seconds{1798761600}};  // 2027-01-01T00:00:00Z
-    const int code = runOffline(command.value(), loaded, OfflineClient::Host{now, "UTC"}, VerbContext{"UTC"}, out, err);
+    const int code = runOffline(command.value(), loaded, OfflineClient::Host{now, "UTC"}, VerbContext{"UTC", false, std::nullopt}, out, err);
     return {code, out.str(), err.str()};
 }
 

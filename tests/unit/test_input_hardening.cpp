@@ -65,7 +65,7 @@ Run runVerb(std::vector<std::string> args, const LoadResult& loaded) {
     REQUIRE(command);
     std::ostringstream out, err;
     const SysSeconds now{Seconds{1798761600}};  // 2027-01-01T00:00:00Z
-    const int code = ctl::runOffline(command.value(), loaded, ctl::OfflineClient::Host{now, "UTC"}, ctl::VerbContext{"UTC"}, out, err);
+    const int code = ctl::runOffline(command.value(), loaded, ctl::OfflineClient::Host{now, "UTC"}, ctl::VerbContext{"UTC", false, std::nullopt}, out, err);
     return {code, out.str(), err.str()};
 }
 

@@ -84,7 +84,8 @@ TEST_CASE("job run: scripts run in order with argv, cwd, env, timeout and grace"
     CHECK(first.timeout == std::chrono::seconds{30});
     CHECK(first.killGrace == std::chrono::seconds{3});
     CHECK(first.environment == std::vector<std::string>{
-                                   "PATH=/usr/bin:/bin", "HOME=/root", "REGION=eu", "CHIEF_RUN_ID=20260504T120000.000Z-0001",
+                                   "PATH=/usr/bin:/bin", "HOME=/home/chief-test", "USER=chief-test",
+                                   "LOGNAME=chief-test", "SHELL=/bin/bash", "REGION=eu", "CHIEF_RUN_ID=20260504T120000.000Z-0001",
                                    "CHIEF_JOB_NAME=etl", "CHIEF_SCRIPT_PATH=/etc/chief/extract.sh",
                                    "CHIEF_SCHEDULED_FOR=2026-05-04T12:00:00+00:00"});
     h.launcher.exit(0, ScriptExit::Kind::Exited, 0);
@@ -326,4 +327,52 @@ jobs:
     CHECK(std::none_of(env.begin(), env.end(), [](const std::string& e) { return e.starts_with("CHIEF_SCHEDULED_FOR="); }));
     CHECK(std::count(env.begin(), env.end(), "CHIEF_MONITOR_ENDPOINT=http://127.0.0.1:7410") == 1);
     CHECK(std::none_of(env.begin(), env.end(), [](const std::string& e) { return e.starts_with("CHIEF_MONITOR_API_KEY="); }));
+}
+
+TEST_CASE("a script gets HOME, USER, LOGNAME and SHELL of the account it runs as; the job's environment wins",
+          "[environment]") {
+    Harness h(R"(
+jobs:
+  - name: plain
+    schedule: {frequency: daily, time: "12:00"}
+    scripts: [{path: a.sh}]
+  - name: pinned
+    environment: {HOME: /srv/pinned}
+    schedule: {frequency: daily, time: "12:00"}
+    scripts: [{path: a.sh}]
+)");
+    const LoginAccount backup{"backup", "/var/backups", "/usr/sbin/nologin"};
+    const Job& plain = h.config->jobs[0];
+    // chiefd's own HOME and USER (root's, under the system chiefd) must not reach the script.
+    const auto env = buildScriptEnvironment({"HOME=/root", "USER=root", "LOGNAME=root", "SHELL=/bin/bash"}, plain,
+                                            plain.scripts[0], "r1", std::nullopt, backup);
+    CHECK(std::count(env.begin(), env.end(), "HOME=/var/backups") == 1);
+    CHECK(std::count(env.begin(), env.end(), "USER=backup") == 1);
+    CHECK(std::count(env.begin(), env.end(), "LOGNAME=backup") == 1);
+    CHECK(std::count(env.begin(), env.end(), "SHELL=/usr/sbin/nologin") == 1);
+    CHECK(std::none_of(env.begin(), env.end(), [](const std::string& e) { return e == "HOME=/root" || e == "USER=root"; }));
+
+    const Job& pinned = h.config->jobs[1];
+    const auto env2 = buildScriptEnvironment({}, pinned, pinned.scripts[0], "r1", std::nullopt, backup);
+    CHECK(std::count(env2.begin(), env2.end(), "HOME=/srv/pinned") == 1);
+    CHECK(std::count(env2.begin(), env2.end(), "USER=backup") == 1);
+}
+
+TEST_CASE("job run: a job with user: gets that account's login variables, others chiefd's own", "[runner][environment]") {
+    Harness h(R"(
+jobs:
+  - name: as-nobody
+    user: nobody
+    schedule: {frequency: daily, time: "12:00"}
+    scripts: [{path: a.sh}]
+)");
+    auto run = h.run();
+    run->start();
+    REQUIRE(h.launcher.launches.size() == 1);
+    const auto& env = h.launcher.launches[0].environment;
+    CHECK(std::count(env.begin(), env.end(), "HOME=/home/nobody") == 1);
+    CHECK(std::count(env.begin(), env.end(), "USER=nobody") == 1);
+    CHECK(std::count(env.begin(), env.end(), "LOGNAME=nobody") == 1);
+    CHECK(std::count(env.begin(), env.end(), "SHELL=/bin/sh") == 1);
+    h.launcher.exit(0, ScriptExit::Kind::Exited, 0);
 }

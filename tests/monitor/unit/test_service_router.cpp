@@ -85,9 +85,9 @@ public:
     std::size_t deliveriesQueued = 0;
 };
 
-class NullLogger final : public Logger {
+class NullLogger final : public chief::service::Logger {
 public:
-    void log(LogLevel, std::string_view message, const LogFields&, std::string_view) override {
+    void log(chief::service::LogLevel, std::string_view message, const chief::service::LogFields&, std::string_view) override {
         lines.emplace_back(message);
     }
     std::vector<std::string> lines;

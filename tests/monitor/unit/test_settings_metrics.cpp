@@ -115,7 +115,7 @@ TEST_CASE("the command line", "[options]") {
     REQUIRE(given);
     CHECK(given.value().configPath == "/tmp/m.yaml");
     CHECK(given.value().configPathGiven);
-    CHECK(given.value().logTarget == LogTargetKind::Console);
+    CHECK(given.value().logTarget.kind() == chief::service::LogTarget::Kind::Console);
     CHECK(given.value().debug);
     CHECK(parse({"--check-config"}).value().checkConfig);
     CHECK(parse({"--log-target", "syslog"}).error() == "--log-target must be auto, journal or console");
