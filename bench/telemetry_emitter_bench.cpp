@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     boost::asio::io_context io;
     chief::daemon::SystemClock clock;
     chief::service::ConsoleLogger logger(std::cerr);
-    TelemetryEmitter emitter(io, clock, logger, "bench-host");
+    TelemetryEmitter emitter(io, clock, logger, "bench-host", {.heartbeats = false, .ownEventsOnly = false});
     emitter.configure(config, dir);
 
     const auto start = std::chrono::steady_clock::now();
@@ -117,8 +117,9 @@ int main(int argc, char** argv) {
     std::function<void()> check = [&] {
         const auto status = emitter.status();
         const bool injecting = std::chrono::steady_clock::now() - start < std::chrono::seconds(seconds);
-        if (!injecting && status.pendingMemory == 0 && status.pendingSpool == 0 && status.delivered >= made) return;
-        if (std::chrono::steady_clock::now() - start > std::chrono::seconds(seconds) + 120s) return;
+        // The emitter's heartbeat timer keeps the loop busy: stop it when done.
+        if (!injecting && status.pendingMemory == 0 && status.pendingSpool == 0 && status.delivered >= made) return io.stop();
+        if (std::chrono::steady_clock::now() - start > std::chrono::seconds(seconds) + 120s) return io.stop();
         drain.expires_after(100ms);
         drain.async_wait([&](const boost::system::error_code& ec) {
             if (!ec) check();

@@ -93,6 +93,35 @@ Result<bool> replaceFile(const std::string& path, const std::string& content) {
     return true;
 }
 
+// Replaces `path` by its bytes from `offset` on, copied in chunks (a spool grown during an
+// outage is not read into memory whole), with the same temporary-file-and-rename steps.
+Result<bool> replaceWithTail(const std::string& path, std::uint64_t offset) {
+    Fd source(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!source.ok()) return makeError("cannot open " + path + ": " + errnoText(errno));
+    const std::string temporary = path + ".tmp";
+    ::unlink(temporary.c_str());
+    Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640));
+    if (!fd.ok()) return makeError("cannot create " + temporary + ": " + errnoText(errno));
+    std::string buffer(kChunk, '\0');
+    while (true) {
+        const ssize_t n = ::pread(source.get(), buffer.data(), buffer.size(), static_cast<off_t>(offset));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return makeError("cannot read " + path + ": " + errnoText(errno));
+        }
+        if (n == 0) break;
+        offset += static_cast<std::uint64_t>(n);
+        if (auto written = writeAll(fd.get(), buffer.substr(0, static_cast<std::size_t>(n)), temporary); !written) return written;
+    }
+    if (::fsync(fd.get()) != 0) return makeError("cannot fsync " + temporary + ": " + errnoText(errno));
+    if (::rename(temporary.c_str(), path.c_str()) != 0) return makeError("cannot rename " + temporary + ": " + errnoText(errno));
+    const auto slash = path.rfind('/');
+    const std::string directory = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    Fd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.ok()) ::fsync(dir.get());
+    return true;
+}
+
 // Where `cursor` points in `data`: its offset when the line ending there has its id (nobody
 // rewrote the file since), else just past the line with that id, else the start (everything
 // is sent again: at least once, and the monitor drops the repeats).
@@ -218,25 +247,35 @@ Result<AppendOutcome> TelemetrySpool::appendLocked(const std::vector<std::string
     }
     const auto total = static_cast<std::int64_t>(info.st_size) + static_cast<std::int64_t>(data.size());
     if (maxBytes_ > 0 && total > maxBytes_) {
-        // Keep the newest: drop whole lines from the front until old + new fit in 90% of the bound.
-        auto existing = readWhole(path_);
-        if (!existing) return makeError(existing.error());
-        std::string& old = existing.value();
-        if (!old.empty() && old.back() != '\n') old += '\n';
-        if (!data.empty() && data.front() == '\n') data.erase(0, 1);
-        std::string combined = std::move(old) + data;
-        const std::size_t target = static_cast<std::size_t>(maxBytes_) / 10 * 9;
-        std::size_t cut = 0;
-        while (combined.size() - cut > target) {
-            const auto newline = combined.find('\n', cut);
-            if (newline == std::string::npos) {
-                cut = combined.size();
-                break;
+        // Keep the newest: drop whole lines from the front until old + new fit in 90% of the
+        // bound (found in chunks, the rest copied in chunks: bounded memory at any spool size).
+        const auto target = static_cast<std::uint64_t>(maxBytes_) / 10 * 9;
+        const auto size = static_cast<std::uint64_t>(info.st_size);
+        const std::uint64_t need = size + data.size() > target ? size + data.size() - target : 0;
+        std::uint64_t cut = 0;
+        for (std::uint64_t offset = 0; offset < size && cut < need;) {
+            bool atEnd = true;
+            auto chunk = readFrom(path_, offset, kChunk, atEnd);
+            if (!chunk) return makeError(chunk.error());
+            const std::string& text = chunk.value();
+            if (text.empty()) break;
+            for (std::size_t i = 0; i < text.size() && cut < need; ++i) {
+                if (text[i] != '\n') continue;
+                cut = offset + i + 1;
+                ++outcome.dropped;
             }
-            cut = newline + 1;
-            ++outcome.dropped;
+            offset += text.size();
         }
-        if (auto replaced = replaceFile(path_, combined.substr(cut)); !replaced) return makeError(replaced.error());
+        if (cut < need) {
+            // Everything old goes; the new lines alone may still exceed it: keep their tail.
+            cut = size;
+        }
+        if (auto replaced = replaceWithTail(path_, cut); !replaced) return makeError(replaced.error());
+        Fd fresh(::open(path_.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
+        if (!fresh.ok()) return makeError("cannot open the telemetry spool " + path_ + ": " + errnoText(errno));
+        if (cut == size && !data.empty() && data.front() == '\n') data.erase(0, 1);
+        if (auto written = writeAll(fresh.get(), data, path_); !written) return makeError(written.error());
+        if (::fsync(fresh.get()) != 0) return makeError("cannot fsync " + path_ + ": " + errnoText(errno));
         return outcome;
     }
     if (auto written = writeAll(fd.get(), data, path_); !written) return makeError(written.error());
@@ -308,11 +347,7 @@ Result<SpoolCursor> TelemetrySpool::removeThrough(const SpoolCursor& acked) {
     const std::uint64_t offset = resolved.value();
     if (offset == 0) return SpoolCursor{};
     if (offset < size && offset < kCompactPrefixBytes && offset * 2 < size) return SpoolCursor{offset, acked.lastId};
-    auto whole = readWhole(path_);
-    if (!whole) return makeError(whole.error());
-    const std::string& data = whole.value();
-    if (offset > data.size()) return SpoolCursor{};
-    if (auto replaced = replaceFile(path_, data.substr(offset)); !replaced) return makeError(replaced.error());
+    if (auto replaced = replaceWithTail(path_, offset); !replaced) return makeError(replaced.error());
     return SpoolCursor{};
 }
 
@@ -386,12 +421,19 @@ Result<std::size_t> TelemetrySpool::replayDead() {
 Result<std::size_t> TelemetrySpool::countFrom(const SpoolCursor& from) const {
     auto lock = lockSpool(lockPath());
     if (!lock) return makeError(lock.error());
-    auto whole = readWhole(path_);
-    if (!whole) return makeError(whole.error());
-    const std::string& data = whole.value();
+    std::uint64_t size = 0;
+    auto start = resolveInFile(path_, from, size);
+    if (!start) return makeError(start.error());
+    // Counted in chunks: at start the spool may hold a long outage's worth.
     std::size_t count = 0;
-    for (std::size_t i = resolve(data, from); i < data.size(); ++i)
-        if (data[i] == '\n') ++count;
+    for (std::uint64_t offset = start.value(); offset < size;) {
+        bool atEnd = true;
+        auto chunk = readFrom(path_, offset, kChunk, atEnd);
+        if (!chunk) return makeError(chunk.error());
+        if (chunk.value().empty()) break;
+        count += static_cast<std::size_t>(std::count(chunk.value().begin(), chunk.value().end(), '\n'));
+        offset += chunk.value().size();
+    }
     return count;
 }
 

@@ -4,6 +4,7 @@
 // hangs (accepts, reads, never answers), or goes down (nothing listens on its port) and comes
 // back up on the same port. Keep-alive connections are served one thread each.
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -81,7 +82,18 @@ public:
         connectionThreads_.clear();
         sockets_.clear();
     }
-    void up() { listen(port_); }
+    void up() {
+        // Retried for a moment: the kernel may still hold the port for a closing connection.
+        for (int attempt = 0;; ++attempt) {
+            try {
+                listen(port_);
+                return;
+            } catch (const boost::system::system_error&) {
+                if (attempt >= 100) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+    }
 
     // Every event received with a 202, by eventId (a repeat increases the count).
     std::map<std::string, int> countsById() const {
@@ -111,8 +123,16 @@ public:
 
 private:
     void listen(unsigned short port) {
-        acceptor_ = std::make_unique<boost::asio::ip::tcp::acceptor>(
-            io_, boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), port});
+        // SO_REUSEPORT as well as SO_REUSEADDR (inherited by accepted sockets): a connection of
+        // the previous listener still closing must not keep up() from binding the port again.
+        const boost::asio::ip::tcp::endpoint endpoint{boost::asio::ip::make_address("127.0.0.1"), port};
+        acceptor_ = std::make_unique<boost::asio::ip::tcp::acceptor>(io_);
+        acceptor_->open(endpoint.protocol());
+        acceptor_->set_option(boost::asio::socket_base::reuse_address(true));
+        const int one = 1;
+        ::setsockopt(acceptor_->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+        acceptor_->bind(endpoint);
+        acceptor_->listen();
         port_ = acceptor_->local_endpoint().port();
         {
             std::lock_guard lock(mutex_);
