@@ -15,11 +15,13 @@ int main(int argc, char** argv) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
     if (argc < 2) return 2;
-    const char* scheduled = std::getenv("CHIEF_SCHEDULED_FOR");  // 2026-11-27T21:00:00Z
+    const char* scheduled = std::getenv("CHIEF_SCHEDULED_FOR");  // 2026-11-27T21:00:00+00:00
     const char* job = std::getenv("CHIEF_JOB_NAME");
     tm fields{};
     long long scheduledEpoch = -1;
-    if (scheduled && strptime(scheduled, "%Y-%m-%dT%H:%M:%SZ", &fields)) scheduledEpoch = timegm(&fields);
+    // chiefd writes it in UTC as "...+00:00" (once "...Z"): the offset is always zero, so the
+    // date and time are all that is read.
+    if (scheduled && strptime(scheduled, "%Y-%m-%dT%H:%M:%S", &fields)) scheduledEpoch = timegm(&fields);
     long long dueNs = scheduledEpoch * 1000000000LL;
     long long origin = 0, speed = 1;
     if (const char* base = std::getenv("CHIEFD_BENCH_TIME_BASE"); base && std::sscanf(base, "%lld:%lld", &origin, &speed) == 2 && speed > 0)

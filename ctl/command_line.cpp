@@ -11,7 +11,7 @@ namespace {
 const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "export-systemd",
                                               "export-kubernetes", "import-cron", "status", "list", "show",
                                               "run",      "cancel",  "reload",      "history", "help",
-                                              "emit"};
+                                              "emit",     "telemetry"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
                                               "--limit",  "--system", "--user",    "--host", "--cron",
@@ -32,6 +32,7 @@ std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "cancel") return Verb::Cancel;
     if (name == "reload") return Verb::Reload;
     if (name == "history") return Verb::History;
+    if (name == "telemetry") return Verb::Telemetry;
     if (name == "help") return Verb::Help;
     return std::nullopt;
 }
@@ -51,6 +52,7 @@ const char* verbName(Verb verb) {
         case Verb::Cancel: return "cancel";
         case Verb::Reload: return "reload";
         case Verb::History: return "history";
+        case Verb::Telemetry: return "telemetry";
         case Verb::Help: return "help";
         case Verb::Version: return "version";
         case Verb::Emit: return "emit";
@@ -75,7 +77,7 @@ bool verbTakes(Verb verb, const std::string& flag) {
 
 // How many positional arguments follow the verb: {required, allowed}.
 std::pair<int, int> verbArguments(Verb verb) {
-    if (verb == Verb::Show || verb == Verb::Cancel) return {1, 1};
+    if (verb == Verb::Show || verb == Verb::Cancel || verb == Verb::Telemetry) return {1, 1};
     if (verb == Verb::History || verb == Verb::ImportCron) return {0, 1};
     return {0, 0};
 }
@@ -150,6 +152,11 @@ Offline (no chiefd needed):
                            /etc/crontab and /etc/cron.d/*, user otherwise).
   With --config PATH, preview, export-cron, export-systemd, export-kubernetes, list and show
   read PATH instead of asking chiefd.
+  telemetry replay-dead    Move the events the monitor refused (<spool>.dead) back into the
+                           telemetry spool, for chiefd to send again (docs/telemetry.md). The
+                           spool is the config's monitor.buffer.spool_file (--config, default
+                           /etc/chief/chief.yaml), else telemetry_spool.jsonl in chiefd's state
+                           directory.
 
 Global options:
   --config PATH            Config file for the offline commands (validate reads chief.yaml
@@ -177,7 +184,7 @@ Exit status:
 }
 
 bool runsOffline(const CommandLine& command) {
-    if (command.verb == Verb::Validate || command.verb == Verb::ImportCron) return true;
+    if (command.verb == Verb::Validate || command.verb == Verb::ImportCron || command.verb == Verb::Telemetry) return true;
     const bool readable = command.verb == Verb::Preview || command.verb == Verb::ExportCron ||
                           command.verb == Verb::ExportSystemd || command.verb == Verb::ExportKubernetes ||
                           command.verb == Verb::List || command.verb == Verb::Show;
@@ -278,11 +285,14 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
         return makeError("unexpected argument '" + positional[static_cast<std::size_t>(allowed)] + "'");
     if (static_cast<int>(positional.size()) < required) {
         if (cl.verb == Verb::Show) return makeError("show needs a job name: chiefctl show JOB");
+        if (cl.verb == Verb::Telemetry) return makeError("telemetry needs an action: chiefctl telemetry replay-dead");
         return makeError("cancel needs a run id: chiefctl cancel RUN_ID (see chiefctl history)");
     }
     if (!positional.empty()) {
         if (positional.front().empty()) return makeError(name + ": the argument must not be empty");
         cl.argument = positional.front();
+        if (cl.verb == Verb::Telemetry && *cl.argument != "replay-dead")
+            return makeError("telemetry: unknown action '" + *cl.argument + "' (expected replay-dead)");
     }
     for (const auto& [flag, v] : flags) {
         if (!verbTakes(cl.verb, flag))

@@ -12,7 +12,7 @@ namespace chief::ctl {
 
 enum class Verb {
     Help, Version, Validate, Preview, ExportCron, ExportSystemd, ExportKubernetes, ImportCron,
-    Status, List, Show, Run, Cancel, Reload, History, Emit
+    Status, List, Show, Run, Cancel, Reload, History, Emit, Telemetry
 };
 
 using bus::BusKind;
@@ -26,7 +26,7 @@ struct CommandLine {
     std::optional<std::string> job;
     int count = 5;
     std::optional<std::string> from;      // preview start instant, as written
-    std::optional<std::string> argument;  // show JOB, cancel RUN_ID, history [JOB], import-cron [FILE|-]
+    std::optional<std::string> argument;  // show JOB, cancel RUN_ID, history [JOB], import-cron [FILE|-], telemetry ACTION
     bool noWait = false;                  // run --no-wait
     bool respectSchedule = false;         // run --respect-schedule: only the jobs due this minute
     unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)

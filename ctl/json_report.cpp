@@ -60,7 +60,15 @@ nlohmann::json managerJson(const bus::ManagerState& manager) {
             {"config", orNull(manager.configPath)},
             {"jobs", manager.jobCount},
             {"running_runs", manager.runningRuns},
-            {"next_run", timeJson(manager.nextRun)}};
+            {"next_run", timeJson(manager.nextRun)},
+            {"telemetry",
+             {{"enabled", manager.telemetry.enabled},
+              {"connected", manager.telemetry.connected},
+              {"pending_memory", manager.telemetry.pendingMemory},
+              {"pending_spool", manager.telemetry.pendingSpool},
+              {"dead", manager.telemetry.dead},
+              {"dropped", manager.telemetry.dropped},
+              {"last_error", orNull(manager.telemetry.lastError)}}}};
 }
 
 nlohmann::json scriptJson(const bus::ScriptEntry& script) {

@@ -19,6 +19,7 @@
 #include "exit_codes.h"
 #include "http_event_poster.h"
 #include "offline_client.h"
+#include "telemetry_verb.h"
 #include "verbs.h"
 
 namespace {
@@ -116,6 +117,11 @@ int main(int argc, char** argv) {
     }
     const char* path = std::getenv("PATH");
     const system::PosixHostProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");
+    if (cl.verb == ctl::Verb::Telemetry) {
+        const std::string config = cl.configGiven ? cl.configPath : std::string("/etc/chief/chief.yaml");
+        return ctl::replayDeadTelemetry(system::loadConfigFile(config, files, zone), ctl::chiefdStateDirectory(root, std::getenv),
+                                        cl.json, std::cout, std::cerr);
+    }
     const LoadResult loaded = system::loadConfigFile(cl.configPath, files, zone);
     const auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     const ctl::OfflineClient::Host host{SysSeconds{now.time_since_epoch()}, zone, system::detectCronFlavor(),

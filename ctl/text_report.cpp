@@ -221,6 +221,14 @@ void printStatus(const bus::ManagerState& manager, const std::vector<bus::JobSum
     out << "    config: " << shown(orDash(manager.configPath)) << "\n";
     out << "      jobs: " << manager.jobCount << ", " << countOf(manager.runningRuns, "run") << " in progress\n";
     out << "  next run: " << instantOrDash(manager.nextRun, zone) << "\n";
+    const bus::TelemetryState& t = manager.telemetry;
+    if (t.enabled) {
+        out << " telemetry: " << (t.connected ? "connected" : "not connected") << ", " << t.pendingMemory + t.pendingSpool
+            << " pending (" << t.pendingSpool << " in the spool), " << t.dead << " dead, " << t.dropped << " dropped\n";
+        if (!t.lastError.empty()) out << "            last error: " << shown(t.lastError) << "\n";
+    } else {
+        out << " telemetry: off\n";
+    }
     if (jobs.empty()) return;
     out << "\n";
     std::vector<std::vector<std::string>> rows{{"JOB", "STATE", "NEXT RUN", "LAST RESULT", "FINISHED"}};

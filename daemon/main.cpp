@@ -128,7 +128,12 @@ int main(int argc, char** argv) {
     if (options.mode == DaemonOptions::Mode::Once) {
         RunEventJournal journal(logger);
         journal.subscribeTo(events);
-        return runOnce(io, options, readConfig(paths.configPath), logger, services, paths.stateDirectory);
+        // No heartbeats (the monitor would take each cron run for chiefd coming and going);
+        // only this run's events are sent, chiefd sends the rest of the spool.
+        chief::daemon::telemetry::TelemetryEmitter emitter(io, clock, logger, chief::daemon::telemetry::localHostName(),
+                                                           chief::daemon::telemetry::EmitterOptions{.heartbeats = false, .ownEventsOnly = true});
+        emitter.subscribeTo(events);
+        return runOnce(io, options, readConfig(paths.configPath), logger, services, paths.stateDirectory, &emitter);
     }
 
     service::SystemdNotifier notifier;

@@ -40,13 +40,13 @@ const Keys kTopKeys = {"version", "defaults", "monitor", "jobs"};
 const Keys kDefaultsKeys = {"working_dir",        "stop_on_failure", "overlap",
                             "timezone",           "max_parallel_jobs", "kill_grace_seconds",
                             "stop_timeout_seconds", "environment"};
-const Keys kMonitorKeys = {"enabled", "endpoint", "api_key", "timeout_ms", "heartbeat_seconds", "buffer"};
-const Keys kBufferKeys = {"max_events", "flush_interval_ms", "spool_file"};
+const Keys kMonitorKeys = {"enabled", "endpoint", "api_key", "timeout_ms", "heartbeat_seconds", "ca_file", "buffer"};
+const Keys kBufferKeys = {"max_events", "flush_interval_ms", "spool_file", "spool_max_bytes"};
 const Keys kJobKeys = {"name",     "description", "enabled", "working_dir", "stop_on_failure",
                        "overlap",  "timezone",    "schedule", "scripts",     "monitor",
                        "environment", "user",     "group",    "kill_grace_seconds"};
 const Keys kJobMonitorKeys = {"enabled", "check"};
-const Keys kCheckKeys = {"enabled", "grace_seconds", "alert_on_failure", "alert_on_miss"};
+const Keys kCheckKeys = {"enabled", "grace_seconds", "alert_on_failure", "alert_on_miss", "max_runtime_seconds"};
 const Keys kScriptKeys = {"path", "args", "timeout", "interpreter"};
 
 using config::positionOf;
@@ -251,6 +251,8 @@ private:
             if (auto v = readInt(*e, "monitor.timeout_ms", 1)) monitor.timeoutMs = static_cast<int>(*v);
         if (const Entry* e = map->find("heartbeat_seconds"))
             if (auto v = readInt(*e, "monitor.heartbeat_seconds", 1)) monitor.heartbeatSeconds = static_cast<int>(*v);
+        if (const Entry* e = map->find("ca_file"))
+            if (auto v = readString(*e, "monitor.ca_file", false)) monitor.caFile = absoluteFrom(configDir_, *v);
         if (const Entry* e = map->find("buffer")) {
             if (auto buffer = readMapping(*e, "monitor.buffer", kBufferKeys)) {
                 if (const Entry* b = buffer->find("max_events"))
@@ -261,6 +263,8 @@ private:
                 if (const Entry* b = buffer->find("spool_file"))
                     if (auto v = readString(*b, "monitor.buffer.spool_file", false))
                         monitor.buffer.spoolFile = absoluteFrom(configDir_, *v);
+                if (const Entry* b = buffer->find("spool_max_bytes"))
+                    if (auto v = readInt(*b, "monitor.buffer.spool_max_bytes", 1)) monitor.buffer.spoolMaxBytes = *v;
             }
         }
     }
@@ -467,6 +471,9 @@ private:
             if (auto v = readBool(*e, cp + ".alert_on_failure")) out.check.alertOnFailure = *v;
         if (const Entry* e = checkMap->find("alert_on_miss"))
             if (auto v = readBool(*e, cp + ".alert_on_miss")) out.check.alertOnMiss = *v;
+        if (const Entry* e = checkMap->find("max_runtime_seconds"))
+            if (auto v = readInt(*e, cp + ".max_runtime_seconds", 1))  // beyond a year the monitor ignores it
+                out.check.maxRuntimeSeconds = static_cast<int>(std::min<long long>(*v, 366LL * 24 * 3600));
     }
 
     void readScripts(const Entry& entry, const std::string& path, Job& job, bool workingDirOk) {

@@ -25,12 +25,14 @@ constexpr std::size_t kMissedCountCap = 100000;
 Daemon::Daemon(DaemonParts parts)
     : parts_(std::move(parts)),
       journal_(parts_.logger),
+      telemetry_(parts_.io, parts_.clock, parts_.logger, telemetry::localHostName()),
       history_(parts_.stateDirectory),
       runner_(parts_.io, parts_.runServices, [this](const RunRecord& record) { onRunEnded(record); }),
       scheduler_(runner_, parts_.events, ids_),
       timer_(parts_.io, [this](WallClockTimer::Wake wake) { onTimer(wake); }, parts_.timeBase),
       shutdownDeadline_(parts_.io) {
     journal_.subscribeTo(parts_.events);
+    telemetry_.subscribeTo(parts_.events);
     parts_.events.subscribe([this](const RunEvent& event) {
         if (const auto* started = std::get_if<RunStarted>(&event)) {
             // Recorded as soon as it starts, so a crash leaves a trace: the next start finds
@@ -125,7 +127,14 @@ void Daemon::reportMissedWhileStopped(std::optional<SysMillis> cleanStop) {
 
 void Daemon::installConfig(std::shared_ptr<const Config> config) {
     config_ = std::move(config);
+    // Telemetry takes the config first, so that the schedules the load announces are mapped
+    // with the new jobs' settings; then it announces the rest (and the jobs that went away).
+    telemetry_.configure(config_, parts_.stateDirectory);
     scheduler_.load(config_, parts_.clock.now());
+    telemetry_.announceSchedules([this](const std::string& job) -> std::optional<SysSeconds> {
+        const auto status = scheduler_.status(job);
+        return status ? status->nextRun : std::nullopt;
+    });
     armTimer();
 }
 
@@ -291,6 +300,7 @@ void Daemon::finishStopping() {
     shutdownDeadline_.cancel();
     flushHistory();
     if (!parts_.stateDirectory.empty() && instanceLock_) recordCleanStop(parts_.stateDirectory, parts_.clock.now());
+    telemetry_.stop();  // what is queued goes to the spool for the next start
     if (auto stopped = std::exchange(stopped_, nullptr)) stopped();
 }
 

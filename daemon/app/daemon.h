@@ -22,6 +22,7 @@
 #include "runner/run_history_store.h"
 #include "scheduler/scheduler.h"
 #include "state/state_directory.h"
+#include "telemetry/telemetry_emitter.h"
 
 namespace chief::daemon {
 
@@ -94,6 +95,9 @@ public:
     void refreshHistory();
     std::shared_ptr<const Config> config() const { return config_; }
     std::vector<JobView> jobs() const;
+    // Telemetry's state for chiefctl status and the D-Bus manager.
+    telemetry::TelemetrySnapshot telemetryStatus() const { return telemetry_.status(); }
+    telemetry::TelemetryEmitter& telemetry() { return telemetry_; }
 
 private:
     void installConfig(std::shared_ptr<const Config> config);
@@ -113,6 +117,7 @@ private:
 
     DaemonParts parts_;
     RunEventJournal journal_;
+    telemetry::TelemetryEmitter telemetry_;
     RunIdSource ids_;
     RunHistoryStore history_;
     JobRunner runner_;

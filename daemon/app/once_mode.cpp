@@ -38,7 +38,7 @@ private:
 }  // namespace
 
 int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, service::Logger& logger,
-            RunServices& services, const std::string& stateDirectory) {
+            RunServices& services, const std::string& stateDirectory, telemetry::TelemetryEmitter* telemetry) {
     for (const Diagnostic& d : loaded.diagnostics)
         logger.log(d.severity == Severity::Error ? service::LogLevel::Error : service::LogLevel::Warning, formatDiagnostic(d));
     if (!loaded.ok()) {
@@ -55,6 +55,7 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
         return 2;
     }
     const std::vector<const Job*>& jobs = selected.value();
+    if (telemetry) telemetry->configure(config, stateDirectory);
 
     RunIdSource ids("o" + std::to_string(::getpid()));
     OnceHistory history(stateDirectory, logger);
@@ -86,6 +87,19 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
         }
         if (result) history.record(*result);
         if (!result || result->result != RunResult::Succeeded) anyFailed = true;
+    }
+    if (telemetry && telemetry->status().enabled) {
+        const auto timeout = std::chrono::milliseconds(config->monitor.timeoutMs);
+        if (!telemetry->flush(timeout)) {
+            const auto left = telemetry->status();
+            logger.log(service::LogLevel::Notice, std::to_string(left.pendingSpool + left.pendingMemory) +
+                                                      " telemetry events not delivered within monitor.timeout_ms (" +
+                                                      std::to_string(timeout.count()) + " ms); chiefd sends them from the spool");
+        }
+        telemetry->stop();
+        // The telemetry thread's log lines were handed to this loop.
+        io.restart();
+        io.poll();
     }
     return anyFailed ? 1 : 0;
 }

@@ -8,6 +8,7 @@
 #include "chief/config_loader.h"
 #include "chief/service/logger.h"
 #include "runner/job_run.h"
+#include "telemetry/telemetry_emitter.h"
 
 namespace chief::daemon {
 
@@ -16,7 +17,10 @@ namespace chief::daemon {
 // run history under `stateDirectory` (when it starts and when it ends, under the job file's
 // lock, merged with what chiefd or other --once runs wrote), so `chiefctl history` shows runs
 // that cron started; a history that cannot be written is logged once and the run goes on.
+// `telemetry` (subscribed to services.events; may be null) spools and sends the runs' events;
+// before returning it waits at most monitor.timeout_ms for their delivery, and what it could
+// not send stays in the spool for chiefd.
 int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const LoadResult& loaded, service::Logger& logger,
-            RunServices& services, const std::string& stateDirectory);
+            RunServices& services, const std::string& stateDirectory, telemetry::TelemetryEmitter* telemetry = nullptr);
 
 }  // namespace chief::daemon

@@ -250,6 +250,7 @@ constexpr std::uint64_t kMethod = SD_BUS_VTABLE_UNPRIVILEGED;  // ControlApi che
 constexpr std::uint64_t kConst = SD_BUS_VTABLE_PROPERTY_CONST;
 constexpr std::uint64_t kEmits = SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE;
 constexpr std::uint64_t kOnReload = 0;  // changes only with a reload: re-read after Reloaded
+constexpr std::uint64_t kPolled = 0;    // changes all the time (telemetry counters): read when needed
 
 // The whole Manager interface, as in units/dbus/org.chief.Scheduler1.xml.
 const sd_bus_vtable kManagerVtable[] = {
@@ -289,6 +290,13 @@ const sd_bus_vtable kManagerVtable[] = {
     SD_BUS_PROPERTY("JobCount", "u", getManagerProperty, 0, kEmits),
     SD_BUS_PROPERTY("RunningRuns", "u", getManagerProperty, 0, kEmits),
     SD_BUS_PROPERTY("NextRun", "t", getManagerProperty, 0, kEmits),
+    SD_BUS_PROPERTY("TelemetryEnabled", "b", getManagerProperty, 0, kPolled),
+    SD_BUS_PROPERTY("TelemetryConnected", "b", getManagerProperty, 0, kPolled),
+    SD_BUS_PROPERTY("TelemetryPendingMemory", "t", getManagerProperty, 0, kPolled),
+    SD_BUS_PROPERTY("TelemetryPendingSpool", "t", getManagerProperty, 0, kPolled),
+    SD_BUS_PROPERTY("TelemetryDead", "t", getManagerProperty, 0, kPolled),
+    SD_BUS_PROPERTY("TelemetryDropped", "t", getManagerProperty, 0, kPolled),
+    SD_BUS_PROPERTY("TelemetryLastError", "s", getManagerProperty, 0, kPolled),
     SD_BUS_VTABLE_END,
 };
 

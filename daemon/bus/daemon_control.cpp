@@ -55,6 +55,10 @@ bus::ManagerState DaemonControl::manager() const {
     }
     state.runningRuns = static_cast<unsigned>(daemon_.scheduler().activeRunCount());
     state.nextRun = daemon_.scheduler().nextWakeup();
+    const auto telemetry = daemon_.telemetryStatus();
+    state.telemetry = bus::TelemetryState{telemetry.enabled,      telemetry.connected, telemetry.pendingMemory,
+                                          telemetry.pendingSpool, telemetry.dead,      telemetry.dropped,
+                                          telemetry.lastError};
     return state;
 }
 

@@ -26,6 +26,12 @@ inline constexpr std::string_view kScriptFinished = "9ccaee49291c42daaf9ee4c7e6a
 inline constexpr std::string_view kScriptTimedOut = "01058a6c39bf49859e8dec383d26e6cc";
 inline constexpr std::string_view kJobInterrupted = "9e2d3ccbcce647f4a7984eb241f6597c";
 inline constexpr std::string_view kMissedWhileStopped = "6924f1389f234f6091a49071881bf90f";
+inline constexpr std::string_view kTelemetryOutage = "87624d6e5304406ba2d9b02b2619a9bb";
+inline constexpr std::string_view kTelemetryRecovered = "f32aa0c5068145c19dea777549e47e36";
+inline constexpr std::string_view kTelemetryRefused = "ebb211fcaf2f438c9aa6c4c091e3647d";
+inline constexpr std::string_view kTelemetryDropped = "f3532672a4cf478cb9638e5eb5950d3a";
+inline constexpr std::string_view kTelemetrySpoolFailed = "9a4e6d1eb644416a988feff5a6352c34";
+inline constexpr std::string_view kTelemetrySpoolCorrupt = "d71a6a9df4ea48a4a6107d642b59021e";
 }  // namespace message_id
 
 // One row of the MESSAGE_ID table: for the docs and the uniqueness test.
@@ -35,7 +41,7 @@ struct MessageIdInfo {
 };
 
 // Every MESSAGE_ID chiefd uses, in docs/journal.md's order.
-inline constexpr std::array<MessageIdInfo, 16> kMessageIds{{
+inline constexpr std::array<MessageIdInfo, 22> kMessageIds{{
     {"daemon-started", message_id::kDaemonStarted},
     {"daemon-stopping", message_id::kDaemonStopping},
     {"config-reloaded", message_id::kConfigReloaded},
@@ -52,6 +58,12 @@ inline constexpr std::array<MessageIdInfo, 16> kMessageIds{{
     {"script-started", message_id::kScriptStarted},
     {"script-finished", message_id::kScriptFinished},
     {"script-timed-out", message_id::kScriptTimedOut},
+    {"telemetry-outage", message_id::kTelemetryOutage},
+    {"telemetry-recovered", message_id::kTelemetryRecovered},
+    {"telemetry-refused", message_id::kTelemetryRefused},
+    {"telemetry-dropped", message_id::kTelemetryDropped},
+    {"telemetry-spool-failed", message_id::kTelemetrySpoolFailed},
+    {"telemetry-spool-corrupt", message_id::kTelemetrySpoolCorrupt},
 }};
 
 }  // namespace chief::daemon

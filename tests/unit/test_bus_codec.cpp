@@ -298,9 +298,11 @@ TEST_CASE("bus codec: every Job and Manager property has its declared type", "[b
     auto unknown = offline.methodCall();
     CHECK(appendJobProperty(unknown.get(), job, "Nope") == -ENOENT);
 
-    ManagerState state{"0.1.0", "/etc/chief/chief.yaml", 3, 1, SysSeconds{1893456000s}};
+    ManagerState state{"0.1.0", "/etc/chief/chief.yaml", 3, 1, SysSeconds{1893456000s}, {}};
     const std::vector<std::pair<std::string, char>> managerProperties = {
-        {"Version", 's'}, {"ConfigPath", 's'}, {"JobCount", 'u'}, {"RunningRuns", 'u'}, {"NextRun", 't'}};
+        {"Version", 's'}, {"ConfigPath", 's'}, {"JobCount", 'u'}, {"RunningRuns", 'u'}, {"NextRun", 't'},
+        {"TelemetryEnabled", 'b'}, {"TelemetryConnected", 'b'}, {"TelemetryPendingMemory", 't'},
+        {"TelemetryPendingSpool", 't'}, {"TelemetryDead", 't'}, {"TelemetryDropped", 't'}, {"TelemetryLastError", 's'}};
     for (const auto& [property, type] : managerProperties) {
         INFO(property);
         auto m = offline.methodCall();
@@ -358,7 +360,7 @@ TEST_CASE("bus codec: signal bodies of RunStarted, ScriptFinished, RunFinished",
 }
 
 TEST_CASE("bus codec: which Manager properties changed", "[bus]") {
-    const ManagerState before{"0.1.0", "/etc/chief/chief.yaml", 3, 0, SysSeconds{100s}};
+    const ManagerState before{"0.1.0", "/etc/chief/chief.yaml", 3, 0, SysSeconds{100s}, {}};
     CHECK(changedManagerProperties(before, before).empty());
     ManagerState after = before;
     after.runningRuns = 1;
@@ -438,15 +440,20 @@ TEST_CASE("bus codec: every value of the contract decodes to what was encoded", 
     // A ListJobs entry carries neither the cron line nor the last run id.
     CHECK(roundTrip(appendJobEntry, readJobEntry, job) == job);
 
-    ManagerState state{"0.1.0", "/etc/chief/chief.yaml", 3, 1, SysSeconds{1893456000s}};
+    ManagerState state{"0.1.0", "/etc/chief/chief.yaml", 3, 1, SysSeconds{1893456000s},
+                       {true, true, 2, 40, 1, 3, "HTTP 503"}};
     auto properties = offline.methodCall();
     REQUIRE(sd_bus_message_open_container(properties.get(), 'a', "{sv}") >= 0);
-    for (const char* name : {"Version", "ConfigPath", "JobCount", "RunningRuns", "NextRun"}) {
+    for (const char* name : {"Version", "ConfigPath", "JobCount", "RunningRuns", "NextRun", "TelemetryEnabled",
+                             "TelemetryConnected", "TelemetryPendingMemory", "TelemetryPendingSpool", "TelemetryDead",
+                             "TelemetryDropped", "TelemetryLastError"}) {
         REQUIRE(sd_bus_message_open_container(properties.get(), 'e', "sv") >= 0);
         REQUIRE(sd_bus_message_append(properties.get(), "s", name) >= 0);
-        const char* type = std::string(name) == "JobCount" || std::string(name) == "RunningRuns" ? "u"
-                           : std::string(name) == "NextRun"                                         ? "t"
-                                                                                                     : "s";
+        const std::string n = name;
+        const char* type = n == "JobCount" || n == "RunningRuns"                ? "u"
+                           : n == "TelemetryEnabled" || n == "TelemetryConnected" ? "b"
+                           : n == "NextRun" || (n.starts_with("Telemetry") && n != "TelemetryLastError") ? "t"
+                                                                                   : "s";
         REQUIRE(sd_bus_message_open_container(properties.get(), 'v', type) >= 0);
         REQUIRE(appendManagerProperty(properties.get(), state, name) >= 0);
         REQUIRE(sd_bus_message_close_container(properties.get()) >= 0);
@@ -530,7 +537,7 @@ TEST_CASE("bus codec: strings that are not UTF-8 go out escaped, not refused", "
     CHECK(busText("plain") == "plain");
     CHECK(busText("conf\xff/chief.yaml") == "conf\\xff/chief.yaml");
     OfflineBus offline;
-    ManagerState state{"0.1.0", "/srv/conf\xff/chief.yaml", 1, 0, std::nullopt};
+    ManagerState state{"0.1.0", "/srv/conf\xff/chief.yaml", 1, 0, std::nullopt, {}};
     auto m = offline.methodCall();
     REQUIRE(appendManagerProperty(m.get(), state, "ConfigPath") >= 0);
     offline.seal(m.get());

@@ -38,7 +38,7 @@ public:
     std::vector<std::string> calls;
     std::optional<ClientError> failWith;  // every call fails with this
 
-    bus::ManagerState manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000)};
+    bus::ManagerState manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000), {}};
     std::vector<bus::JobSummary> jobs;
     std::string previewDocument;
     std::string crontab = "# backup\nCRON_TZ=UTC\n0 6 * * * chiefd --once --job backup\n";
@@ -305,11 +305,16 @@ TEST_CASE("chiefctl status: daemon properties and a job table", "[ctl-bus]") {
           "    config: /etc/chief/chief.yaml\n"
           "      jobs: 2, 1 run in progress\n"
           "  next run: 2027-01-01 09:00:00 UTC\n"
+          " telemetry: off\n"
           "\n"
           "JOB     STATE     NEXT RUN                 LAST RESULT  FINISHED\n"
           "backup  running   2027-01-01 06:00:00 UTC  succeeded    2026-12-31 06:00:02 UTC\n"
           "report  disabled  -                        -            -\n");
-    const auto j = run({"status", "--json"}, client).json();
+    auto j = run({"status", "--json"}, client).json();
+    CHECK(j["daemon"]["telemetry"] == nlohmann::json{{"enabled", false}, {"connected", false}, {"pending_memory", 0},
+                                                      {"pending_spool", 0}, {"dead", 0}, {"dropped", 0},
+                                                      {"last_error", nullptr}});
+    j["daemon"].erase("telemetry");
     CHECK(j["daemon"] == nlohmann::json{{"version", "1.2.0"},
                                         {"config", "/etc/chief/chief.yaml"},
                                         {"jobs", 2},
@@ -996,6 +1001,17 @@ TEST_CASE("chiefctl: a non-root user refused by the system chiefd is pointed to 
     std::ostringstream out2, err2;
     runVerb(command.value(), client, VerbContext{"UTC", false, std::nullopt}, out2, err2);
     CHECK(err2.str().find("--user") == std::string::npos);
+}
+
+TEST_CASE("chiefctl status: telemetry's state when it is on", "[ctl-bus][telemetry]") {
+    FakeClient client;
+    client.manager.telemetry = bus::TelemetryState{true, false, 2, 40, 1, 0, "HTTP 503"};
+    const Outcome r = run({"status"}, client);
+    CHECK(r.out.find(" telemetry: not connected, 42 pending (40 in the spool), 1 dead, 0 dropped\n"
+                     "            last error: HTTP 503\n") != std::string::npos);
+    const auto j = run({"status", "--json"}, client).json();
+    CHECK(j["daemon"]["telemetry"]["pending_spool"] == 40);
+    CHECK(j["daemon"]["telemetry"]["last_error"] == "HTTP 503");
 }
 
 TEST_CASE("chiefctl list: spans as list-timers shows them, soonest first, never-due last", "[ctl-bus]") {

@@ -90,3 +90,30 @@ jobs:
           std::vector<std::string>{"/etc/chief/chief.yaml:3:18: jobs[0].environment: expected a mapping of variable names "
                                    "to values, got a list"});
 }
+
+TEST_CASE("telemetry keys: monitor.ca_file, buffer.spool_max_bytes, check.max_runtime_seconds", "[validation][telemetry]") {
+    const std::string yaml = std::string(R"(monitor:
+  enabled: true
+  endpoint: https://monitor.example:7410
+  ca_file: certs/ca.pem
+  buffer: {spool_file: spool.jsonl, spool_max_bytes: 1048576}
+jobs:
+  - name: a
+    monitor: {check: {max_runtime_seconds: 900}}
+)") + kTail + "  - name: b\n" + kTail;
+    const LoadResult r = loadYaml(yaml);
+    INFO((rendered(r).empty() ? std::string() : rendered(r).front()));
+    REQUIRE(r.ok());
+    CHECK(r.config->monitor.caFile == "/etc/chief/certs/ca.pem");  // relative to the config's folder
+    CHECK(r.config->monitor.buffer.spoolFile == "/etc/chief/spool.jsonl");
+    CHECK(r.config->monitor.buffer.spoolMaxBytes == 1048576);
+    CHECK(r.config->jobs[0].monitor.check.maxRuntimeSeconds == 900);
+    CHECK_FALSE(r.config->jobs[1].monitor.check.maxRuntimeSeconds.has_value());
+    const LoadResult defaults = loadYaml(std::string("jobs:\n  - name: a\n") + kTail);
+    REQUIRE(defaults.ok());
+    CHECK(defaults.config->monitor.buffer.spoolMaxBytes == 64LL * 1024 * 1024);
+    CHECK(defaults.config->monitor.caFile.empty());
+    const LoadResult bad = loadYaml(std::string("monitor: {buffer: {spool_max_bytes: 0}}\njobs:\n  - name: a\n    monitor: "
+                                                "{check: {max_runtime_seconds: 0}}\n") + kTail);
+    CHECK(errorsOf(bad).size() == 2);
+}

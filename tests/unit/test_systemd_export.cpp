@@ -222,7 +222,7 @@ TEST_CASE("stop_on_failure: false marks each native ExecStart= with '-' and says
     CHECK(service.find("the unit then succeeds even when a script failed") != std::string::npos);
 }
 
-TEST_CASE("a disabled job's timer has no [Install] section", "[systemd]") {
+TEST_CASE("a disabled job's timer has no Install section", "[systemd]") {
     const Config config = configOf(R"(jobs:
   - name: off
     enabled: false

@@ -220,6 +220,14 @@ int appendManagerProperty(sd_bus_message* m, const bus::ManagerState& state, std
     if (property == "JobCount") return sd_bus_message_append(m, "u", static_cast<std::uint32_t>(state.jobCount));
     if (property == "RunningRuns") return sd_bus_message_append(m, "u", static_cast<std::uint32_t>(state.runningRuns));
     if (property == "NextRun") return sd_bus_message_append(m, "t", toUsec(state.nextRun));
+    const bus::TelemetryState& t = state.telemetry;
+    if (property == "TelemetryEnabled") return sd_bus_message_append(m, "b", static_cast<int>(t.enabled));
+    if (property == "TelemetryConnected") return sd_bus_message_append(m, "b", static_cast<int>(t.connected));
+    if (property == "TelemetryPendingMemory") return sd_bus_message_append(m, "t", t.pendingMemory);
+    if (property == "TelemetryPendingSpool") return sd_bus_message_append(m, "t", t.pendingSpool);
+    if (property == "TelemetryDead") return sd_bus_message_append(m, "t", t.dead);
+    if (property == "TelemetryDropped") return sd_bus_message_append(m, "t", t.dropped);
+    if (property == "TelemetryLastError") return sd_bus_message_append(m, "s", busText(t.lastError).c_str());
     return -ENOENT;
 }
 
@@ -232,6 +240,14 @@ int readManagerProperties(sd_bus_message* m, bus::ManagerState& state) {
     state.jobCount = property<std::uint32_t>(p, "JobCount").value_or(0);
     state.runningRuns = property<std::uint32_t>(p, "RunningRuns").value_or(0);
     state.nextRun = secondsFromUsec(property<std::uint64_t>(p, "NextRun").value_or(0));
+    // A chiefd older than telemetry has none of these: they read as "off".
+    state.telemetry.enabled = property<bool>(p, "TelemetryEnabled").value_or(false);
+    state.telemetry.connected = property<bool>(p, "TelemetryConnected").value_or(false);
+    state.telemetry.pendingMemory = property<std::uint64_t>(p, "TelemetryPendingMemory").value_or(0);
+    state.telemetry.pendingSpool = property<std::uint64_t>(p, "TelemetryPendingSpool").value_or(0);
+    state.telemetry.dead = property<std::uint64_t>(p, "TelemetryDead").value_or(0);
+    state.telemetry.dropped = property<std::uint64_t>(p, "TelemetryDropped").value_or(0);
+    state.telemetry.lastError = stringProperty(p, "TelemetryLastError");
     return 1;
 }
 

@@ -5,6 +5,7 @@
 // chiefd builds them from its own state, chiefctl prints them. See docs/dbus-api.md.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,12 +21,25 @@ namespace chief::bus {
 using Millis = std::chrono::milliseconds;
 
 // The Manager object's properties.
+// Telemetry's delivery state (docs/telemetry.md): the manager's Telemetry* properties.
+struct TelemetryState {
+    bool enabled = false;             // some job is monitored
+    bool connected = false;           // the last request to the monitor got a 2xx
+    std::uint64_t pendingMemory = 0;  // events not yet in the spool
+    std::uint64_t pendingSpool = 0;   // events in the spool, not yet acknowledged
+    std::uint64_t dead = 0;           // refused by the monitor since chiefd started (in <spool>.dead)
+    std::uint64_t dropped = 0;        // lost to the spool bound or a full queue since chiefd started
+    std::string lastError;            // the last delivery problem, "" when none
+    bool operator==(const TelemetryState&) const = default;
+};
+
 struct ManagerState {
     std::string version;
     std::string configPath;
     unsigned jobCount = 0;
     unsigned runningRuns = 0;
     std::optional<SysSeconds> nextRun;
+    TelemetryState telemetry;  // read on demand: no PropertiesChanged (it changes with every batch)
     bool operator==(const ManagerState&) const = default;
 };
 

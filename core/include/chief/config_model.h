@@ -1,6 +1,8 @@
 #pragma once
 // The loaded configuration: every value resolved, defaults and inheritance applied.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,9 @@ struct BufferSettings {
     int maxEvents = 5000;
     int flushIntervalMs = 1000;
     std::string spoolFile;  // absolute; empty = chiefd picks <state dir>/telemetry_spool.jsonl
+    // The spool's size bound: beyond it the oldest events are dropped (and counted), so an
+    // outage of any length cannot fill the disk.
+    std::int64_t spoolMaxBytes = 64LL * 1024 * 1024;
 };
 
 // The top-level `monitor` block.
@@ -27,6 +32,7 @@ struct MonitorSettings {
     std::string apiKey;
     int timeoutMs = 400;
     int heartbeatSeconds = 15;
+    std::string caFile;  // absolute; empty = the system's CA store (https endpoints only)
     BufferSettings buffer;
 };
 
@@ -36,6 +42,9 @@ struct CheckSettings {
     int graceSeconds = 120;
     bool alertOnFailure = true;
     bool alertOnMiss = true;
+    // How long a run may last before the monitor opens RUNNING_TOO_LONG; unset = the sum of the
+    // job's script timeouts plus grace_seconds (effectiveMaxRuntimeSeconds, telemetry_mapping.h).
+    std::optional<int> maxRuntimeSeconds;
 };
 
 // A job's effective monitor settings (enabled, endpoint and key inherited from the top level).
