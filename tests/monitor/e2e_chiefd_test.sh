@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# End to end with a real chiefd -- NEEDS CHIEFD'S TELEMETRY EMITTER (a later issue); not yet
-# registered in CTest. Until the emitter exists, tests/monitor/integration/test_alerts_e2e.cpp
-# drives the real chief-monitord with the exact event sequences chiefd will send.
+# End to end with a real chiefd and its telemetry emitter, registered in CTest
+# ("monitor e2e: chiefd alerts").
 #
 # Starts a webhook sink (python3's http.server), chief-monitord, and chiefd with three jobs whose
 # telemetry goes to the monitor:
