@@ -3,10 +3,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <climits>
 #include <cstdlib>
 #include <iostream>
-#include <random>
 
 #include "bus_client.h"
 #include "chief/display_text.h"
@@ -17,32 +15,15 @@
 #include "command_line.h"
 #include "emit_command.h"
 #include "exit_codes.h"
-#include "http_event_poster.h"
+#include "emit_helper.h"
 #include "offline_client.h"
 #include "telemetry_verb.h"
 #include "verbs.h"
 
 namespace {
 
-// 128 random bits in hex: unique per event, so the monitor can drop a repeat and only a repeat.
-std::string freshEventId() {
-    std::random_device entropy;  // getrandom(2) on Linux
-    std::string id;
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (int word = 0; word < 4; ++word) {
-        std::uint32_t bits = entropy();
-        for (int nibble = 0; nibble < 8; ++nibble, bits >>= 4) id += kHex[bits & 0xf];
-    }
-    return id;
-}
-
-std::string hostName() {
-    char name[HOST_NAME_MAX + 1] = "";
-    if (::gethostname(name, sizeof name) != 0) return "";
-    name[HOST_NAME_MAX] = '\0';
-    return name;
-}
-
+// Usage errors and --help are answered here; sending is chief-emit's (emit_helper.h), so that
+// libcurl is loaded by an emit only.
 int emit(const std::vector<std::string>& args) {
     using namespace chief;
     const auto request = ctl::parseEmitArguments(args);
@@ -51,15 +32,12 @@ int emit(const std::vector<std::string>& args) {
                   << "\nTry 'chiefctl emit --help' for more information.\n";
         return ctl::kExitUsage;
     }
-    const ctl::WorkerContext context = ctl::readWorkerContext([](const char* name) -> std::optional<std::string> {
-        const char* value = std::getenv(name);
-        if (!value) return std::nullopt;
-        return std::string(value);
-    });
-    const ctl::EmitStamp stamp{date::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()),
-                               freshEventId(), hostName()};
-    ctl::HttpEventPoster poster;
-    return ctl::runEmit(request.value(), context, stamp, poster, std::cout, std::cerr);
+    if (request.value().help) {
+        std::cout << ctl::emitHelpText();
+        return ctl::kExitOk;
+    }
+    std::cout.flush();
+    return ctl::execEmitHelper(args, std::cerr);
 }
 
 // A crontab is a few kilobytes; the bound keeps a mistaken FILE (a log, /dev/zero) from

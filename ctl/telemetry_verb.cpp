@@ -7,7 +7,6 @@
 #include "chief/diagnostic.h"
 #include "chief/display_text.h"
 #include "exit_codes.h"
-#include "telemetry/telemetry_emitter.h"
 #include "telemetry/telemetry_spool.h"
 
 namespace chief::ctl {

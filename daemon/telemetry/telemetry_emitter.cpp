@@ -37,11 +37,6 @@ TransportFactory curlTransportFactory() {
     };
 }
 
-std::string spoolPathFor(const MonitorSettings& monitor, const std::string& stateDirectory) {
-    if (!monitor.buffer.spoolFile.empty()) return monitor.buffer.spoolFile;
-    return (stateDirectory.empty() ? std::string(".") : stateDirectory) + "/telemetry_spool.jsonl";
-}
-
 bool telemetryWanted(const Config& config) {
     if (config.monitor.enabled) return true;
     for (const Job& job : config.jobs)

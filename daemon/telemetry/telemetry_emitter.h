@@ -36,9 +36,6 @@ using TransportFactory =
     std::function<std::unique_ptr<TelemetryTransport>(boost::asio::io_context&, const TransportSettings&)>;
 TransportFactory curlTransportFactory();
 
-// The spool file for a config: monitor.buffer.spool_file, else <state dir>/telemetry_spool.jsonl.
-std::string spoolPathFor(const MonitorSettings& monitor, const std::string& stateDirectory);
-
 // This machine's name (gethostname), the `host` of every event.
 std::string localHostName();
 

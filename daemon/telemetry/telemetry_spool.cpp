@@ -437,4 +437,11 @@ Result<std::size_t> TelemetrySpool::countFrom(const SpoolCursor& from) const {
     return count;
 }
 
+// Here, not in the emitter, so that chiefctl's replay-dead finds the spool without linking the
+// sender (and libcurl).
+std::string spoolPathFor(const MonitorSettings& monitor, const std::string& stateDirectory) {
+    if (!monitor.buffer.spoolFile.empty()) return monitor.buffer.spoolFile;
+    return (stateDirectory.empty() ? std::string(".") : stateDirectory) + "/telemetry_spool.jsonl";
+}
+
 }  // namespace chief::daemon::telemetry

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "chief/config_model.h"
 #include "chief/result.h"
 
 namespace chief::daemon::telemetry {
@@ -89,5 +90,8 @@ private:
     std::string path_;
     std::int64_t maxBytes_;
 };
+
+// The spool file for a config: monitor.buffer.spool_file, else <state dir>/telemetry_spool.jsonl.
+std::string spoolPathFor(const MonitorSettings& monitor, const std::string& stateDirectory);
 
 }  // namespace chief::daemon::telemetry

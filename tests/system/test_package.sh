@@ -46,6 +46,11 @@ wait_ct() {  # wait_ct SECONDS DESCRIPTION SNIPPET
 
 cleanup() {
   local rc=$?
+  if ((rc != 0)); then
+    # What chiefd and the monitor last said, so a CI failure can be read without a rerun.
+    printf '\n== last journal lines of chiefd and chief-monitord\n' >&2
+    chief_container_exec journalctl -u chiefd -u chief-monitord -n 60 --no-pager >&2 2>/dev/null || true
+  fi
   chief_container_stop || true
   [[ -n "${tmp:-}" ]] && rm -rf "$tmp"
   exit $rc
