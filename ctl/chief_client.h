@@ -16,6 +16,7 @@
 
 #include "chief/bus_types.h"
 #include "chief/result.h"
+#include "chief/schedule_preview.h"
 
 namespace chief::ctl {
 
@@ -44,12 +45,14 @@ int exitStatusFor(const ClientError& error);
 template <typename T>
 using ClientResult = Result<T, ClientError>;
 
-// Receives a preview one job at a time (each job in the shape of `preview --json`'s "jobs"), so a
-// preview of 10,000 jobs is printed as it is computed, never held whole.
+// Receives a preview one job at a time, so a preview of 10,000 jobs is printed as it is
+// computed, never held whole: the core's JobPreview offline, an entry of PreviewJobs' "jobs" (the
+// shape of `preview --json`) from chiefd. Each sink turns either into its one output.
 class PreviewSink {
 public:
     virtual ~PreviewSink() = default;
     virtual void begin(const std::string& config, const std::string& from) = 0;
+    virtual void job(const JobPreview& preview) = 0;
     virtual void job(const nlohmann::json& preview) = 0;
     virtual void end() = 0;
 };

@@ -75,7 +75,7 @@ ClientResult<Done> OfflineClient::previewJobs(const std::string& job, unsigned c
     const SysSeconds start = from.value_or(host_.now);
     sink.begin(config_.sourcePath, formatIsoUtc(start));
     // One job at a time, so 10,000 jobs never sit in memory as previews or JSON at once.
-    for (const Job* j : selected.value()) sink.job(jobPreviewJson(previewJob(*j, start, static_cast<int>(count))));
+    for (const Job* j : selected.value()) sink.job(previewJob(*j, start, static_cast<int>(count)));
     sink.end();
     return Done{};
 }

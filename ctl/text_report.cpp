@@ -71,35 +71,19 @@ std::string jobState(const bus::JobSummary& job) {
 }
 
 // "Fri 2027-01-29 18:00 CET (+01:00)" from "2027-01-29T18:00:00+01:00" and the job's zone.
-std::string runLineFromIso(const std::string& iso, const ZoneRules* zone) {
-    auto parsed = parseDateTime(iso);
-    if (!parsed || !parsed.value().offset) return iso;
-    const LocalSeconds local = parsed.value().local;
-    const Seconds offset = *parsed.value().offset;
-    const auto wd = date::weekday{date::floor<date::days>(local)}.c_encoding();
-    std::string line = std::string(kWeekdayShort[wd]) + " " + formatLocalMinute(local) + " ";
-    const SysSeconds instant{local.time_since_epoch() - offset};
+std::string runLine(const PreviewRun& run, const ZoneRules* zone) {
+    if (!run.unreadable.empty()) return run.unreadable;
+    const auto wd = date::weekday{date::floor<date::days>(run.local)}.c_encoding();
+    std::string line = std::string(kWeekdayShort[wd]) + " " + formatLocalMinute(run.local) + " ";
+    const SysSeconds instant{run.local.time_since_epoch() - run.offset};
     if (zone) line += zone->offsetAt(instant).abbreviation + " ";
-    line += "(" + formatOffset(offset) + ")";
+    line += "(" + formatOffset(run.offset) + ")";
     // A local time that occurs twice (the fall-back hour) runs at its first occurrence.
     if (zone) {
-        const LocalResolution resolved = zone->resolve(local);
+        const LocalResolution resolved = zone->resolve(run.local);
         if (resolved.kind == LocalResolution::Kind::Ambiguous && resolved.first == instant) line += "  [first of two]";
     }
     return line;
-}
-
-std::string jsonString(const nlohmann::json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string joinWords(const nlohmann::json& list) {
-    std::vector<std::string> words;
-    if (list.is_array())
-        for (const auto& w : list)
-            if (w.is_string()) words.push_back(w.get<std::string>());
-    return joinShellWords(words);
 }
 
 }  // namespace
@@ -332,60 +316,45 @@ const ZoneRules* ZoneCache::find(const std::string& name) {
     return zones_.emplace(name, std::move(zone)).first->second.get();
 }
 
-void printPreviewJob(const nlohmann::json& job, ZoneCache& zones, std::ostream& out) {
-    {
-        const std::string timezone = jsonString(job, "timezone");
-        const ZoneRules* zone = zones.find(timezone);
-        out << shown(jsonString(job, "name")) << (job.value("enabled", true) ? "" : "  (disabled)") << "\n";
-        out << "  schedule:   " << shown(jsonString(job, "description")) << "\n";
-        out << "  timezone:   " << shown(timezone) << "\n";
-        out << "  mode:       " << shown(jsonString(job, "mode"));
-        if (const std::string cron = jsonString(job, "cron"); !cron.empty()) out << "  (cron: " << shown(cron) << ")";
+void printPreviewJob(const PreviewView& job, ZoneCache& zones, std::ostream& out) {
+    const ZoneRules* zone = zones.find(job.timezone);
+    out << shown(job.name) << (job.enabled ? "" : "  (disabled)") << "\n";
+    out << "  schedule:   " << shown(job.description) << "\n";
+    out << "  timezone:   " << shown(job.timezone) << "\n";
+    out << "  mode:       " << shown(job.mode);
+    if (!job.cron.empty()) out << "  (cron: " << shown(job.cron) << ")";
+    out << "\n";
+    if (!job.guard.empty()) out << "  guard:      runs " << shown(job.guard) << "\n";
+    if (!job.start.empty() || !job.end.empty()) {
+        out << "  bounds:    ";
+        if (!job.start.empty()) out << " from " << shown(job.start);
+        if (!job.end.empty()) out << " until " << shown(job.end);
         out << "\n";
-        if (const std::string guard = jsonString(job, "guard"); !guard.empty()) out << "  guard:      runs " << shown(guard) << "\n";
-        const std::string start = jsonString(job, "start"), end = jsonString(job, "end");
-        if (!start.empty() || !end.empty()) {
-            out << "  bounds:    ";
-            if (!start.empty()) out << " from " << start;
-            if (!end.empty()) out << " until " << end;
-            out << "\n";
-        }
-        if (const auto exclude = job.find("exclude"); exclude != job.end() && exclude->is_array() && !exclude->empty()) {
-            out << "  excluded:  ";
-            for (const auto& day : *exclude) out << " " << shown(day.is_string() ? day.get<std::string>() : jsonText(day));
-            out << "\n";
-        }
-        out << "  overlap:    " << shown(jsonString(job, "overlap"))
-            << ", stop_on_failure: " << (job.value("stop_on_failure", true) ? "true" : "false") << "\n";
-        out << "  working dir: " << shown(jsonString(job, "working_dir")) << "\n";
-        out << "  scripts:\n";
-        int n = 1;
-        if (const auto scripts = job.find("scripts"); scripts != job.end() && scripts->is_array()) {
-            for (const nlohmann::json& script : *scripts) {
-                out << "    " << n++ << ". ";
-                if (const std::string interpreter = joinWords(script.value("interpreter", nlohmann::json::array()));
-                    !interpreter.empty())
-                    out << shown(interpreter) << " ";
-                out << shown(quoteShellWord(jsonString(script, "path")));
-                if (const std::string args = joinWords(script.value("args", nlohmann::json::array())); !args.empty())
-                    out << " " << shown(args);
-                out << "  (timeout " << script.value("timeout", 0) << "s)\n";
-            }
-        }
-        out << "  next runs:\n";
-        const auto runs = job.find("next_runs");
-        if (runs == job.end() || !runs->is_array() || runs->empty()) out << "    (none)\n";
-        else
-            for (const auto& run : *runs)
-                out << "    " << shown(runLineFromIso(run.is_string() ? run.get<std::string>() : "", zone)) << "\n";
-        if (const auto notes = job.find("notes"); notes != job.end() && notes->is_array() && !notes->empty()) {
-            out << "  notes:\n";
-            for (const nlohmann::json& note : *notes) {
-                const std::string kind = jsonString(note, "kind");
-                const bool dst = kind == "dst_skipped" || kind == "dst_ambiguous";
-                out << "    " << (dst ? "DST: " : "") << shown(jsonString(note, "message")) << "\n";
-            }
-        }
+    }
+    if (!job.exclude.empty()) {
+        out << "  excluded:  ";
+        for (const std::string& day : job.exclude) out << " " << shown(day);
+        out << "\n";
+    }
+    out << "  overlap:    " << shown(job.overlap) << ", stop_on_failure: " << (job.stopOnFailure ? "true" : "false")
+        << "\n";
+    out << "  working dir: " << shown(job.workingDir) << "\n";
+    out << "  scripts:\n";
+    int n = 1;
+    for (const PreviewScriptView& script : job.scripts) {
+        out << "    " << n++ << ". ";
+        if (const std::string interpreter = joinShellWords(script.interpreter); !interpreter.empty())
+            out << shown(interpreter) << " ";
+        out << shown(quoteShellWord(script.path));
+        if (const std::string args = joinShellWords(script.args); !args.empty()) out << " " << shown(args);
+        out << "  (timeout " << script.timeoutSeconds << "s)\n";
+    }
+    out << "  next runs:\n";
+    if (job.nextRuns.empty()) out << "    (none)\n";
+    for (const PreviewRun& run : job.nextRuns) out << "    " << shown(runLine(run, zone)) << "\n";
+    if (!job.notes.empty()) {
+        out << "  notes:\n";
+        for (const PreviewNoteView& note : job.notes) out << "    " << (note.dst ? "DST: " : "") << shown(note.message) << "\n";
     }
 }
 

@@ -13,6 +13,7 @@
 #include "chief/schedule_preview.h"
 #include "chief/zone_rules.h"
 #include "chief_client.h"
+#include "preview_view.h"
 
 namespace chief::ctl {
 
@@ -68,6 +69,7 @@ private:
     std::unordered_map<std::string, std::shared_ptr<const ZoneRules>> zones_;
 };
 
-void printPreviewJob(const nlohmann::json& job, ZoneCache& zones, std::ostream& out);
+// One job of `preview`, from either client (preview_view.h).
+void printPreviewJob(const PreviewView& job, ZoneCache& zones, std::ostream& out);
 
 }  // namespace chief::ctl

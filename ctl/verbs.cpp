@@ -119,6 +119,7 @@ private:
         struct JsonSink final : PreviewSink {
             explicit JsonSink(std::ostream& o) : out(o) {}
             void begin(const std::string& config, const std::string& start) override { writer.emplace(out, config, start); }
+            void job(const JobPreview& preview) override { writer->job(jobPreviewJson(preview)); }
             void job(const nlohmann::json& preview) override { writer->job(preview); }
             void end() override { writer->finish(); }
             std::ostream& out;
@@ -127,10 +128,12 @@ private:
         struct TextSink final : PreviewSink {
             explicit TextSink(std::ostream& o) : out(o) {}
             void begin(const std::string&, const std::string&) override {}
-            void job(const nlohmann::json& preview) override {
+            void job(const JobPreview& preview) override { print(previewViewOf(preview)); }
+            void job(const nlohmann::json& preview) override { print(previewViewFromJson(preview)); }
+            void print(const PreviewView& view) {
                 if (!first) out << '\n';
                 first = false;
-                printPreviewJob(preview, zones, out);
+                printPreviewJob(view, zones, out);
             }
             void end() override {}
             std::ostream& out;
