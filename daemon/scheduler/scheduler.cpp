@@ -54,8 +54,13 @@ void Scheduler::load(std::shared_ptr<const Config> config, SysMillis now) {
         orderToName_.push_back(job.name);
         auto [it, inserted] = slots_.try_emplace(job.name);
         Slot& slot = it->second;
-        const std::uint64_t hash = definitionHash(job);
-        const bool unchanged = !inserted && slot.job && slot.definitionHash == hash;
+        bool unchanged = false;
+        std::optional<std::uint64_t> hash;
+        if (!inserted && slot.job) {
+            if (!slot.definitionHash) slot.definitionHash = definitionHash(*slot.job);
+            hash = definitionHash(job);
+            unchanged = *slot.definitionHash == *hash;
+        }
         slot.name = job.name;
         slot.config = config;
         slot.job = &job;
