@@ -153,3 +153,31 @@ TEST_CASE("chiefctl emit: a monitor that never answers costs at most the timeout
     CHECK(done.took >= 200ms);
     CHECK(done.took < 3s);
 }
+
+TEST_CASE("chiefctl emit without its chief-emit helper: a warning and exit 0, 1 with --strict", "[chiefctl][emit]") {
+    // A chiefctl with no chief-emit beside it looks for the installed one (libexecdir), which a
+    // build machine does not have.
+    TempDir dir;
+    const std::filesystem::path lone = dir / "chiefctl";
+    std::filesystem::copy_file(kChiefctl, lone);
+    HttpEventSink accepting;
+    const auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {lone.string(), "emit"});
+        Child child(args, runVariables(accepting.endpoint()), dir / "lone.out", dir / "lone.err");
+        const auto code = child.wait(30s);
+        REQUIRE(code);
+        return std::make_pair(*code, child.err());
+    };
+    const auto [code, err] = run({"info", "m"});
+    if (err.find("cannot run") == std::string::npos && code == 0) {
+        WARN("an installed chief-emit answered: " << err);
+        return;
+    }
+    CHECK(code == 0);
+    CHECK(err.find("chiefctl emit: warning: cannot run ") != std::string::npos);
+    CHECK(err.find("chief-emit") != std::string::npos);
+    CHECK(err.find("the event was not sent") != std::string::npos);
+    CHECK(run({"--strict", "info", "m"}).first == 1);
+    CHECK(run({"loud", "m"}).first == 2);  // usage errors are chiefctl's own, helper or not
+    CHECK(accepting.requests().empty());
+}
