@@ -221,7 +221,9 @@ sh_ct 'chiefctl list' | grep -q hello || fail "chiefctl list does not show the n
 
 log "runs and their exit statuses"
 if [[ $chiefd_emits -eq 1 ]]; then
-  sh_ct 'printf "monitor:\n  enabled: true\n  endpoint: http://127.0.0.1:7410\n" >> /etc/chief/chief.yaml'
+  # Before jobs:, not appended: later steps append jobs to the end of the jobs list.
+  sh_ct 'sed -i "s|^jobs:|monitor:\n  enabled: true\n  endpoint: http://127.0.0.1:7410\njobs:|" /etc/chief/chief.yaml'
+  sh_ct 'tail -n 1 /etc/chief/chief.yaml | grep -q "scripts:"' || fail "the jobs list no longer ends the config"
   expect_status 0 "systemctl reload chiefd (monitor enabled)" -- in_ct systemctl reload chiefd
 fi
 expect_status 0 "chiefctl run --job hello" -- in_ct chiefctl run --job hello
