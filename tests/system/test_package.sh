@@ -167,6 +167,15 @@ wait_ct 10 "chief-monitord accepts connections" 'bash -c "exec 3<>/dev/tcp/127.0
 http_ct GET /v1/health | grep -q '"ok":true' || fail "no health answer from chief-monitord"
 sh_ct 'test -f /var/lib/chief-monitor/monitor.sqlite' || fail "no store in the state directory"
 
+log "chiefctl emit sends through the installed helper"
+sh_ct 'test -x /usr/libexec/chief/chief-emit' || fail "the package lacks /usr/libexec/chief/chief-emit"
+expect_status 0 "chiefctl emit --strict into the monitor" -- \
+  in_ct env CHIEF_MONITOR_ENDPOINT=http://127.0.0.1:7410 CHIEF_JOB_NAME=systest-emit \
+  chiefctl emit --strict info "emitted by the system test"
+http_ct GET '/v1/events?jobName=systest-emit' | grep -q "emitted by the system test" ||
+  fail "the emitted worker.message is not in the monitor"
+echo "ok: the worker.message is in the monitor" >&2
+
 log "a failing job's alert arrives in the monitor"
 if sh_ct 'grep -aq "/v1/events/batch" /usr/sbin/chiefd'; then
   # chiefd has its telemetry emitter: point it at the monitor, run the failing job, see the alert.
