@@ -88,7 +88,7 @@ std::size_t countType(const std::vector<nlohmann::json>& events, const std::stri
 
 }  // namespace
 
-TEST_CASE("chiefd --once sends a run's events in order with their fields; the API key is sent and never logged",
+TEST_CASE("chiefd --once sends a run's events in order with their fields, the API key is sent and never logged",
           "[chiefd][telemetry]") {
     TempDir dir;
     writeScripts(dir);
@@ -165,7 +165,7 @@ TEST_CASE("Events spooled while the monitor is down arrive after chiefd restarts
     CHECK(daemon->err().find("left in") != std::string::npos);
 }
 
-TEST_CASE("chiefd: monitor down then up: every event arrives exactly once; the outage is logged once",
+TEST_CASE("chiefd: monitor down then up: every event arrives exactly once, the outage is logged once",
           "[chiefd][telemetry]") {
     TempDir dir;
     writeScripts(dir);
@@ -394,7 +394,7 @@ TEST_CASE("chiefd: a reload announces a changed schedule (job.next_scheduled) an
     CHECK(daemon.wait(30s) == 0);
 }
 
-TEST_CASE("chiefctl telemetry replay-dead moves <spool>.dead back into the spool under its lock (text and --json); "
+TEST_CASE("chiefctl telemetry replay-dead moves <spool>.dead back into the spool under its lock (text and --json), "
           "chiefd sends the events again",
           "[chiefd][telemetry][replay-dead]") {
     TempDir dir;

@@ -118,7 +118,7 @@ TEST_CASE("chiefd sends a run's events over HTTPS to chief-monitord, verifying i
     CHECK_FALSE(runIds.count(""));
 }
 
-TEST_CASE("chiefd without monitor.ca_file refuses the monitor's certificate: events stay spooled, said once; "
+TEST_CASE("chiefd without monitor.ca_file refuses the monitor's certificate: events stay spooled, said once, "
           "a reload adding ca_file delivers them",
           "[tls][chiefd]") {
     TempDir certs;
