@@ -313,7 +313,7 @@ std::vector<nlohmann::json> eventsFor(const std::vector<nlohmann::json>& events,
 
 }  // namespace
 
-TEST_CASE("chiefd: a reload announces a changed schedule (job.next_scheduled) and a disabled and a removed job "
+TEST_CASE("chiefd telemetry: a reload announces a changed schedule (job.next_scheduled) and a disabled and a removed job "
           "(job.unscheduled)",
           "[chiefd][telemetry][reload]") {
     TempDir dir;
