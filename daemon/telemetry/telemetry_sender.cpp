@@ -195,6 +195,17 @@ void TelemetrySender::finishBatch() {
             lines.push_back(entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
         auto written = spool_.appendDead(lines);
+        const std::size_t deadDropped = written ? written.value().dropped : 0;
+        if (deadDropped > 0) {
+            // Said once per chiefd: a monitor that refuses everything would repeat it at every batch.
+            if (!deadDroppedLogged_)
+                log_(service::LogLevel::Error,
+                     spool_.deadPath() + " reached monitor.buffer.spool_max_bytes: dropped the oldest " +
+                         plural(deadDropped, "refused event") + " (said once; TelemetryDropped counts them)",
+                     message_id::kTelemetryDropped);
+            deadDroppedLogged_ = true;
+            status_.update([&](TelemetrySnapshot& s) { s.dropped += deadDropped; });
+        }
         log_(service::LogLevel::Error,
              "the monitor refused " + plural(dead.size(), "telemetry event") + " (HTTP " + std::to_string(dead.front().status) +
                  ": " + dead.front().error.substr(0, 300) + "); " +

@@ -81,6 +81,7 @@ private:
     bool failing_ = false;        // logged the outage, not yet the recovery
     bool spoolFailing_ = false;
     bool tornLogged_ = false;
+    bool deadDroppedLogged_ = false;  // <spool>.dead reached its bound (said once per process)
     std::chrono::steady_clock::time_point lastBatch_{};
 };
 

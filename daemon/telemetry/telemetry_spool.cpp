@@ -203,6 +203,67 @@ Result<std::string> readFrom(const std::string& path, std::uint64_t offset, std:
     return data;
 }
 
+// Appends `lines` to `path` with one write and one fsync, within `maxBytes` (<= 0: unbounded):
+// when the file would pass it, whole lines are dropped from the front until old + new fit in 90%
+// of it (so that a file at its bound is rewritten now and then, not at every append). `what`
+// names the file in errors. The caller holds the spool's lock.
+Result<AppendOutcome> appendBounded(const std::string& path, const std::vector<std::string>& lines, std::int64_t maxBytes,
+                                    const std::string& what) {
+    AppendOutcome outcome;
+    std::string data;
+    for (const std::string& line : lines) {
+        data += line;
+        data += '\n';
+    }
+    Fd fd(::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
+    if (!fd.ok()) return makeError("cannot open " + what + " " + path + ": " + errnoText(errno));
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) return makeError("cannot stat " + path + ": " + errnoText(errno));
+    if (!S_ISREG(info.st_mode)) return makeError(path + " is not a regular file");
+    if (info.st_size > 0) {
+        // A crash mid-write left a line without its newline: end it, so that it stays one
+        // (skipped) corrupt line instead of spoiling the first line appended now.
+        char last = '\n';
+        if (::pread(fd.get(), &last, 1, info.st_size - 1) == 1 && last != '\n') data.insert(data.begin(), '\n');
+    }
+    const auto total = static_cast<std::int64_t>(info.st_size) + static_cast<std::int64_t>(data.size());
+    if (maxBytes > 0 && total > maxBytes) {
+        // Keep the newest: drop whole lines from the front until old + new fit in 90% of the
+        // bound (found in chunks, the rest copied in chunks: bounded memory at any spool size).
+        const auto target = static_cast<std::uint64_t>(maxBytes) / 10 * 9;
+        const auto size = static_cast<std::uint64_t>(info.st_size);
+        const std::uint64_t need = size + data.size() > target ? size + data.size() - target : 0;
+        std::uint64_t cut = 0;
+        for (std::uint64_t offset = 0; offset < size && cut < need;) {
+            bool atEnd = true;
+            auto chunk = readFrom(path, offset, kChunk, atEnd);
+            if (!chunk) return makeError(chunk.error());
+            const std::string& text = chunk.value();
+            if (text.empty()) break;
+            for (std::size_t i = 0; i < text.size() && cut < need; ++i) {
+                if (text[i] != '\n') continue;
+                cut = offset + i + 1;
+                ++outcome.dropped;
+            }
+            offset += text.size();
+        }
+        if (cut < need) {
+            // Everything old goes; the new lines alone may still exceed it: keep their tail.
+            cut = size;
+        }
+        if (auto replaced = replaceWithTail(path, cut); !replaced) return makeError(replaced.error());
+        Fd fresh(::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
+        if (!fresh.ok()) return makeError("cannot open " + what + " " + path + ": " + errnoText(errno));
+        if (cut == size && !data.empty() && data.front() == '\n') data.erase(0, 1);
+        if (auto written = writeAll(fresh.get(), data, path); !written) return makeError(written.error());
+        if (::fsync(fresh.get()) != 0) return makeError("cannot fsync " + path + ": " + errnoText(errno));
+        return outcome;
+    }
+    if (auto written = writeAll(fd.get(), data, path); !written) return makeError(written.error());
+    if (::fsync(fd.get()) != 0) return makeError("cannot fsync " + path + ": " + errnoText(errno));
+    return outcome;
+}
+
 }  // namespace
 
 TelemetrySpool::TelemetrySpool(std::string path, std::int64_t maxBytes) : path_(std::move(path)), maxBytes_(maxBytes) {}
@@ -228,59 +289,7 @@ Result<AppendOutcome> TelemetrySpool::append(const std::vector<std::string>& lin
 }
 
 Result<AppendOutcome> TelemetrySpool::appendLocked(const std::vector<std::string>& lines) {
-    AppendOutcome outcome;
-    std::string data;
-    for (const std::string& line : lines) {
-        data += line;
-        data += '\n';
-    }
-    Fd fd(::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
-    if (!fd.ok()) return makeError("cannot open the telemetry spool " + path_ + ": " + errnoText(errno));
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0) return makeError("cannot stat " + path_ + ": " + errnoText(errno));
-    if (!S_ISREG(info.st_mode)) return makeError(path_ + " is not a regular file");
-    if (info.st_size > 0) {
-        // A crash mid-write left a line without its newline: end it, so that it stays one
-        // (skipped) corrupt line instead of spoiling the first line appended now.
-        char last = '\n';
-        if (::pread(fd.get(), &last, 1, info.st_size - 1) == 1 && last != '\n') data.insert(data.begin(), '\n');
-    }
-    const auto total = static_cast<std::int64_t>(info.st_size) + static_cast<std::int64_t>(data.size());
-    if (maxBytes_ > 0 && total > maxBytes_) {
-        // Keep the newest: drop whole lines from the front until old + new fit in 90% of the
-        // bound (found in chunks, the rest copied in chunks: bounded memory at any spool size).
-        const auto target = static_cast<std::uint64_t>(maxBytes_) / 10 * 9;
-        const auto size = static_cast<std::uint64_t>(info.st_size);
-        const std::uint64_t need = size + data.size() > target ? size + data.size() - target : 0;
-        std::uint64_t cut = 0;
-        for (std::uint64_t offset = 0; offset < size && cut < need;) {
-            bool atEnd = true;
-            auto chunk = readFrom(path_, offset, kChunk, atEnd);
-            if (!chunk) return makeError(chunk.error());
-            const std::string& text = chunk.value();
-            if (text.empty()) break;
-            for (std::size_t i = 0; i < text.size() && cut < need; ++i) {
-                if (text[i] != '\n') continue;
-                cut = offset + i + 1;
-                ++outcome.dropped;
-            }
-            offset += text.size();
-        }
-        if (cut < need) {
-            // Everything old goes; the new lines alone may still exceed it: keep their tail.
-            cut = size;
-        }
-        if (auto replaced = replaceWithTail(path_, cut); !replaced) return makeError(replaced.error());
-        Fd fresh(::open(path_.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
-        if (!fresh.ok()) return makeError("cannot open the telemetry spool " + path_ + ": " + errnoText(errno));
-        if (cut == size && !data.empty() && data.front() == '\n') data.erase(0, 1);
-        if (auto written = writeAll(fresh.get(), data, path_); !written) return makeError(written.error());
-        if (::fsync(fresh.get()) != 0) return makeError("cannot fsync " + path_ + ": " + errnoText(errno));
-        return outcome;
-    }
-    if (auto written = writeAll(fd.get(), data, path_); !written) return makeError(written.error());
-    if (::fsync(fd.get()) != 0) return makeError("cannot fsync " + path_ + ": " + errnoText(errno));
-    return outcome;
+    return appendBounded(path_, lines, maxBytes_, "the telemetry spool");
 }
 
 Result<SpoolRead> TelemetrySpool::read(const SpoolCursor& from, std::size_t maxEvents, std::size_t maxBytes) const {
@@ -381,18 +390,13 @@ Result<std::size_t> TelemetrySpool::removeIds(const std::set<std::string>& ids) 
     return removed;
 }
 
-Result<bool> TelemetrySpool::appendDead(const std::vector<std::string>& lines) {
-    if (lines.empty()) return true;
+Result<AppendOutcome> TelemetrySpool::appendDead(const std::vector<std::string>& lines) {
+    if (lines.empty()) return AppendOutcome{};
     auto lock = lockSpool(lockPath());
     if (!lock) return makeError(lock.error());
-    std::string data;
-    for (const std::string& line : lines) data += line + "\n";
-    const std::string dead = deadPath();
-    Fd fd(::open(dead.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
-    if (!fd.ok()) return makeError("cannot open " + dead + ": " + errnoText(errno));
-    if (auto written = writeAll(fd.get(), data, dead); !written) return written;
-    if (::fsync(fd.get()) != 0) return makeError("cannot fsync " + dead + ": " + errnoText(errno));
-    return true;
+    // Bounded like the spool, by the same spool_max_bytes: a monitor that refuses everything
+    // must not fill the disk through the dead file either.
+    return appendBounded(deadPath(), lines, maxBytes_, "the dead-event file");
 }
 
 Result<std::size_t> TelemetrySpool::replayDead() {

@@ -70,8 +70,10 @@ public:
     // Removes the records with these ids wherever they are (chiefd --once: only its own).
     Result<std::size_t> removeIds(const std::set<std::string>& ids);
 
-    // Appends lines to "<spool>.dead" (events the monitor refused), one write and one fsync.
-    Result<bool> appendDead(const std::vector<std::string>& lines);
+    // Appends lines to "<spool>.dead" (events the monitor refused), one write and one fsync,
+    // within the same byte bound as the spool: the oldest entries are dropped first (down to 90%
+    // of it) and counted in the outcome.
+    Result<AppendOutcome> appendDead(const std::vector<std::string>& lines);
 
     // Moves the events of "<spool>.dead" back into the spool (chiefctl telemetry replay-dead),
     // under the lock; returns how many.

@@ -2,7 +2,11 @@
 // the real chiefd binary, real runs, real HTTP.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+
 #include <csignal>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <set>
@@ -84,7 +88,7 @@ std::size_t countType(const std::vector<nlohmann::json>& events, const std::stri
 
 }  // namespace
 
-TEST_CASE("chiefd --once sends a run's events in order with their fields; the API key is sent and never logged",
+TEST_CASE("chiefd --once sends a run's events in order with their fields, the API key is sent and never logged",
           "[chiefd][telemetry]") {
     TempDir dir;
     writeScripts(dir);
@@ -161,7 +165,7 @@ TEST_CASE("Events spooled while the monitor is down arrive after chiefd restarts
     CHECK(daemon->err().find("left in") != std::string::npos);
 }
 
-TEST_CASE("chiefd: monitor down then up: every event arrives exactly once; the outage is logged once",
+TEST_CASE("chiefd: monitor down then up: every event arrives exactly once, the outage is logged once",
           "[chiefd][telemetry]") {
     TempDir dir;
     writeScripts(dir);
@@ -174,7 +178,9 @@ TEST_CASE("chiefd: monitor down then up: every event arrives exactly once; the o
     // Down: the spool grows while runs go on.
     REQUIRE(waitUntil([&] { return spooledIds(dir / "spool.jsonl").size() >= 15; }, 30s));
     sink.up();
-    REQUIRE(sink.waitFor([&](const auto&) { return spooledIds(dir / "spool.jsonl").empty(); }, 30s));
+    // Polled: sink.waitFor checks only when a batch arrives, before chiefd removed it from the
+    // spool, so with runs going on it could miss every moment the spool is empty.
+    REQUIRE(waitUntil([&] { return spooledIds(dir / "spool.jsonl").empty(); }, 30s));
     stopDaemon(*daemon);
     // What was left at the stop goes out at the next start.
     if (!spooledIds(dir / "spool.jsonl").empty()) {
@@ -284,4 +290,187 @@ TEST_CASE("chiefd: the spool stays within monitor.buffer.spool_max_bytes, droppi
     }
     stopDaemon(*daemon);
     CHECK(std::filesystem::file_size(dir / "spool.jsonl") <= 4096);
+}
+
+namespace {
+
+// 00:00 UTC of the day after `t`, as the contract writes instants.
+std::string nextUtcMidnight(std::chrono::system_clock::time_point t) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+    const std::time_t midnight = (seconds / 86400 + 1) * 86400;
+    std::tm tm{};
+    ::gmtime_r(&midnight, &tm);
+    char buffer[40];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT00:00:00.000Z", &tm);
+    return buffer;
+}
+
+std::vector<nlohmann::json> eventsFor(const std::vector<nlohmann::json>& events, std::size_t from, const std::string& type,
+                                      const std::string& job) {
+    std::vector<nlohmann::json> found;
+    for (std::size_t i = from; i < events.size(); ++i)
+        if (events[i]["eventType"] == type && events[i].value("jobName", std::string()) == job) found.push_back(events[i]);
+    return found;
+}
+
+}  // namespace
+
+TEST_CASE("chiefd telemetry: a reload announces a changed schedule (job.next_scheduled) and a disabled and a removed job "
+          "(job.unscheduled)",
+          "[chiefd][telemetry][reload]") {
+    TempDir dir;
+    writeScripts(dir);
+    TelemetrySink sink;
+    // Daily jobs far from due (real clock): only announcements, no runs.
+    const std::string before = "  - name: changed\n"
+                               "    schedule: {frequency: daily, time: \"03:00\"}\n"
+                               "    timezone: UTC\n"
+                               "    scripts: [{path: ok.sh}]\n"
+                               "  - name: disabled\n"
+                               "    schedule: {frequency: daily, time: \"04:00\"}\n"
+                               "    scripts: [{path: ok.sh}]\n"
+                               "  - name: removed\n"
+                               "    schedule: {frequency: daily, time: \"05:00\"}\n"
+                               "    scripts: [{path: ok.sh}]\n";
+    const std::string config = dir.write("chief.yaml", telemetryConfig(sink, "", before));
+    NotifySocket notify(dir / "notify.sock");
+    Child daemon({kChiefd, "--config", config, "--log-target", "console", "--state-dir", dir / "state"},
+                 {"NOTIFY_SOCKET=" + notify.path()}, dir / "chiefd.out", dir / "chiefd.err");
+    INFO(daemon.err());
+    REQUIRE(notify.waitFor("READY=1", 20s));
+    // Start-up announces all three.
+    REQUIRE(sink.waitFor(
+        [](const auto& events) {
+            return !eventsFor(events, 0, "job.next_scheduled", "changed").empty() &&
+                   !eventsFor(events, 0, "job.next_scheduled", "disabled").empty() &&
+                   !eventsFor(events, 0, "job.next_scheduled", "removed").empty();
+        },
+        30s));
+    const auto first = eventsFor(sink.events(), 0, "job.next_scheduled", "changed").front();
+    CHECK(first["metadata"]["next_run_at"].get<std::string>().substr(10) == "T03:00:00.000Z");
+    CHECK(first["metadata"]["timezone"] == "UTC");
+
+    // Changed: 05:30 in Kolkata (UTC+05:30) is 00:00 UTC. Disabled: enabled false. Removed: gone.
+    const std::size_t mark = sink.eventCount();
+    const auto reloadedAt = std::chrono::system_clock::now();
+    dir.write("chief.yaml", telemetryConfig(sink, "",
+                                            "  - name: changed\n"
+                                            "    schedule: {frequency: daily, time: \"05:30\"}\n"
+                                            "    timezone: Asia/Kolkata\n"
+                                            "    scripts: [{path: ok.sh}]\n"
+                                            "  - name: disabled\n"
+                                            "    enabled: false\n"
+                                            "    schedule: {frequency: daily, time: \"04:00\"}\n"
+                                            "    scripts: [{path: ok.sh}]\n"));
+    daemon.signal(SIGHUP);
+    REQUIRE(notify.waitFor("RELOADING=1", 20s));
+    REQUIRE(notify.waitFor("READY=1", 20s));
+    REQUIRE(sink.waitFor(
+        [mark](const auto& events) {
+            return !eventsFor(events, mark, "job.next_scheduled", "changed").empty() &&
+                   !eventsFor(events, mark, "job.unscheduled", "disabled").empty() &&
+                   !eventsFor(events, mark, "job.unscheduled", "removed").empty();
+        },
+        30s));
+    const auto events = sink.events();
+    const auto changed = eventsFor(events, mark, "job.next_scheduled", "changed");
+    REQUIRE(changed.size() == 1);
+    INFO(changed.front().dump());
+    const std::string nextRunAt = changed.front()["metadata"]["next_run_at"];
+    CHECK((nextRunAt == nextUtcMidnight(reloadedAt) || nextRunAt == nextUtcMidnight(std::chrono::system_clock::now())));
+    CHECK(changed.front()["metadata"]["timezone"] == "Asia/Kolkata");
+    CHECK(changed.front()["sourceType"] == "chief");
+    CHECK(changed.front()["metadata"].contains("check_enabled"));
+
+    const auto disabled = eventsFor(events, mark, "job.unscheduled", "disabled");
+    const auto removed = eventsFor(events, mark, "job.unscheduled", "removed");
+    REQUIRE(disabled.size() == 1);
+    REQUIRE(removed.size() == 1);
+    CHECK(disabled.front()["metadata"]["reason"] == "the job is disabled");
+    CHECK(removed.front()["metadata"]["reason"] == "the job was removed from the config");
+    // Neither is announced as scheduled after the reload.
+    CHECK(eventsFor(events, mark, "job.next_scheduled", "disabled").empty());
+    CHECK(eventsFor(events, mark, "job.next_scheduled", "removed").empty());
+
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(30s) == 0);
+}
+
+TEST_CASE("chiefctl telemetry replay-dead moves <spool>.dead back into the spool under its lock (text and --json), "
+          "chiefd sends the events again",
+          "[chiefd][telemetry][replay-dead]") {
+    TempDir dir;
+    writeScripts(dir);
+    TelemetrySink sink;
+    // The monitor refuses every event: bisected down to single events, each goes to <spool>.dead.
+    sink.setMode(TelemetrySink::Mode::Status, 400);
+    const std::string config = dir.write("chief.yaml", telemetryConfig(sink));
+    const std::string spool = dir / "spool.jsonl";
+    const std::string dead = spool + ".dead";
+    auto once = runOnce(dir, config, "tick");
+    INFO(once->err());
+    CHECK(once->err().find("the monitor refused") != std::string::npos);
+    std::vector<std::string> refused;
+    {
+        std::ifstream in(dead);
+        for (std::string line; std::getline(in, line);) {
+            const auto entry = nlohmann::json::parse(line);
+            CHECK(entry["status"] == 400);
+            refused.push_back(entry["event"]["eventId"]);
+        }
+    }
+    REQUIRE(refused.size() == 5);
+    CHECK(spooledIds(spool).empty());
+
+    const auto chiefctl = [&](const std::vector<std::string>& extra, const std::string& name) {
+        std::vector<std::string> argv{CHIEFCTL_PATH, "--config", config};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        return std::make_unique<Child>(argv, std::vector<std::string>{"STATE_DIRECTORY=" + (dir / "state")}, dir / (name + ".out"),
+                                       dir / (name + ".err"));
+    };
+
+    // While another process (chiefd) holds the spool's lock, replay-dead waits for it.
+    const int lockFd = ::open((spool + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    REQUIRE(lockFd >= 0);
+    REQUIRE(::flock(lockFd, LOCK_EX) == 0);
+    auto replay = chiefctl({"telemetry", "replay-dead"}, "replay");
+    CHECK_FALSE(replay->wait(500ms).has_value());
+    CHECK(spooledIds(spool).empty());
+    ::flock(lockFd, LOCK_UN);
+    ::close(lockFd);
+    REQUIRE(replay->wait(30s) == 0);
+    INFO(replay->err());
+    CHECK(replay->out() == "5 events moved from " + dead + " back to " + spool + "; chiefd sends them\n");
+    // Back in the spool with their original eventIds, and gone from the dead file.
+    CHECK(spooledIds(spool) == refused);
+    CHECK(readFile(dead).empty());
+
+    // --json: an entry written by hand is replayed too; a line that is not an entry is not.
+    const std::string handEvent =
+        R"({"sourceType":"chief","eventType":"job.started","level":"INFO","message":"by hand","jobName":"tick","eventId":"hand-1"})";
+    dir.write("spool.jsonl.dead", R"({"status":400,"error":"invalid event","event":)" + handEvent + "}\nnot an entry\n");
+    auto json = chiefctl({"--json", "telemetry", "replay-dead"}, "replay-json");
+    REQUIRE(json->wait(30s) == 0);
+    const auto answer = nlohmann::json::parse(json->out());
+    CHECK(answer["replayed"] == 1);
+    CHECK(answer["spool"] == spool);
+    CHECK(spooledIds(spool).size() == 6);
+    // Nothing left to replay: 0, exit 0.
+    auto empty = chiefctl({"telemetry", "replay-dead"}, "replay-empty");
+    REQUIRE(empty->wait(30s) == 0);
+    CHECK(empty->out().find("0 events moved") == 0);
+
+    // The monitor accepts them now: chiefd sends the replayed events, each once.
+    sink.setMode(TelemetrySink::Mode::Accept);
+    auto daemon = startDaemon(dir, config);
+    refused.push_back("hand-1");
+    REQUIRE(waitUntil(
+        [&] {
+            const auto counts = sink.countsById();
+            return std::all_of(refused.begin(), refused.end(), [&](const std::string& id) { return counts.count(id) > 0; });
+        },
+        30s));
+    stopDaemon(*daemon);
+    const auto counts = sink.countsById();
+    for (const auto& id : refused) CHECK(counts.at(id) == 1);
 }

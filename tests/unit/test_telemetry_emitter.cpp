@@ -226,6 +226,45 @@ TEST_CASE("TelemetrySpool: the byte bound drops the oldest and counts them", "[t
     CHECK(dropped > 0);
 }
 
+TEST_CASE("TelemetrySpool: <spool>.dead is bounded by spool_max_bytes too, dropping the oldest, counted",
+          "[telemetry][spool][dead]") {
+    TempDir dir;
+    const auto deadLine = [](int i) {
+        return nlohmann::json{{"status", 400}, {"error", "invalid event"}, {"event", nlohmann::json::parse(line("id-" + std::to_string(i)))}}
+            .dump();
+    };
+    const std::size_t entryBytes = deadLine(0).size() + 1;
+    const auto bound = static_cast<std::int64_t>(entryBytes * 50);
+    TelemetrySpool spool(dir / "spool.jsonl", bound);
+    std::size_t dropped = 0;
+    for (int round = 0; round < 20; ++round) {
+        std::vector<std::string> entries;
+        for (int i = round * 10; i < round * 10 + 10; ++i) entries.push_back(deadLine(i));
+        auto appended = spool.appendDead(entries);
+        REQUIRE(appended);
+        dropped += appended.value().dropped;
+        CHECK(static_cast<std::int64_t>(std::filesystem::file_size(spool.deadPath())) <= bound);
+    }
+    CHECK(dropped > 0);
+    // What is left is the newest, in order, and every entry is accounted for.
+    std::vector<std::string> kept;
+    std::ifstream in(spool.deadPath());
+    for (std::string text; std::getline(in, text);) kept.push_back(nlohmann::json::parse(text)["event"]["eventId"]);
+    CHECK(kept.size() + dropped == 200);
+    REQUIRE_FALSE(kept.empty());
+    CHECK(kept.back() == "id-199");
+    CHECK(kept.front() == "id-" + std::to_string(200 - kept.size()));
+    // The spool itself is untouched, and replay-dead moves the kept ones back.
+    CHECK(spool.countFrom({}).value() == 0);
+    CHECK(spool.replayDead().value() == kept.size());
+    CHECK(idsOf(spool.read({}, 1000, 1 << 22).value().records) == kept);
+    CHECK(std::filesystem::file_size(spool.deadPath()) == 0);
+
+    // Unbounded (spool_max_bytes <= 0): nothing is dropped.
+    TelemetrySpool unbounded(dir / "other.jsonl", 0);
+    for (int round = 0; round < 5; ++round) CHECK(unbounded.appendDead({deadLine(round)}).value().dropped == 0);
+}
+
 TEST_CASE("TelemetrySpool: waits for the lock another process (chiefd --once) holds", "[telemetry][spool]") {
     TempDir dir;
     TelemetrySpool spool(dir / "spool.jsonl", 0);
@@ -415,5 +454,49 @@ TEST_CASE("TelemetrySender: events the monitor refuses go to <spool>.dead with i
     CHECK(status.snapshot().dead == 1);
     CHECK(status.snapshot().delivered == 3);
     CHECK(spool.countFrom({}).value() == 0);
+    sender.stop();
+}
+
+TEST_CASE("TelemetrySender: a full <spool>.dead drops its oldest entries, says so once, counts them as dropped",
+          "[telemetry][sender][dead]") {
+    TempDir dir;
+    boost::asio::io_context io;
+    // Room for about a dozen refused entries; the spool itself never holds more than a batch.
+    const auto sample = nlohmann::json{{"status", 400}, {"error", "x"}, {"event", nlohmann::json::parse(line("id-00"))}}.dump();
+    const auto bound = static_cast<std::int64_t>((sample.size() + 120) * 12);
+    TelemetrySpool spool(dir / "spool.jsonl", bound);
+    FakeTransport transport;
+    TelemetryInbox inbox(1 << 20);
+    TelemetryStatus status;
+    std::vector<std::string> logged;
+    SenderSettings settings;
+    settings.maxEvents = 5;
+    settings.flushInterval = std::chrono::milliseconds(1);
+    TelemetrySender sender(io, spool, transport, inbox, status, settings,
+                           [&](service::LogLevel, std::string message, std::string_view) { logged.push_back(message); });
+    for (int round = 0; round < 8; ++round) {
+        std::size_t held = 0;
+        for (const std::string& l : lines(round * 5, 5)) inbox.push(l, held);
+        sender.wake();
+        // The monitor refuses every event: bisected down to single events, each one dead.
+        while (!transport.pending.empty()) {
+            auto call = std::move(transport.pending.front());
+            transport.pending.pop_front();
+            call.done(HttpResult{400, R"({"error":"invalid event"})", {}});
+            io.restart();
+            io.run_for(std::chrono::milliseconds(2));
+        }
+        CHECK(static_cast<std::int64_t>(std::filesystem::file_size(spool.deadPath())) <= bound);
+    }
+    const auto snapshot = status.snapshot();
+    CHECK(snapshot.dead == 40);
+    CHECK(snapshot.dropped > 0);
+    std::size_t kept = 0;
+    std::ifstream in(spool.deadPath());
+    for (std::string text; std::getline(in, text);) ++kept;
+    CHECK(kept + snapshot.dropped == 40);
+    std::size_t boundLines = 0;
+    for (const auto& m : logged) boundLines += m.find(".dead reached monitor.buffer.spool_max_bytes") != std::string::npos;
+    CHECK(boundLines == 1);
     sender.stop();
 }

@@ -31,7 +31,7 @@ bool makeCertificates(const chief::testing::TempDir& dir, const std::string& pre
 
 }  // namespace
 
-TEST_CASE("HTTPS with a certificate and key; clients verify it against the CA", "[tls]") {
+TEST_CASE("HTTPS with a certificate and key: clients verify it against the CA", "[tls]") {
     chief::testing::TempDir certs;
     if (!makeCertificates(certs, "a-") || !makeCertificates(certs, "b-")) CHIEF_SKIP_TEST("openssl cannot make certificates");
     MonitorProcess monitor({"MONITOR_TLS_CERT=" + (certs / "a-server.pem"), "MONITOR_TLS_KEY=" + (certs / "a-server.key"),
