@@ -760,7 +760,7 @@ TEST_CASE("chiefd on a private bus: RunJob, its signals, ListRuns/GetRun and Pro
     CHECK(props.at("LastResult") == "succeeded");
 }
 
-TEST_CASE("chiefd on a private bus: CancelRun ends a long run as cancelled; overlap skip refuses a second run",
+TEST_CASE("chiefd on a private bus: CancelRun ends a long run as cancelled, overlap skip refuses a second run",
           "[bus]") {
     SKIP_WITHOUT_DBUS_DAEMON();
     BusDaemon d;

@@ -176,7 +176,7 @@ TEST_CASE("chiefctl over the bus: status, list, show, preview, export-cron", "[c
     CHECK_FALSE(contains(cron.out, "--job hello"));
 }
 
-TEST_CASE("chiefctl run over the bus: waits and prints each script; --no-wait; history", "[ctl-bus]") {
+TEST_CASE("chiefctl run over the bus: waits and prints each script, --no-wait, history", "[ctl-bus]") {
     SKIP_WITHOUT_DBUS_DAEMON();
     Fixture f;
     f.startChiefd();

@@ -75,7 +75,7 @@ jobs:
     CHECK_FALSE(std::filesystem::exists(dir / "args-disabled.txt"));
 }
 
-TEST_CASE("chiefd --once: stop_on_failure skips the rest; exit status 1 when a run fails", "[chiefd][once]") {
+TEST_CASE("chiefd --once: stop_on_failure skips the rest, exit status 1 when a run fails", "[chiefd][once]") {
     TempDir dir;
     dir.write("fail.sh", "#!/bin/sh\necho failing >&2\nexit 3\n", true);
     dir.write("touch.sh", "#!/bin/sh\ntouch \"ran-$CHIEF_JOB_NAME\"\n", true);

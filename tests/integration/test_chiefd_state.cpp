@@ -54,7 +54,7 @@ TEST_CASE("chiefd: an invalid config at start exits 6, which chiefd.service does
     CHECK(unit.find("RestartPreventExitStatus=6") != std::string::npos);
 }
 
-TEST_CASE("chiefd: a state directory other users can write to is refused; directories are created 0750",
+TEST_CASE("chiefd: a state directory other users can write to is refused, directories are created 0750",
           "[chiefd][hardening]") {
     TempDir dir;
     dir.write("ok.sh", "#!/bin/sh\n", true);
@@ -121,7 +121,7 @@ TEST_CASE("chiefd: a run cut short by kill -9 is recorded when it starts and mar
     CHECK(after["runs"][0]["result"] == "interrupted");
 }
 
-TEST_CASE("chiefd: SIGTERM lets a running run finish within stop_timeout_seconds; a second SIGTERM ends it now",
+TEST_CASE("chiefd: SIGTERM lets a running run finish within stop_timeout_seconds, a second SIGTERM ends it now",
           "[chiefd][hardening]") {
     TempDir dir;
     // Waits for a file the test creates, then succeeds.

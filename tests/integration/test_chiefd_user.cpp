@@ -32,7 +32,7 @@ struct Ctl {
 
 }  // namespace
 
-TEST_CASE("chiefd --user: XDG paths, its own user may control it, others may not; chiefctl finds it on the user's bus",
+TEST_CASE("chiefd --user: XDG paths, its own user may control it, others may not, chiefctl finds it on the user's bus",
           "[user][integration]") {
     if (!PrivateBus::available()) {
         CHIEF_SKIP_TEST("dbus-daemon is not installed: skipping");
@@ -44,7 +44,9 @@ TEST_CASE("chiefd --user: XDG paths, its own user may control it, others may not
     constexpr uid_t kOther = 1;  // "daemon": dbus-daemon refuses uids without a passwd entry
     TempDir dir;
     const std::string home = dir / "home";
-    dir.write("home/.config/chief/hello.sh", "#!/bin/sh\necho \"hello from $(id -u)\" > \"$HOME/ran\"\n", true);
+    // The script's HOME is the account's passwd entry (as cron sets it: /nonexistent for
+    // nobody), not the test's stand-in home: write to the stand-in by its path.
+    dir.write("home/.config/chief/hello.sh", "#!/bin/sh\necho \"hello from $(id -u)\" > '" + home + "/ran'\n", true);
     dir.write("home/.config/chief/chief.yaml",
               "jobs:\n  - name: hello\n    schedule: {frequency: daily, time: \"03:00\"}\n    scripts: [{path: hello.sh}]\n");
     for (const char* path : {"home", "home/.config", "home/.config/chief"})

@@ -280,7 +280,7 @@ TEST_CASE("chiefctl bus: usage errors name what is missing", "[ctl-bus]") {
     CHECK(parseError({"stauts"}) == "unknown command 'stauts' (did you mean 'status'?)");
 }
 
-TEST_CASE("chiefctl bus: validate is always offline; read-only verbs are offline only with --config", "[ctl-bus]") {
+TEST_CASE("chiefctl bus: validate is always offline, read-only verbs are offline only with --config", "[ctl-bus]") {
     auto offline = [](std::vector<std::string> args) { return runsOffline(parseCommandLine(args).value()); };
     CHECK(offline({"validate"}));
     CHECK(offline({"preview", "--config", "a.yaml"}));
@@ -326,18 +326,18 @@ TEST_CASE("chiefctl status: daemon properties and a job table", "[ctl-bus]") {
     CHECK(j["jobs"][1]["last_result"].is_null());
 }
 
-TEST_CASE("chiefctl list: enabled jobs by next run, as list-timers; --all adds disabled ones; --json carries the ListJobs fields",
+TEST_CASE("chiefctl list: enabled jobs by next run, as list-timers, --all adds disabled ones, --json carries the ListJobs fields",
           "[ctl-bus]") {
     FakeClient client;
     const Outcome r = run({"list"}, client);
     CHECK(r.code == kExitOk);
     CHECK(r.out ==
-          "NEXT                     LEFT  LAST                     PASSED          RESULT   JOB     SCHEDULE\n"
+          "NEXT                     LEFT  LAST                     PASSED         RESULT   JOB     SCHEDULE\n"
           "2027-01-01 06:00:00 UTC  6h    2026-12-31 06:00:02 UTC  17h 59min ago  running  backup  every day at 06:00\n"
           "\n1 job listed. 1 disabled job not shown; --all shows it.\n");
     // The disabled job, in another zone than the viewer's: the zone is named.
     CHECK(run({"list", "--all"}, client).out ==
-          "NEXT                     LEFT  LAST                     PASSED          RESULT    JOB     SCHEDULE\n"
+          "NEXT                     LEFT  LAST                     PASSED         RESULT    JOB     SCHEDULE\n"
           "2027-01-01 06:00:00 UTC  6h    2026-12-31 06:00:02 UTC  17h 59min ago  running   backup  every day at 06:00\n"
           "-                        -     -                        -              disabled  report  every Monday at 09:00 (Europe/Berlin)\n"
           "\n2 jobs listed.\n");
@@ -356,7 +356,7 @@ TEST_CASE("chiefctl list: enabled jobs by next run, as list-timers; --all adds d
                                          {"pending_queued", false}});
 }
 
-TEST_CASE("chiefctl show: every Job property; an unknown job exits 2", "[ctl-bus]") {
+TEST_CASE("chiefctl show: every Job property, an unknown job exits 2", "[ctl-bus]") {
     FakeClient client;
     const Outcome r = run({"show", "backup"}, client);
     CHECK(r.code == kExitOk);
@@ -383,7 +383,7 @@ TEST_CASE("chiefctl show: every Job property; an unknown job exits 2", "[ctl-bus
           nlohmann::json{{"error", {{"name", bus::kNoSuchJob.name}, {"message", "no job named \"bakcup\""}}}});
 }
 
-TEST_CASE("chiefctl preview: asks chiefd with job, count and --from; prints its document", "[ctl-bus]") {
+TEST_CASE("chiefctl preview: asks chiefd with job, count and --from, prints its document", "[ctl-bus]") {
     FakeClient client;
     client.previewDocument = R"({"config": "/etc/chief/chief.yaml", "from": "2026-11-01T04:00:00Z", "jobs": [{
         "name": "nightly", "enabled": true, "frequency": "daily", "mode": "pure_cron", "cron": "30 1 * * *",
@@ -502,7 +502,7 @@ TEST_CASE("chiefctl export-systemd: chiefctl writes the files of chiefd's docume
     CHECK(command({"export-systemd", "--output", output, "--job", "x"}).code == kExitUsage);
 }
 
-TEST_CASE("chiefctl export-kubernetes: the stream on stdout or one file per CronJob; a refused job exits 1",
+TEST_CASE("chiefctl export-kubernetes: the stream on stdout or one file per CronJob, a refused job exits 1",
           "[ctl-bus][exports]") {
     FakeClient client;
     const Outcome printed = run({"export-kubernetes", "--image", "registry/img:1", "--namespace", "ops"}, client);
@@ -548,15 +548,20 @@ TEST_CASE("chiefctl exports and import-cron: what the command line refuses", "[c
     CHECK(exitStatusFor(refused.error()) == kExitUsage);
 }
 
-TEST_CASE("chiefctl import-cron: the chief.yaml validates with the loader; notes in --json", "[ctl-bus][exports]") {
+TEST_CASE("chiefctl import-cron: the chief.yaml validates with the loader, notes in --json", "[ctl-bus][exports]") {
     const std::string crontab = "MAILTO=ops\n15 3 * * 1-5 /usr/bin/backup --all\n@reboot /bin/true\n";
     auto command = parseCommandLine({"import-cron"});
     REQUIRE(command);
     std::ostringstream out, err;
     CHECK(runImportCron(command.value(), Result<std::string>(crontab), out, err) == kExitOk);
     CHECK(err.str().find("2 crontab lines not imported") != std::string::npos);
-    const LoadResult loaded = testing::loadYaml(out.str());
+    testing::FakeHostProbe files;  // its default takes a path without an extension for a directory
+    files.set("/bin/sh", testing::FakeHostProbe::Kind::ExecutableFile);
+    const LoadResult loaded = testing::loadYaml(out.str(), files);
     INFO(out.str());
+    std::string problems;
+    for (const Diagnostic& d : loaded.diagnostics) problems += formatDiagnostic(d) + "\n";
+    INFO(problems);
     REQUIRE(loaded.ok());
     REQUIRE(loaded.config->jobs.size() == 1);
     CHECK(loaded.config->jobs[0].schedule.cron == "15 3 * * 1-5");
@@ -648,7 +653,7 @@ TEST_CASE("chiefctl run: subscribes before RunJob, prints each script as it ends
     CHECK(contains(signalled.out, "  2. /y: killed by signal 9 (KILL) (0.0s)\n"));
 }
 
-TEST_CASE("chiefctl run: queued runs say so; --json prints one document at the end", "[ctl-bus]") {
+TEST_CASE("chiefctl run: queued runs say so, --json prints one document at the end", "[ctl-bus]") {
     FakeClient client;
     client.start = bus::RunAccepted{"backup-1", bus::RunStartOutcome::Queued};
     CHECK(run({"run", "--job", "backup"}, client).out.starts_with(
@@ -965,7 +970,7 @@ jobs:
     CHECK(contains(missing.err, "(did you mean \"backup\"?)"));
 }
 
-TEST_CASE("chiefctl picks the bus: the system bus, else a non-root user's own; --system and --user decide alone",
+TEST_CASE("chiefctl picks the bus: the system bus, else a non-root user's own, --system and --user decide alone",
           "[ctl-bus][user]") {
     std::vector<std::string> probed;
     auto probe = [&](bool systemHas, bool userHas) {

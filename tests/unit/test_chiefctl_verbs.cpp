@@ -97,7 +97,7 @@ TEST_CASE("chiefctl preview: unknown job is a usage error naming the closest job
     CHECK(r.err == "chiefctl: no job named \"bakcup\" (did you mean \"backup\"?)\n");
 }
 
-TEST_CASE("chiefctl preview: --from and --count pick the window; JSON is parseable", "[ctl]") {
+TEST_CASE("chiefctl preview: --from and --count pick the window, JSON is parseable", "[ctl]") {
     const Run r = run({"preview", "--job", "report", "--count", "2", "--from", "2026-03-01T00:00Z", "--json"}, loadYaml(kTwoJobs));
     REQUIRE(r.code == kExitOk);
     const auto j = nlohmann::json::parse(r.out);
@@ -118,7 +118,7 @@ TEST_CASE("chiefctl preview and export-cron refuse an invalid config with exit 1
     CHECK(run({"export-cron"}, bad).err == "/etc/chief/chief.yaml:1:7: jobs: \"jobs\" must not be empty\n1 error; the config is not valid.\n");
 }
 
-TEST_CASE("chiefctl export-cron --job limits the output; --json carries the crontab", "[ctl]") {
+TEST_CASE("chiefctl export-cron --job limits the output, --json carries the crontab", "[ctl]") {
     const Run r = run({"export-cron", "--job", "report"}, loadYaml(kTwoJobs));
     CHECK(r.code == kExitOk);
     CHECK(r.out.find("--job report") != std::string::npos);

@@ -849,7 +849,7 @@ TEST_CASE("interval schedules need every as <number><unit>", "[validation]") {
     }
 }
 
-TEST_CASE("interval units are lowercase; uppercase is refused with a hint", "[validation][interval]") {
+TEST_CASE("interval units are lowercase, uppercase is refused with a hint", "[validation][interval]") {
     // Deliberately changed (issue 8): 5M and 1D were accepted, case-insensitively, before.
     const auto every = [](const std::string& value) {
         return loadYaml(jobWithSchedule("      frequency: interval\n      every: " + value + "\n"));

@@ -167,7 +167,7 @@ NAME = "quoted value"
     CHECK(imported.yaml.find("  # line 4, not imported (MAILTO has no Chief equivalent") != std::string::npos);
 }
 
-TEST_CASE("% ends the command; the rest is its standard input, as cron gives it", "[import]") {
+TEST_CASE("% ends the command, the rest is its standard input, as cron gives it", "[import]") {
     const CrontabImport imported = importUser("0 22 * * 1-5\tmail -s \"It's 10pm\" joe%Joe,%%Where are your kids?%\n"
                                               "33 22 * * * expr $(date +\\%s) / 60 \\% 9 > /dev/null || echo Wax\n");
     const Config config = loadImported(imported);

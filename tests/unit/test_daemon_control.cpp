@@ -112,7 +112,7 @@ TEST_CASE("daemon in-process: start, the manager and job views, and what only ch
     CHECK(f.control.listRuns("nope", 0).failure().error.name == std::string(bus::kNoSuchJob.name));
 }
 
-TEST_CASE("daemon in-process: runs need root or the chief group; a run goes on record as the bus shows it",
+TEST_CASE("daemon in-process: runs need root or the chief group, a run goes on record as the bus shows it",
           "[daemon][control]") {
     Fixture f;
     REQUIRE_FALSE(f.daemon.start());
@@ -150,7 +150,7 @@ TEST_CASE("daemon in-process: runs need root or the chief group; a run goes on r
     CHECK(f.control.job("backup")->lastResult == "failed");
 }
 
-TEST_CASE("daemon in-process: a reload goes through the shell's handshake; an invalid file is refused",
+TEST_CASE("daemon in-process: a reload goes through the shell's handshake, an invalid file is refused",
           "[daemon][control]") {
     Fixture f;
     REQUIRE_FALSE(f.daemon.start());

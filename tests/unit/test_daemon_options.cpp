@@ -91,7 +91,7 @@ TEST_CASE("chiefd --time-speed: whole numbers 1-3600, daemon mode only", "[daemo
     CHECK(parse({"--once", "--time-speed", "60"}).error() == "--time-speed does not apply with --once");
 }
 
-TEST_CASE("time base: real time is the identity; a faster clock maps both ways from its origin", "[daemon-options]") {
+TEST_CASE("time base: real time is the identity, a faster clock maps both ways from its origin", "[daemon-options]") {
     const TimeBase real;
     CHECK(real.isReal());
     CHECK(real.toVirtual(123456789ns) == 123456789ns);
@@ -130,7 +130,7 @@ TEST_CASE("chiefd paths: /etc and /var/lib for the system daemon, the XDG direct
     CHECK(paths({"--user", "--config", "/tmp/c.yaml", "--state-dir", "/tmp/s"}).stateDirectory == "/tmp/s");
 }
 
-TEST_CASE("control access: the chief group for the system daemon; the owner and root for a per-user one",
+TEST_CASE("control access: the chief group for the system daemon, the owner and root for a per-user one",
           "[daemon-options][access]") {
     const ControlAccess system([](const std::string& group) { return group == "chief" ? std::optional<gid_t>(990) : std::nullopt; });
     CHECK(system.mayControl(Caller{0, {}}));

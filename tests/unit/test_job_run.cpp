@@ -309,7 +309,7 @@ TEST_CASE("run history: runs another process wrote to the same file are merged, 
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("job run: only the CHIEF_* names chiefd sets are reserved; an empty API key is left unset", "[runner]") {
+TEST_CASE("job run: only the CHIEF_* names chiefd sets are reserved, an empty API key is left unset", "[runner]") {
     Harness h(R"(
 monitor: {enabled: true, endpoint: "http://127.0.0.1:7410"}
 jobs:
@@ -329,7 +329,7 @@ jobs:
     CHECK(std::none_of(env.begin(), env.end(), [](const std::string& e) { return e.starts_with("CHIEF_MONITOR_API_KEY="); }));
 }
 
-TEST_CASE("a script gets HOME, USER, LOGNAME and SHELL of the account it runs as; the job's environment wins",
+TEST_CASE("a script gets HOME, USER, LOGNAME and SHELL of the account it runs as, the job's environment wins",
           "[environment]") {
     Harness h(R"(
 jobs:

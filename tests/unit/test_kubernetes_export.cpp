@@ -140,7 +140,7 @@ TEST_CASE("a pure_cron job becomes a CronJob that libyaml reads back with the ex
     CHECK(text(root, pod + "containers.0.env.1.value") == "");
 }
 
-TEST_CASE("environment values only when asked; names always said", "[kubernetes]") {
+TEST_CASE("environment values only when asked, names always said", "[kubernetes]") {
     const Config config = theConfig();
     KubernetesExportOptions options;
     options.image = "etl";
@@ -175,7 +175,7 @@ TEST_CASE("overlap, stop_on_failure, names as users and disabled jobs map with c
     CHECK(e.document.find("# disabled in the config: exported with suspend: true.") != std::string::npos);
 }
 
-TEST_CASE("hybrid jobs are refused, or guarded by chiefd in the image; runtime_only jobs are refused", "[kubernetes]") {
+TEST_CASE("hybrid jobs are refused, or guarded by chiefd in the image, runtime_only jobs are refused", "[kubernetes]") {
     const Config config = theConfig();
     KubernetesExportOptions options;
     options.image = "etl";

@@ -63,7 +63,7 @@ TEST_CASE("splitter: stderr lines are tagged", "[splitter]") {
     CHECK(sink.pieces[0] == Piece{OutputStream::Stderr, "oops", false});
 }
 
-TEST_CASE("splitter: CRLF drops one \\r; other \\r bytes are kept", "[splitter]") {
+TEST_CASE("splitter: CRLF drops one \\r, other \\r bytes are kept", "[splitter]") {
     for (std::size_t chunk : {1, 2, 3, 100}) {
         INFO("chunk size " << chunk);
         CHECK(splitInChunks("a\r\n", chunk) == std::vector<Piece>{out("a")});

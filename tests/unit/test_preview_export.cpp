@@ -269,7 +269,7 @@ TEST_CASE("export-cron of day_match: any is one exact line", "[export][day_match
     CHECK(text.find("[pure_cron]\nCRON_TZ=UTC\n0 9 1-31/2 * 6 /usr/sbin/chiefd --once") != std::string::npos);
 }
 
-TEST_CASE("export-cron for Debian's cron: no CRON_TZ; jobs in another zone get an hourly superset line and the guard",
+TEST_CASE("export-cron for Debian's cron: no CRON_TZ, jobs in another zone get an hourly superset line and the guard",
           "[export][debian-cron]") {
     const std::string yaml = R"(
 jobs:

@@ -169,7 +169,7 @@ TEST_CASE("scheduler: overlap queue keeps exactly one pending run", "[scheduler]
     CHECK_FALSE(h.scheduler.status("tick")->waiting);
 }
 
-TEST_CASE("scheduler: overlap parallel runs the same job concurrently; other jobs still wait", "[scheduler]") {
+TEST_CASE("scheduler: overlap parallel runs the same job concurrently, other jobs still wait", "[scheduler]") {
     Harness h;
     h.load("jobs:\n" + job("fan", kEveryMinute, "    overlap: parallel\n") + job("other", R"({frequency: daily, time: "10:01"})"),
            "2026-05-04T09:59:30Z");

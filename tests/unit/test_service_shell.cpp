@@ -73,7 +73,7 @@ bool runUntil(boost::asio::io_context& io, const std::function<bool()>& conditio
 
 }  // namespace
 
-TEST_CASE("service shell: a process that cannot start gives its exit status; nothing is announced", "[service]") {
+TEST_CASE("service shell: a process that cannot start gives its exit status, nothing is announced", "[service]") {
     boost::asio::io_context io;
     FakeNotifier notifier;
     NullLogger logger;
@@ -85,7 +85,7 @@ TEST_CASE("service shell: a process that cannot start gives its exit status; not
     CHECK(notifier.sent.empty());
 }
 
-TEST_CASE("service shell: READY with the status; SIGHUP reloads with the handshake; SIGTERM stops, twice hurries",
+TEST_CASE("service shell: READY with the status, SIGHUP reloads with the handshake, SIGTERM stops, twice hurries",
           "[service]") {
     boost::asio::io_context io;
     FakeNotifier notifier;

@@ -188,7 +188,7 @@ TEST_CASE("TelemetrySpool: append, read in order, remove what was acknowledged",
     CHECK(spool.countFrom({}).value() == 0);
 }
 
-TEST_CASE("TelemetrySpool: a torn last line and a corrupt line are skipped; appending ends the torn line",
+TEST_CASE("TelemetrySpool: a torn last line and a corrupt line are skipped, appending ends the torn line",
           "[telemetry][spool]") {
     TempDir dir;
     const std::string path = dir / "spool.jsonl";
@@ -298,7 +298,7 @@ TEST_CASE("TelemetrySpool: a cursor survives another process rewriting the file"
 
 // ---- batching ------------------------------------------------------------------------------
 
-TEST_CASE("EventBatcher: a 400 is bisected down to the refused events; the rest are delivered", "[telemetry][batch]") {
+TEST_CASE("EventBatcher: a 400 is bisected down to the refused events, the rest are delivered", "[telemetry][batch]") {
     std::vector<SpoolRecord> records;
     for (int i = 0; i < 8; ++i) records.push_back({"id-" + std::to_string(i), line("id-" + std::to_string(i))});
     const std::set<std::string> bad = {"id-2", "id-7"};
@@ -324,7 +324,7 @@ TEST_CASE("EventBatcher: a 400 is bisected down to the refused events; the rest 
     CHECK(requests < 16);
 }
 
-TEST_CASE("EventBatcher: retryable answers keep the batch; the body is a JSON array", "[telemetry][batch]") {
+TEST_CASE("EventBatcher: retryable answers keep the batch, the body is a JSON array", "[telemetry][batch]") {
     EventBatcher batcher;
     batcher.begin({{"a", line("a")}, {"b", line("b")}});
     CHECK(nlohmann::json::parse(batcher.request().body).size() == 2);

@@ -96,7 +96,7 @@ TEST_CASE("yaml tree: syntax errors carry libyaml's position and message", "[yam
     CHECK(error2->message == "tab characters are not allowed for indentation in YAML; indent with spaces");
 }
 
-TEST_CASE("yaml tree: documents are counted; an empty stream has none", "[yaml]") {
+TEST_CASE("yaml tree: documents are counted, an empty stream has none", "[yaml]") {
     CHECK(parseOk("").documentCount() == 0);
     CHECK(parseOk("# only a comment\n").documentCount() == 0);
     CHECK(parseOk("a: 1\n---\nb: 2\n").documentCount() == 2);

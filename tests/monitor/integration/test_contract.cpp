@@ -75,7 +75,7 @@ struct RawConnection {
 
 }  // namespace
 
-TEST_CASE("health answers without a key; everything else under /v1 and /metrics needs it", "[contract][auth]") {
+TEST_CASE("health answers without a key, everything else under /v1 and /metrics needs it", "[contract][auth]") {
     MonitorProcess monitor({"MONITOR_API_KEY=s3cret-key"});
     const HttpEndpoint endpoint = monitor.endpoint();
     const HttpResult health = httpGet(endpoint, "/v1/health");
@@ -137,7 +137,7 @@ TEST_CASE("POST /v1/events stores one event and answers 202 with counts", "[cont
     CHECK(events[0].at("eventAt") == events[0].at("receivedAt"));
 }
 
-TEST_CASE("invalid events get 400 with the field and the reason; nothing is stored", "[contract][validation]") {
+TEST_CASE("invalid events get 400 with the field and the reason, nothing is stored", "[contract][validation]") {
     MonitorProcess monitor;
     const HttpEndpoint endpoint = monitor.endpoint();
     json bad = wire(started("backup", "r1"));
@@ -219,7 +219,7 @@ TEST_CASE("repeated eventIds are dropped within a batch and across batches", "[c
     CHECK(httpGet(endpoint, "/metrics").body.find("chief_monitor_events_dropped_total 3") != std::string::npos);
 }
 
-TEST_CASE("bodies over 2 MiB get 413 and nothing is stored; just under is accepted", "[contract][limits]") {
+TEST_CASE("bodies over 2 MiB get 413 and nothing is stored, just under is accepted", "[contract][limits]") {
     MonitorProcess monitor;
     const HttpEndpoint endpoint = monitor.endpoint();
     // Under the limit: many events.
@@ -321,7 +321,7 @@ TEST_CASE("GET /v1/alerts: filters, newest first, a host on every alert", "[cont
         CHECK(first.contains(field));
 }
 
-TEST_CASE("closing an alert is idempotent; bad ids are 400, unknown ids 404", "[contract][alerts][close]") {
+TEST_CASE("closing an alert is idempotent, bad ids are 400, unknown ids 404", "[contract][alerts][close]") {
     MonitorProcess monitor;
     const HttpEndpoint endpoint = monitor.endpoint();
     REQUIRE(httpPost(endpoint, "/v1/events", wire(failed("etl", "r1")).dump()).status == 202);
@@ -486,7 +486,7 @@ TEST_CASE("SIGTERM stops it cleanly with STOPPING=1", "[contract][service]") {
     CHECK(monitor.notify().waitFor("STOPPING=1", std::chrono::seconds{1}));
 }
 
-TEST_CASE("keep-alive serves several requests on one connection; 100-continue is answered", "[contract][transport]") {
+TEST_CASE("keep-alive serves several requests on one connection, 100-continue is answered", "[contract][transport]") {
     MonitorProcess monitor;
     RawConnection connection(monitor.port());
     connection.send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -501,7 +501,7 @@ TEST_CASE("keep-alive serves several requests on one connection; 100-continue is
     CHECK(connection.readUntil("}").find("HTTP/1.1 202 Accepted") != std::string::npos);
 }
 
-TEST_CASE("a slow client is cut off; an idle one too; others are served meanwhile", "[contract][transport]") {
+TEST_CASE("a slow client is cut off, an idle one too, others are served meanwhile", "[contract][transport]") {
     MonitorProcess monitor({"MONITOR_REQUEST_TIMEOUT_SECONDS=1", "MONITOR_IDLE_TIMEOUT_SECONDS=1"});
     RawConnection slow(monitor.port());
     slow.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"sou");
@@ -511,7 +511,7 @@ TEST_CASE("a slow client is cut off; an idle one too; others are served meanwhil
     CHECK(silent.closedWithin(std::chrono::seconds{5}));
 }
 
-TEST_CASE("connections over the limit are refused; freed slots are reused", "[contract][transport]") {
+TEST_CASE("connections over the limit are refused, freed slots are reused", "[contract][transport]") {
     MonitorProcess monitor({"MONITOR_MAX_CONNECTIONS=3"});
     std::vector<std::unique_ptr<RawConnection>> idle;
     for (int i = 0; i < 3; ++i) {

@@ -179,7 +179,7 @@ TEST_CASE("monitor process: a port in use is exit status 1", "[process]") {
     CHECK(logger.text().find("cannot listen on 127.0.0.1:" + std::to_string(settings.port)) != std::string::npos);
 }
 
-TEST_CASE("monitor logging: journal entries as chief-monitord with MESSAGE_IDs; console lines; debug on request",
+TEST_CASE("monitor logging: journal entries as chief-monitord with MESSAGE_IDs, console lines, debug on request",
           "[journal]") {
     chief::testing::FakeJournalWriter journal;
     std::ostringstream console;

@@ -175,7 +175,7 @@ TEST_CASE("alert_on_miss false and check_enabled false raise nothing", "[state][
     CHECK(m.check("off").consecutiveFailures == 1);
 }
 
-TEST_CASE("settings persist until chiefd sends new ones; events without them change nothing", "[state][settings]") {
+TEST_CASE("settings persist until chiefd sends new ones, events without them change nothing", "[state][settings]") {
     Machine m("2026-03-01T01:00:00Z");
     TelemetryEvent next = nextScheduled("backup", "2026-03-01T02:00:00Z");
     next.metadata["grace_seconds"] = 30;
@@ -196,7 +196,7 @@ TEST_CASE("settings persist until chiefd sends new ones; events without them cha
     CHECK(m.check("backup").latestEvent->message == "hello");
 }
 
-TEST_CASE("failures open one FAILURE, counted and refreshed; a success closes it with a RECOVERY", "[state][failure]") {
+TEST_CASE("failures open one FAILURE, counted and refreshed, a success closes it with a RECOVERY", "[state][failure]") {
     Machine m("2026-03-01T02:00:00Z");
     const StateChanges first = m.sendAll({started("etl", "r1"), failed("etl", "r1")});
     CHECK(transitions(first) == Strings{"opened FAILURE"});
@@ -258,7 +258,7 @@ TEST_CASE("a failure and a missed run recovered by one success make one RECOVERY
     CHECK(m.open(AlertType::Recovery)[0].details.at("recoveredFrom") == nlohmann::json({"MISSED", "FAILURE"}));
 }
 
-TEST_CASE("a run past max_runtime_seconds opens RUNNING_TOO_LONG once; its end closes it", "[state][runtime]") {
+TEST_CASE("a run past max_runtime_seconds opens RUNNING_TOO_LONG once, its end closes it", "[state][runtime]") {
     Machine m("2026-03-01T02:00:00Z");
     TelemetryEvent next = nextScheduled("hang", "2026-03-01T02:00:00Z");
     next.metadata["max_runtime_seconds"] = 60;
@@ -284,7 +284,7 @@ TEST_CASE("a run past max_runtime_seconds opens RUNNING_TOO_LONG once; its end c
     CHECK(m.open(AlertType::Failure).at(0).details.at("reason") == "interrupted");
 }
 
-TEST_CASE("a run that ends in time raises nothing; without a max runtime runs are not timed", "[state][runtime]") {
+TEST_CASE("a run that ends in time raises nothing, without a max runtime runs are not timed", "[state][runtime]") {
     Machine m("2026-03-01T02:00:00Z");
     TelemetryEvent next = nextScheduled("quick", "2026-03-01T03:00:00Z");
     next.metadata["max_runtime_seconds"] = 60;
@@ -330,7 +330,7 @@ TEST_CASE("checks are keyed by host and job", "[state][hosts]") {
     CHECK(m.open(AlertType::Failure).size() == 2);
 }
 
-TEST_CASE("workers do not create checks; events without a job only track hosts", "[state]") {
+TEST_CASE("workers do not create checks, events without a job only track hosts", "[state]") {
     Machine m("2026-03-01T01:00:00Z");
     const StateChanges changes = m.sendAll({workerMessage("ghost", "hi"), chiefEvent("daemon.dispatch", "")});
     CHECK(m.state.checks().empty());
@@ -381,7 +381,7 @@ TEST_CASE("nextDeadline is the earliest pending transition", "[state][deadline]"
     CHECK(m.state.nextDeadline() == instant("2026-03-01T03:00:00.001Z"));
 }
 
-TEST_CASE("a manual close of an open alert; unknown or closed ids are not found", "[state]") {
+TEST_CASE("a manual close of an open alert, unknown or closed ids are not found", "[state]") {
     Machine m("2026-03-01T01:00:00Z");
     m.send(failed("etl", "r1"));
     const std::int64_t id = m.open(AlertType::Failure).at(0).id;

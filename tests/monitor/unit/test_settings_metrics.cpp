@@ -58,7 +58,7 @@ TEST_CASE("the shipped config/monitor.yaml is valid and says what the defaults a
     CHECK(s.webhooks.empty());
 }
 
-TEST_CASE("the file sets values; the environment wins", "[settings]") {
+TEST_CASE("the file sets values, the environment wins", "[settings]") {
     const std::string yaml =
         "host: 0.0.0.0\nport: 9000\ndb_path: /data/m.sqlite\napi_key: from-file\nretention_days: 7\n"
         "tls_cert: /etc/ssl/c.pem\ntls_key: /etc/ssl/k.pem\nmax_connections: 64\n"

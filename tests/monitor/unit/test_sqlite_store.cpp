@@ -38,7 +38,7 @@ void insertAll(SqliteStore& store, const std::vector<TelemetryEvent>& events) {
 
 }  // namespace
 
-TEST_CASE("a new file gets the whole schema in WAL mode; reopening applies nothing", "[store]") {
+TEST_CASE("a new file gets the whole schema in WAL mode, reopening applies nothing", "[store]") {
     TempDir dir;
     const std::string path = dir.file("monitor.sqlite");
     {

@@ -133,7 +133,7 @@ TEST_CASE("eventId counts characters, not bytes", "[telemetry][validation]") {
     CHECK(parsed.event->eventId == id);
 }
 
-TEST_CASE("an integral float is an integer; null and blanks are absent; strings are trimmed", "[telemetry]") {
+TEST_CASE("an integral float is an integer, null and blanks are absent, strings are trimmed", "[telemetry]") {
     json value = minimalEvent();
     value["returnCode"] = 2.0;
     value["jobName"] = "  backup ";
