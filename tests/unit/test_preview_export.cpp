@@ -304,7 +304,8 @@ jobs:
     CHECK(systemZoneMinutes(config.jobs[0], *ZoneRules::locate("Europe/Berlin").value(), options.now).empty());
     // Every due instant of the job falls on a minute the superset line fires at, read in the
     // system's zone (the guard then picks the due ones).
-    const ZoneRules& berlin = *ZoneRules::locate("Europe/Berlin").value();
+    const std::shared_ptr<const ZoneRules> berlinZone = ZoneRules::locate("Europe/Berlin").value();  // held: the Result is a temporary
+    const ZoneRules& berlin = *berlinZone;
     for (const Job& job : config.jobs) {
         const std::string minutes = systemZoneMinutes(job, berlin, options.now);
         const std::uint64_t bits =
