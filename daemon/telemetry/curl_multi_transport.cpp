@@ -49,36 +49,34 @@ struct CurlMultiTransport::Request {
     char error[CURL_ERROR_SIZE] = {};
 };
 
-CurlMultiTransport::CurlMultiTransport(boost::asio::io_context& io, TransportSettings settings)
-    : io_(io), settings_(std::move(settings)), url_(batchUrl(settings_.endpoint)), timer_(io) {
-    // Process-wide and idempotent after the first call; chiefd has no other curl user.
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    multi_ = curl_multi_init();
+CurlMultiTransport::CurlMultiTransport(boost::asio::io_context& io, CurlLibrary curl, TransportSettings settings)
+    : io_(io), curl_(curl), settings_(std::move(settings)), url_(batchUrl(settings_.endpoint)), timer_(io) {
+    multi_ = curl_.multiInit();
     if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMultiTransport::onSocket);
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMultiTransport::onTimer);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
-    headers_ = curl_slist_append(headers_, "Expect:");  // no 100-continue round trip
-    if (!settings_.apiKey.empty()) headers_ = curl_slist_append(headers_, ("x-api-key: " + settings_.apiKey).c_str());
+    curl_.multiSetopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMultiTransport::onSocket);
+    curl_.multiSetopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_.multiSetopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMultiTransport::onTimer);
+    curl_.multiSetopt(multi_, CURLMOPT_TIMERDATA, this);
+    headers_ = curl_.slistAppend(headers_, "Content-Type: application/json");
+    headers_ = curl_.slistAppend(headers_, "Expect:");  // no 100-continue round trip
+    if (!settings_.apiKey.empty()) headers_ = curl_.slistAppend(headers_, ("x-api-key: " + settings_.apiKey).c_str());
 }
 
 CurlMultiTransport::~CurlMultiTransport() {
     *alive_ = false;
     timer_.cancel();
     for (auto& [easy, request] : requests_) {
-        curl_multi_remove_handle(multi_, easy);
-        curl_easy_cleanup(easy);
+        curl_.multiRemoveHandle(multi_, easy);
+        curl_.easyCleanup(easy);
     }
     requests_.clear();
-    curl_multi_cleanup(multi_);
+    curl_.multiCleanup(multi_);
     sockets_.clear();
-    curl_slist_free_all(headers_);
+    curl_.slistFreeAll(headers_);
 }
 
 void CurlMultiTransport::post(std::string body, Done done) {
-    CURL* easy = curl_easy_init();
+    CURL* easy = curl_.easyInit();
     if (easy == nullptr) {
         boost::asio::post(io_, [done = std::move(done)] { done(HttpResult{0, {}, "curl_easy_init failed"}); });
         return;
@@ -86,27 +84,27 @@ void CurlMultiTransport::post(std::string body, Done done) {
     auto request = std::make_unique<Request>();
     request->body = std::move(body);
     request->done = std::move(done);
-    curl_easy_setopt(easy, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request->body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request->body.size()));
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, settings_.timeoutMs);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, settings_.timeoutMs);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &appendBody);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &request->response);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, request->error);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMultiTransport::onCloseSocket);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
+    curl_.easySetopt(easy, CURLOPT_URL, url_.c_str());
+    curl_.easySetopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_.easySetopt(easy, CURLOPT_POST, 1L);
+    curl_.easySetopt(easy, CURLOPT_POSTFIELDS, request->body.data());
+    curl_.easySetopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request->body.size()));
+    curl_.easySetopt(easy, CURLOPT_HTTPHEADER, headers_);
+    curl_.easySetopt(easy, CURLOPT_TIMEOUT_MS, settings_.timeoutMs);
+    curl_.easySetopt(easy, CURLOPT_CONNECTTIMEOUT_MS, settings_.timeoutMs);
+    curl_.easySetopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_.easySetopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_.easySetopt(easy, CURLOPT_WRITEFUNCTION, &appendBody);
+    curl_.easySetopt(easy, CURLOPT_WRITEDATA, &request->response);
+    curl_.easySetopt(easy, CURLOPT_ERRORBUFFER, request->error);
+    curl_.easySetopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMultiTransport::onCloseSocket);
+    curl_.easySetopt(easy, CURLOPT_CLOSESOCKETDATA, this);
     // Verification stays on (curl's default); a bundle replaces the system store when given.
-    if (!settings_.caFile.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, settings_.caFile.c_str());
+    if (!settings_.caFile.empty()) curl_.easySetopt(easy, CURLOPT_CAINFO, settings_.caFile.c_str());
     requests_.emplace(easy, std::move(request));
-    if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
+    if (curl_.multiAddHandle(multi_, easy) != CURLM_OK) {
         auto node = requests_.extract(easy);
-        curl_easy_cleanup(easy);
+        curl_.easyCleanup(easy);
         boost::asio::post(io_, [done = std::move(node.mapped()->done)] { done(HttpResult{0, {}, "curl_multi_add_handle failed"}); });
     }
 }
@@ -176,27 +174,27 @@ void CurlMultiTransport::arm(Socket& socket, bool write) {
 
 void CurlMultiTransport::act(curl_socket_t fd, int flags) {
     int running = 0;
-    curl_multi_socket_action(multi_, fd, flags, &running);
+    curl_.multiSocketAction(multi_, fd, flags, &running);
     collectFinished();
 }
 
 void CurlMultiTransport::collectFinished() {
     int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+    while (CURLMsg* message = curl_.multiInfoRead(multi_, &queued)) {
         if (message->msg != CURLMSG_DONE) continue;
         CURL* easy = message->easy_handle;
         const CURLcode code = message->data.result;
         auto node = requests_.extract(easy);
-        curl_multi_remove_handle(multi_, easy);
+        curl_.multiRemoveHandle(multi_, easy);
         HttpResult result;
         if (code == CURLE_OK) {
-            curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
+            curl_.easyGetinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
         } else if (node) {
-            result.error = node.mapped()->error[0] != '\0' ? node.mapped()->error : curl_easy_strerror(code);
+            result.error = node.mapped()->error[0] != '\0' ? node.mapped()->error : curl_.easyStrerror(code);
         } else {
-            result.error = curl_easy_strerror(code);
+            result.error = curl_.easyStrerror(code);
         }
-        curl_easy_cleanup(easy);
+        curl_.easyCleanup(easy);
         if (!node) continue;
         result.body = std::move(node.mapped()->response);
         // Answered from the loop, not from inside curl: the handler may post the next request.

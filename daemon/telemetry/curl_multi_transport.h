@@ -3,7 +3,8 @@
 // which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when its next timeout is
 // (CURLMOPT_TIMERFUNCTION); each socket is watched with a posix::stream_descriptor and the
 // timeout with a steady_timer, so requests run on the loop with no thread per request. The
-// multi handle keeps connections alive between batches.
+// multi handle keeps connections alive between batches. libcurl itself comes from
+// CurlLibrary (loaded on demand), never from the link line.
 
 #include <curl/curl.h>
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "telemetry/curl_library.h"
 #include "telemetry/telemetry_transport.h"
 
 namespace chief::daemon::telemetry {
@@ -30,7 +32,7 @@ std::string batchUrl(const std::string& endpoint);
 
 class CurlMultiTransport final : public TelemetryTransport {
 public:
-    CurlMultiTransport(boost::asio::io_context& io, TransportSettings settings);
+    CurlMultiTransport(boost::asio::io_context& io, CurlLibrary curl, TransportSettings settings);
     ~CurlMultiTransport() override;
     CurlMultiTransport(const CurlMultiTransport&) = delete;
     CurlMultiTransport& operator=(const CurlMultiTransport&) = delete;
@@ -51,6 +53,7 @@ private:
     void collectFinished();
 
     boost::asio::io_context& io_;
+    CurlLibrary curl_;
     TransportSettings settings_;
     std::string url_;
     CURLM* multi_ = nullptr;

@@ -31,9 +31,30 @@ const std::string& jobOf(const RunEvent& event) {
 
 }  // namespace
 
+namespace {
+
+// Stands in for the curl transport when libcurl cannot be loaded: every batch fails with the
+// reason, so events stay in the spool and the sender logs the outage as for an unreachable
+// monitor.
+class UnavailableTransport final : public TelemetryTransport {
+public:
+    UnavailableTransport(boost::asio::io_context& io, std::string reason) : io_(io), reason_(std::move(reason)) {}
+    void post(std::string, Done done) override {
+        boost::asio::post(io_, [done = std::move(done), reason = reason_] { done(HttpResult{0, {}, reason}); });
+    }
+
+private:
+    boost::asio::io_context& io_;
+    std::string reason_;
+};
+
+}  // namespace
+
 TransportFactory curlTransportFactory() {
     return [](boost::asio::io_context& io, const TransportSettings& settings) -> std::unique_ptr<TelemetryTransport> {
-        return std::make_unique<CurlMultiTransport>(io, settings);
+        auto curl = loadCurlLibrary();
+        if (auto* reason = std::get_if<std::string>(&curl)) return std::make_unique<UnavailableTransport>(io, *reason);
+        return std::make_unique<CurlMultiTransport>(io, std::get<CurlLibrary>(curl), settings);
     };
 }
 
