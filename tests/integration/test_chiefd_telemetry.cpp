@@ -12,6 +12,7 @@
 #include <set>
 
 #include "daemon_harness.h"
+#include "spool_file.h"
 #include "telemetry_sink.h"
 
 using namespace chief::testing;
@@ -69,16 +70,6 @@ std::unique_ptr<Child> startDaemon(const TempDir& dir, const std::string& config
 void stopDaemon(Child& child) {
     child.signal(SIGTERM);
     REQUIRE(child.wait(30s) == 0);
-}
-
-std::vector<std::string> spooledIds(const std::string& path) {
-    std::vector<std::string> ids;
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) {
-        const auto json = nlohmann::json::parse(line, nullptr, false);
-        if (json.is_object() && json.contains("eventId")) ids.push_back(json["eventId"]);
-    }
-    return ids;
 }
 
 std::size_t countType(const std::vector<nlohmann::json>& events, const std::string& type) {
@@ -210,10 +201,7 @@ TEST_CASE("chiefd: monitor down then up: every event arrives, at most one batch 
     }
     const std::string err = daemon->err();
     INFO(err);
-    std::size_t outages = 0;
-    for (auto at = err.find("cannot deliver telemetry"); at != std::string::npos; at = err.find("cannot deliver telemetry", at + 1))
-        ++outages;
-    CHECK(outages == 1);
+    CHECK(occurrences(err, "cannot deliver telemetry") == 1);
     CHECK(err.find("answers again") != std::string::npos);
     CHECK(err.find(kApiKey) == std::string::npos);
     CHECK(countType(events, "job.next_scheduled") >= 4);

@@ -68,6 +68,13 @@ inline std::string readFile(const std::string& path) {
     return s.str();
 }
 
+// How many times `needle` occurs in `text` (overlapping ones too): "said once" checks on logs.
+inline std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+    return count;
+}
+
 // Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
 inline bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "monitor_process.h"
+#include "spool_file.h"
 #include "test_skip.h"
 
 #ifndef CHIEFD_PATH
@@ -22,6 +23,8 @@ using namespace chief::monitor::testing;
 using chief::testing::Child;
 using chief::testing::NotifySocket;
 using chief::testing::TempDir;
+using chief::testing::occurrences;
+using chief::testing::spooledIds;
 using chief::testing::waitUntil;
 using namespace std::chrono_literals;
 
@@ -57,25 +60,9 @@ std::string chiefConfig(unsigned short port, const std::string& caFile, const st
            "    scripts: [{path: ok.sh}]\n";
 }
 
-std::vector<std::string> spooledIds(const std::string& path) {
-    std::vector<std::string> ids;
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) {
-        const auto json = nlohmann::json::parse(line, nullptr, false);
-        if (json.is_object() && json.contains("eventId")) ids.push_back(json["eventId"]);
-    }
-    return ids;
-}
-
 // What the monitor stored, asked over HTTPS verifying against the CA.
 nlohmann::json storedEvents(const HttpEndpoint& endpoint, const std::string& query = "") {
     return httpGet(endpoint, "/v1/events?limit=1000" + query).json().at("events");
-}
-
-std::size_t occurrences(const std::string& text, const std::string& needle) {
-    std::size_t count = 0;
-    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
-    return count;
 }
 
 }  // namespace
