@@ -232,6 +232,18 @@ ClientResult<Done> BusClient::cancelRun(const std::string& runId) {
     return Done{};
 }
 
+ClientResult<std::vector<std::string>> BusClient::cancelJob(const std::string& job) {
+    auto reply =
+        impl_->callManager("CancelJob", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", job.c_str()); });
+    if (!reply) return reply.error();
+    std::vector<std::string> ids;
+    int r = sd_bus_message_enter_container(reply.value().get(), SD_BUS_TYPE_ARRAY, "s");
+    const char* id = nullptr;
+    while (r >= 0 && (r = sd_bus_message_read(reply.value().get(), "s", &id)) > 0) ids.emplace_back(id);
+    if (r < 0) return malformed("CancelJob", r);
+    return ids;
+}
+
 ClientResult<Done> BusClient::reload() {
     auto reply = impl_->callManager("Reload", noArguments);
     if (!reply) return reply.error();

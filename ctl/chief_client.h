@@ -98,6 +98,8 @@ public:
     virtual ClientResult<bus::RunJobsOutcome> runJobs(const std::vector<std::string>& names, bool respectSchedule) = 0;
     // Manager.CancelRun.
     virtual ClientResult<Done> cancelRun(const std::string& runId) = 0;
+    // Manager.CancelJob: the job's runs in progress and its queued run; the ids cancelled.
+    virtual ClientResult<std::vector<std::string>> cancelJob(const std::string& job) = 0;
     // Manager.Reload.
     virtual ClientResult<Done> reload() = 0;
     // Waits for the run to end, calling `onScriptFinished` as each script ends (first those that

@@ -133,7 +133,7 @@ Commands answered by chiefd:
       --respect-schedule   Only the selected job(s) due at the current minute, as chiefd decides
                            (hybrid guards included); the others are reported as not due.
       --no-wait            Print each accepted run id, and return.
-  cancel RUN_ID            Stop a running or queued run.
+  cancel RUN_ID|JOB        Stop a running or queued run, or every one of a job.
   reload                   Make chiefd re-read its config; refused, with the errors, if invalid.
   history [JOB]            Recent runs, newest first (every job's without JOB).
       --limit N            How many runs (default 20; 0 = every run chiefd keeps).
@@ -286,7 +286,7 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
     if (static_cast<int>(positional.size()) < required) {
         if (cl.verb == Verb::Show) return makeError("show needs a job name: chiefctl show JOB");
         if (cl.verb == Verb::Telemetry) return makeError("telemetry needs an action: chiefctl telemetry replay-dead");
-        return makeError("cancel needs a run id: chiefctl cancel RUN_ID (see chiefctl history)");
+        return makeError("cancel needs a run id or a job: chiefctl cancel RUN_ID|JOB (see chiefctl show JOB)");
     }
     if (!positional.empty()) {
         if (positional.front().empty()) return makeError(name + ": the argument must not be empty");

@@ -52,7 +52,10 @@ nlohmann::json jobDetailsJson(const bus::JobSummary& job) {
             {"last_result", orNull(job.lastResult)},
             {"last_run_finished", timeJson(job.lastRunFinished)},
             {"running", optionalJson(job.runningCount)},
-            {"pending_queued", optionalJson(job.pendingQueued)}};
+            {"pending_queued", optionalJson(job.pendingQueued)},
+            {"running_run_ids", job.runningRunIds ? nlohmann::json(*job.runningRunIds) : nlohmann::json(nullptr)},
+            {"queued_run_id", job.queuedRunId && !job.queuedRunId->empty() ? nlohmann::json(*job.queuedRunId)
+                                                                              : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json managerJson(const bus::ManagerState& manager) {

@@ -132,6 +132,9 @@ ClientResult<bus::RunJobsOutcome> OfflineClient::runJobs(const std::vector<std::
     return needsChiefd("running jobs");
 }
 ClientResult<Done> OfflineClient::cancelRun(const std::string&) { return needsChiefd("cancelling a run"); }
+ClientResult<std::vector<std::string>> OfflineClient::cancelJob(const std::string&) {
+    return needsChiefd("cancelling a job's runs");
+}
 ClientResult<Done> OfflineClient::reload() { return needsChiefd("reloading"); }
 ClientResult<bus::RunEnd> OfflineClient::waitForRun(const std::string&, const std::function<void(const bus::ScriptEntry&)>&) {
     return needsChiefd("waiting for a run");

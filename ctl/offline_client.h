@@ -38,6 +38,7 @@ public:
     ClientResult<bus::RunAccepted> runJob(const std::string& name) override;
     ClientResult<bus::RunJobsOutcome> runJobs(const std::vector<std::string>& names, bool respectSchedule) override;
     ClientResult<Done> cancelRun(const std::string& runId) override;
+    ClientResult<std::vector<std::string>> cancelJob(const std::string& job) override;
     ClientResult<Done> reload() override;
     ClientResult<bus::RunEnd> waitForRun(const std::string& runId,
                                          const std::function<void(const bus::ScriptEntry&)>& onScriptFinished) override;

@@ -245,6 +245,10 @@ void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ost
         if (job.pendingQueued.value_or(false)) running += ", 1 queued";
         rows.push_back({"running:", running});
     }
+    // The ids `chiefctl cancel` takes (a chiefd older than these properties sends none).
+    if (job.runningRunIds)
+        for (const std::string& id : *job.runningRunIds) rows.push_back({"run:", id + " running"});
+    if (job.queuedRunId && !job.queuedRunId->empty()) rows.push_back({"run:", *job.queuedRunId + " queued"});
     printTable(rows, out, "  ");
 }
 

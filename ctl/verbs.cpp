@@ -438,12 +438,26 @@ private:
         return error;
     }
 
+    // `cancel RUN_ID` ends that run; `cancel JOB` every run of the job in progress and its
+    // queued one (an argument shaped like a run id is a run id).
     int cancel() {
-        const std::string& id = *command_.argument;
-        const auto done = client_.cancelRun(id);
-        if (!done) return fail(done.error());
-        if (command_.json) printJson({{"run_id", id}, {"cancelled", true}});
-        else out_ << "Cancelled run " << id << ".\n";
+        const std::string& target = *command_.argument;
+        if (hasRunIdShape(target)) {
+            const auto done = client_.cancelRun(target);
+            if (!done) return fail(done.error());
+            if (command_.json) printJson({{"run_id", target}, {"cancelled", true}});
+            else out_ << "Cancelled run " << target << ".\n";
+            return kExitOk;
+        }
+        const auto cancelled = client_.cancelJob(target);
+        if (!cancelled) return fail(cancelled.error());
+        if (command_.json) {
+            printJson({{"job", target}, {"cancelled", cancelled.value()}});
+        } else if (cancelled.value().empty()) {
+            out_ << "No run of " << escapeForDisplay(target) << " was running or queued.\n";
+        } else {
+            for (const std::string& id : cancelled.value()) out_ << "Cancelled run " << id << " of " << escapeForDisplay(target) << ".\n";
+        }
         return kExitOk;
     }
 

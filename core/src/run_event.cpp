@@ -2,6 +2,16 @@
 
 namespace chief {
 
+bool hasRunIdShape(std::string_view text) {
+    constexpr std::string_view kPattern = "ddddddddTdddddd.dddZ-dddd";  // 'd': a digit
+    if (text.size() < kPattern.size()) return false;
+    for (std::size_t i = 0; i < kPattern.size(); ++i) {
+        const char c = text[i];
+        if (kPattern[i] == 'd' ? (c < '0' || c > '9') : c != kPattern[i]) return false;
+    }
+    return text.size() == kPattern.size() || (text[kPattern.size()] == '-' && text.size() > kPattern.size() + 1);
+}
+
 const char* triggerKindName(TriggerKind kind) {
     switch (kind) {
         case TriggerKind::Schedule: return "schedule";

@@ -173,6 +173,16 @@ bool Daemon::cancelRun(const RunId& id) {
     return scheduler_.cancelWaiting(id, parts_.clock.now());
 }
 
+std::vector<RunId> Daemon::cancelJob(std::string_view job) {
+    std::vector<RunId> cancelled;
+    // The waiting trigger first: ending a run could otherwise start it.
+    if (const auto waiting = scheduler_.waitingRunId(job); waiting && scheduler_.cancelWaiting(*waiting, parts_.clock.now()))
+        cancelled.push_back(*waiting);
+    for (const RunId& id : scheduler_.activeRunIds(job))
+        if (runner_.cancel(id)) cancelled.push_back(id);
+    return cancelled;
+}
+
 void Daemon::armTimer() { timer_.arm(stopping_ ? std::nullopt : scheduler_.nextWakeup()); }
 
 void Daemon::onTimer(WallClockTimer::Wake wake) {

@@ -85,6 +85,8 @@ public:
     TriggerOutcome runNow(std::string_view job);
     // Cancels a running run, or drops a waiting one; false if the id is neither.
     bool cancelRun(const RunId& id);
+    // Cancels every run of `job` in progress and drops its waiting one; the ids it ended.
+    std::vector<RunId> cancelJob(std::string_view job);
     // Called after every successful reload with the new job count (the bus emits Reloaded).
     void setReloadListener(std::function<void(std::size_t)> listener) { reloadListener_ = std::move(listener); }
 

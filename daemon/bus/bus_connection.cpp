@@ -145,6 +145,9 @@ public:
         return bus::RunJobsOutcome{};
     }
     ControlResult<Done> cancelRun(const Caller&, std::string_view) override { return Done{}; }
+    ControlResult<std::vector<std::string>> cancelJob(const Caller&, std::string_view) override {
+        return std::vector<std::string>{};
+    }
     ControlResult<Done> reload(const Caller&) override { return Done{}; }
 
     static constexpr const char* kName = "example";

@@ -131,6 +131,19 @@ int methodCancelRun(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     return sd_bus_reply_method_return(call, "");
 }
 
+int methodCancelJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* job = nullptr;
+    if (int r = readArguments(call, error, "s", &job); r < 0) return r;
+    const auto cancelled = controlOf(userdata).cancelJob(callerOf(call), job);
+    if (!cancelled) return setControlError(error, cancelled.failure());
+    return reply(call, [&](sd_bus_message* m) {
+        int r = sd_bus_message_open_container(m, 'a', "s");
+        for (std::size_t i = 0; r >= 0 && i < cancelled.value().size(); ++i)
+            r = sd_bus_message_append(m, "s", cancelled.value()[i].c_str());
+        return r < 0 ? r : sd_bus_message_close_container(m);
+    });
+}
+
 int methodReload(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const auto done = controlOf(userdata).reload(callerOf(call));
     if (!done) return setControlError(error, done.failure());
@@ -265,6 +278,7 @@ const sd_bus_vtable kManagerVtable[] = {
     SD_BUS_METHOD_WITH_ARGS("RunJobs", SD_BUS_ARGS("as", names, "b", respect_schedule),
                             SD_BUS_RESULT("t", minute_usec, "a(ssss)", runs), methodRunJobs, kMethod),
     SD_BUS_METHOD_WITH_ARGS("CancelRun", SD_BUS_ARGS("s", run_id), SD_BUS_NO_RESULT, methodCancelRun, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("CancelJob", SD_BUS_ARGS("s", job), SD_BUS_RESULT("as", run_ids), methodCancelJob, kMethod),
     SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, methodReload, kMethod),
     SD_BUS_METHOD_WITH_ARGS("ExportCron", SD_BUS_ARGS("s", job), SD_BUS_RESULT("s", crontab), methodExportCron,
                             kMethod),
@@ -316,6 +330,8 @@ const sd_bus_vtable kJobVtable[] = {
     SD_BUS_PROPERTY("LastRunFinished", "t", getJobProperty, 0, kEmits),
     SD_BUS_PROPERTY("RunningCount", "u", getJobProperty, 0, kEmits),
     SD_BUS_PROPERTY("PendingQueued", "b", getJobProperty, 0, kEmits),
+    SD_BUS_PROPERTY("RunningRunIds", "as", getJobProperty, 0, kEmits),
+    SD_BUS_PROPERTY("QueuedRunId", "s", getJobProperty, 0, kEmits),
     SD_BUS_VTABLE_END,
 };
 

@@ -60,6 +60,8 @@ public:
     virtual ControlResult<bus::RunJobsOutcome> runJobs(const Caller& caller, const std::vector<std::string>& names,
                                                        bool respectSchedule) = 0;
     virtual ControlResult<Done> cancelRun(const Caller& caller, std::string_view runId) = 0;
+    // Every run of `job` in progress and its queued one; the run ids cancelled (none: nothing ran).
+    virtual ControlResult<std::vector<std::string>> cancelJob(const Caller& caller, std::string_view job) = 0;
     virtual ControlResult<Done> reload(const Caller& caller) = 0;
 };
 

@@ -100,7 +100,11 @@ std::optional<bus::JobSummary> DaemonControl::job(std::string_view name) const {
     view.job = found;
     view.status = daemon_.scheduler().status(found->name).value_or(JobStatus{found->name, found->enabled, {}, 0, false});
     view.lastRun = daemon_.history().lastFinished(found->name);
-    return summaryOf(view);
+    bus::JobSummary summary = summaryOf(view);
+    summary.runningRunIds.emplace();
+    for (const RunId& id : daemon_.scheduler().activeRunIds(found->name)) summary.runningRunIds->push_back(id);
+    summary.queuedRunId = daemon_.scheduler().waitingRunId(found->name).value_or(RunId{});
+    return summary;
 }
 
 ControlResult<ReplyTask> DaemonControl::previewJobs(std::string_view job, unsigned count,
@@ -181,7 +185,7 @@ ControlResult<std::vector<bus::RunEntry>> DaemonControl::listRuns(std::string_vi
     if (!job.empty()) {
         auto selected = select(*config, job, JobFilter::Any);
         if (!selected) return selected.failure();
-        runs = daemon_.history().history(std::string(job), limit, /*finishedOnly=*/true);
+        runs = daemon_.history().history(std::string(job), limit);
     } else {
         // Bounded as it grows, so no caller can make chiefd hold every job's history at once:
         // with a limit only the newest `limit` are kept along the way; without one, the runs
@@ -189,7 +193,7 @@ ControlResult<std::vector<bus::RunEntry>> DaemonControl::listRuns(std::string_vi
         const auto newestFirst = [](const RunRecord& a, const RunRecord& b) { return a.id > b.id; };
         std::size_t bytes = 0;
         for (const Job& j : config->jobs) {
-            for (RunRecord& run : daemon_.history().history(j.name, limit, /*finishedOnly=*/true)) {
+            for (RunRecord& run : daemon_.history().history(j.name, limit)) {
                 if (!limit && (bytes += dbus::wireSize(bus::runEntryOf(run))) > bus::kMaxReplyBytes)
                     return error(bus::kInvalidArgument, "the runs of every job are more than the " +
                                                             std::to_string(bus::kMaxReplyBytes >> 20) +
@@ -207,7 +211,12 @@ ControlResult<std::vector<bus::RunEntry>> DaemonControl::listRuns(std::string_vi
     }
     std::vector<bus::RunEntry> entries;
     entries.reserve(runs.size());
-    for (const RunRecord& run : runs) entries.push_back(bus::runEntryOf(run));
+    // A run in progress is in the history from its start; this chiefd's runner knows how far
+    // it has come (which scripts ended).
+    for (const RunRecord& run : runs) {
+        const JobRun* live = run.result ? nullptr : daemon_.runner().find(run.id);
+        entries.push_back(bus::runEntryOf(live ? live->record() : run));
+    }
     return entries;
 }
 
@@ -281,6 +290,19 @@ ControlResult<Done> DaemonControl::cancelRun(const Caller& caller, std::string_v
     if (!daemon_.cancelRun(RunId(runId)))
         return error(bus::kNoSuchRun, "no running or waiting run with id " + quoteForMessage(runId));
     return Done{};
+}
+
+ControlResult<std::vector<std::string>> DaemonControl::cancelJob(const Caller& caller, std::string_view job) {
+    if (!access_.mayControl(caller)) return denied("cancelling a job's runs");
+    const auto config = daemon_.config();
+    // A job removed by a reload may still have runs going: those can be cancelled by name too.
+    if (!config->findJob(job) && daemon_.scheduler().activeRunIds(job).empty()) {
+        auto selected = select(*config, job, JobFilter::Any);
+        if (!selected) return selected.failure();
+    }
+    std::vector<std::string> ids;
+    for (const RunId& id : daemon_.cancelJob(job)) ids.push_back(id);
+    return ids;
 }
 
 ControlResult<Done> DaemonControl::reload(const Caller& caller) {

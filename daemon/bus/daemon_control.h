@@ -40,6 +40,7 @@ public:
     ControlResult<bus::RunJobsOutcome> runJobs(const Caller& caller, const std::vector<std::string>& names,
                                                bool respectSchedule) override;
     ControlResult<Done> cancelRun(const Caller& caller, std::string_view runId) override;
+    ControlResult<std::vector<std::string>> cancelJob(const Caller& caller, std::string_view job) override;
     ControlResult<Done> reload(const Caller& caller) override;
 
 private:

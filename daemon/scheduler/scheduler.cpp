@@ -270,4 +270,19 @@ std::optional<JobStatus> Scheduler::status(std::string_view job) const {
     return JobStatus{slot->name, slot->job->enabled, slot->next, slot->activeRuns, slot->waiting.has_value()};
 }
 
+std::vector<RunId> Scheduler::activeRunIds(std::string_view job) const {
+    // At most max_parallel_jobs entries (or a few more under "parallel"): a scan is enough.
+    std::vector<RunId> ids;
+    for (const auto& [id, name] : activeRuns_)
+        if (name == job) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+std::optional<RunId> Scheduler::waitingRunId(std::string_view job) const {
+    const Slot* slot = find(job);
+    if (!slot || !slot->waiting) return std::nullopt;
+    return slot->waiting->runId;
+}
+
 }  // namespace chief::daemon

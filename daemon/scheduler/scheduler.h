@@ -88,6 +88,10 @@ public:
 
     std::vector<JobStatus> status() const;
     std::optional<JobStatus> status(std::string_view job) const;
+    // The ids of `job`'s runs in progress (sorted: run ids sort by start) and of its waiting
+    // trigger: what `chiefctl show` lists and `chiefctl cancel JOB` ends.
+    std::vector<RunId> activeRunIds(std::string_view job) const;
+    std::optional<RunId> waitingRunId(std::string_view job) const;
     std::size_t activeRunCount() const { return activeRuns_.size(); }
     std::size_t waitingCount() const { return waitQueue_.size(); }
     int maxParallelJobs() const { return maxParallelJobs_; }

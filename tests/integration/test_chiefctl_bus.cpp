@@ -338,6 +338,60 @@ TEST_CASE("chiefctl over the bus: overlap skip exits 5, cancel ends the waited r
     CHECK(contains(waiting->out(), "Run " + runId + " cancelled after "));
 }
 
+TEST_CASE("chiefctl over the bus: show lists the running and queued run ids, history the running run, cancel JOB "
+          "ends both",
+          "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f(R"(
+jobs:
+  - name: sleeper
+    overlap: queue
+    kill_grace_seconds: 1
+    schedule: {frequency: daily, time: "04:00"}
+    scripts: [{path: sleep.sh}]
+)");
+    f.startChiefd();
+    INFO(f.log());
+    const Ctl first = f.ctl({"run", "--job", "sleeper", "--no-wait"});
+    REQUIRE(first.code == 0);
+    const std::string running = first.out.substr(0, first.out.find('\n'));
+    const Ctl second = f.ctl({"run", "--job", "sleeper", "--no-wait"});
+    REQUIRE(second.code == 0);
+    const std::string queued = second.out.substr(0, second.out.find('\n'));
+    REQUIRE(running != queued);
+
+    const Ctl show = f.ctl({"show", "sleeper"});
+    CHECK(contains(show.out, "run:       " + running + " running\n"));
+    CHECK(contains(show.out, "run:       " + queued + " queued\n"));
+    const auto json = nlohmann::json::parse(f.ctl({"show", "sleeper", "--json"}).out);
+    CHECK(json["running_run_ids"] == nlohmann::json::array({running}));
+    CHECK(json["queued_run_id"] == queued);
+    // The run in progress is in the history, as running.
+    const auto history = nlohmann::json::parse(f.ctl({"history", "sleeper", "--json"}).out)["runs"];
+    REQUIRE(history.size() == 1);
+    CHECK(history[0]["run_id"] == running);
+    CHECK(history[0]["result"] == "running");
+    CHECK(contains(f.ctl({"history", "sleeper"}).out, running));
+
+    const Ctl cancel = f.ctl({"cancel", "sleeper"});
+    CHECK(cancel.code == 0);
+    CHECK(contains(cancel.out, "Cancelled run " + queued + " of sleeper.\n"));
+    CHECK(contains(cancel.out, "Cancelled run " + running + " of sleeper.\n"));
+    REQUIRE(waitUntil([&] {
+        const auto runs = nlohmann::json::parse(f.ctl({"history", "sleeper", "--json"}).out)["runs"];
+        return runs.size() == 1 && runs[0]["result"] == "cancelled";
+    }, 20s));
+    const auto after = nlohmann::json::parse(f.ctl({"show", "sleeper", "--json"}).out);
+    CHECK(after["running_run_ids"] == nlohmann::json::array());
+    CHECK(after["queued_run_id"] == nullptr);
+    const Ctl none = f.ctl({"cancel", "sleeper", "--json"});
+    CHECK(none.code == 0);
+    CHECK(nlohmann::json::parse(none.out) == nlohmann::json{{"job", "sleeper"}, {"cancelled", nlohmann::json::array()}});
+    const Ctl unknown = f.ctl({"cancel", "nope"});
+    CHECK(unknown.code == chief::bus::kExitUsage);
+    CHECK(contains(unknown.err, "no job named"));
+}
+
 TEST_CASE("chiefctl over the bus: chiefd stopping mid-wait, not running, no bus", "[ctl-bus]") {
     SKIP_WITHOUT_DBUS_DAEMON();
     // Runs end at once when chiefd stops (by default it would wait for them up to 60 s).

@@ -270,17 +270,18 @@ TEST_CASE("bus codec: every Job and Manager property has its declared type", "[b
     job.cron = "0 3 * * *";
     job.nextRun = SysSeconds{1893456000s};
     job.runningCount = 1u;
-    const std::vector<std::pair<std::string, char>> jobProperties = {
-        {"Name", 's'},         {"Description", 's'}, {"Enabled", 'b'},         {"Schedule", 's'},
-        {"Mode", 's'},         {"Cron", 's'},        {"Timezone", 's'},        {"NextRun", 't'},
-        {"LastRunId", 's'},    {"LastResult", 's'},  {"LastRunFinished", 't'}, {"RunningCount", 'u'},
-        {"PendingQueued", 'b'}};
+    job.runningRunIds = std::vector<std::string>{"20300101T030000.000Z-0001"};
+    const std::vector<std::pair<std::string, std::string>> jobProperties = {
+        {"Name", "s"},          {"Description", "s"},   {"Enabled", "b"},         {"Schedule", "s"},
+        {"Mode", "s"},          {"Cron", "s"},          {"Timezone", "s"},        {"NextRun", "t"},
+        {"LastRunId", "s"},     {"LastResult", "s"},    {"LastRunFinished", "t"}, {"RunningCount", "u"},
+        {"PendingQueued", "b"}, {"RunningRunIds", "as"}, {"QueuedRunId", "s"}};
     for (const auto& [property, type] : jobProperties) {
         INFO(property);
         auto m = offline.methodCall();
         REQUIRE(appendJobProperty(m.get(), job, property) >= 0);
         offline.seal(m.get());
-        CHECK(std::string(sd_bus_message_get_signature(m.get(), 1)) == std::string(1, type));
+        CHECK(std::string(sd_bus_message_get_signature(m.get(), 1)) == type);
     }
     for (const char* changing : kJobChangingProperties)
         CHECK(std::find_if(jobProperties.begin(), jobProperties.end(),
@@ -510,12 +511,15 @@ TEST_CASE("bus codec: the Job properties of GetAll decode to the job", "[bus][co
     job.lastRunId = "r-9";
     job.lastResult = "succeeded";
     job.lastRunFinished = millis(1893456000500);
-    job.runningCount = 1u;
-    job.pendingQueued = false;
+    job.runningCount = 2u;
+    job.pendingQueued = true;
+    job.runningRunIds = std::vector<std::string>{"20300101T030000.000Z-0001", "20300101T030000.000Z-0002"};
+    job.queuedRunId = "20300101T030100.000Z-0003";
     const std::vector<std::pair<std::string, const char*>> all = {
         {"Name", "s"},      {"Description", "s"}, {"Enabled", "b"},    {"Schedule", "s"},        {"Mode", "s"},
         {"Cron", "s"},      {"Timezone", "s"},    {"NextRun", "t"},    {"LastRunId", "s"},       {"LastResult", "s"},
-        {"LastRunFinished", "t"}, {"RunningCount", "u"}, {"PendingQueued", "b"}};
+        {"LastRunFinished", "t"}, {"RunningCount", "u"}, {"PendingQueued", "b"}, {"RunningRunIds", "as"},
+        {"QueuedRunId", "s"}};
     auto m = offline.methodCall();
     REQUIRE(sd_bus_message_open_container(m.get(), 'a', "{sv}") >= 0);
     for (const auto& [name, type] : all) {

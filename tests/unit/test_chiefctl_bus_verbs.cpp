@@ -72,6 +72,8 @@ public:
         backup.lastRunFinished = atMs(1798696802500);  // 2026-12-31T06:00:02.5Z
         backup.runningCount = 1;
         backup.pendingQueued = false;
+        backup.runningRunIds = std::vector<std::string>{"20270101T060000.002Z-0004"};
+        backup.queuedRunId = "";
         bus::JobSummary report;
         report.name = "report";
         report.enabled = false;
@@ -190,6 +192,10 @@ public:
         return answer(call, jobsAnswer);
     }
     ClientResult<Done> cancelRun(const std::string& runId) override { return answer("cancelRun " + runId, Done{}); }
+    ClientResult<std::vector<std::string>> cancelJob(const std::string& job) override {
+        return answer("cancelJob " + job, cancelledIds);
+    }
+    std::vector<std::string> cancelledIds;
     ClientResult<Done> reload() override { return answer("reload", Done{}); }
     ClientResult<bus::RunEnd> waitForRun(const std::string& runId,
                                     const std::function<void(const bus::ScriptEntry&)>& onScriptFinished) override {
@@ -266,7 +272,7 @@ TEST_CASE("chiefctl bus: usage errors name what is missing", "[ctl-bus]") {
     CHECK(parseError({"run", "--respect-schedule=yes"}) == "--respect-schedule takes no value");
     CHECK(parseError({"status", "--respect-schedule"}) == "option '--respect-schedule' does not apply to this command");
     CHECK(parseError({"show"}) == "show needs a job name: chiefctl show JOB");
-    CHECK(parseError({"cancel"}) == "cancel needs a run id: chiefctl cancel RUN_ID (see chiefctl history)");
+    CHECK(parseError({"cancel"}) == "cancel needs a run id or a job: chiefctl cancel RUN_ID|JOB (see chiefctl show JOB)");
     CHECK(parseError({"show", "a", "b"}) == "unexpected argument 'b'");
     CHECK(parseError({"reload", "now"}) == "unexpected argument 'now'");
     CHECK(parseError({"status", "--no-wait"}) == "option '--no-wait' does not apply to this command");
@@ -358,6 +364,8 @@ TEST_CASE("chiefctl list: enabled jobs by next run, as list-timers, --all adds d
 
 TEST_CASE("chiefctl show: every Job property, an unknown job exits 2", "[ctl-bus]") {
     FakeClient client;
+    client.jobs.front().pendingQueued = true;
+    client.jobs.front().queuedRunId = "20270101T060100.001Z-0005";
     const Outcome r = run({"show", "backup"}, client);
     CHECK(r.code == kExitOk);
     CHECK(r.out ==
@@ -368,11 +376,15 @@ TEST_CASE("chiefctl show: every Job property, an unknown job exits 2", "[ctl-bus
           "  mode:      pure_cron  (cron: 0 6 * * *)\n"
           "  next run:  2027-01-01 06:00:00 UTC\n"
           "  last run:  backup-0 succeeded, ended 2026-12-31 06:00:02 UTC\n"
-          "  running:   1 run\n");
+          "  running:   1 run, 1 queued\n"
+          "  run:       20270101T060000.002Z-0004 running\n"
+          "  run:       20270101T060100.001Z-0005 queued\n");
     const auto j = run({"show", "backup", "--json"}, client).json();
     CHECK(j["cron"] == "0 6 * * *");
     CHECK(j["last_run_id"] == "backup-0");
-    CHECK(j.size() == 13);
+    CHECK(j["running_run_ids"] == nlohmann::json::array({"20270101T060000.002Z-0004"}));
+    CHECK(j["queued_run_id"] == "20270101T060100.001Z-0005");
+    CHECK(j.size() == 15);
     const Outcome missing = run({"show", "bakcup"}, client);
     CHECK(missing.code == kExitUsage);
     CHECK(missing.err == "chiefctl: no job named \"bakcup\"\n");
@@ -847,12 +859,16 @@ TEST_CASE("chiefctl run via RunJobs: overlap skips exit 5, refusals keep their s
 
 TEST_CASE("chiefctl cancel and reload: confirmations, and a refused reload exits 1", "[ctl-bus]") {
     FakeClient client;
-    const Outcome cancel = run({"cancel", "backup-7"}, client);
+    const std::string id = "20261129T020000.004Z-0007";
+    const Outcome cancel = run({"cancel", "20261129T020000.004Z-0007"}, client);
     CHECK(cancel.code == kExitOk);
-    CHECK(client.calls.back() == "cancelRun backup-7");
-    CHECK(cancel.out == "Cancelled run backup-7.\n");
-    CHECK(run({"cancel", "backup-7", "--json"}, client).json() ==
-          nlohmann::json{{"run_id", "backup-7"}, {"cancelled", true}});
+    CHECK(client.calls.back() == "cancelRun " + id);
+    CHECK(cancel.out == "Cancelled run " + id + ".\n");
+    CHECK(run({"cancel", "20261129T020000.004Z-0007", "--json"}, client).json() ==
+          nlohmann::json{{"run_id", id}, {"cancelled", true}});
+    // `chiefd --once` ids carry the pid after the sequence number.
+    run({"cancel", "20261129T020000.004Z-0007-o4242"}, client);
+    CHECK(client.calls.back() == "cancelRun " + id + "-o4242");
     const Outcome reload = run({"reload"}, client);
     CHECK(reload.code == kExitOk);
     CHECK(reload.out == "chiefd reloaded its config.\n");
@@ -862,6 +878,32 @@ TEST_CASE("chiefctl cancel and reload: confirmations, and a refused reload exits
     const Outcome refused = run({"reload"}, client);
     CHECK(refused.code == kExitInvalid);
     CHECK(refused.err == "chiefctl: reload refused; still running the previous config:\n/etc/chief/chief.yaml:3:5: bad\n");
+}
+
+TEST_CASE("chiefctl cancel JOB: every run of the job in progress and its queued one, or a clear none", "[ctl-bus]") {
+    FakeClient client;
+    client.cancelledIds = {"20261129T020000.004Z-0007", "20261129T020100.001Z-0008"};
+    const Outcome cancel = run({"cancel", "backup"}, client);
+    CHECK(cancel.code == kExitOk);
+    CHECK(client.calls.back() == "cancelJob backup");
+    CHECK(cancel.out == "Cancelled run 20261129T020000.004Z-0007 of backup.\nCancelled run 20261129T020100.001Z-0008 of backup.\n");
+    CHECK(run({"cancel", "backup", "--json"}, client).json() ==
+          nlohmann::json{{"job", "backup"}, {"cancelled", client.cancelledIds}});
+    client.cancelledIds.clear();
+    const Outcome none = run({"cancel", "backup"}, client);
+    CHECK(none.code == kExitOk);
+    CHECK(none.out == "No run of backup was running or queued.\n");
+    client.failWith = daemonError(bus::kNoSuchJob, "no job named \"nope\"");
+    CHECK(run({"cancel", "nope"}, client).code == kExitUsage);
+}
+
+TEST_CASE("Run ids have one shape: what cancel tells from a job name", "[ctl-bus]") {
+    CHECK(hasRunIdShape("20261129T020000.004Z-0007"));
+    CHECK(hasRunIdShape("20261129T020000.004Z-0007-o4242"));
+    CHECK_FALSE(hasRunIdShape("backup"));
+    CHECK_FALSE(hasRunIdShape("20261129T020000.004Z-0007-"));
+    CHECK_FALSE(hasRunIdShape("20261129T020000.004Z-007"));
+    CHECK_FALSE(hasRunIdShape("2026112xT020000.004Z-0007"));
 }
 
 // ---- exit codes ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ constexpr std::uint64_t kMaxUsec = 253402300799ULL * 1000000ULL + 999999ULL;
 
 const char* text(const std::string& value) { return value.c_str(); }
 
-using PropertyValue = std::variant<std::string, bool, std::uint64_t, std::uint32_t>;
+using PropertyValue = std::variant<std::string, bool, std::uint64_t, std::uint32_t, std::vector<std::string>>;
 using Properties = std::map<std::string, PropertyValue, std::less<>>;
 
 // Reads an a{sv} of basic values; values of other types are skipped.
@@ -48,6 +48,16 @@ int readProperties(sd_bus_message* m, Properties& out) {
             std::uint32_t u = 0;
             if ((r = sd_bus_message_read(m, "v", "u", &u)) < 0) return r;
             out[name] = u;
+        } else if (signature == "as") {
+            std::vector<std::string> strings;
+            if ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, "as")) < 0) return r;
+            if ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "s")) < 0) return r;
+            const char* s = nullptr;
+            while ((r = sd_bus_message_read(m, "s", &s)) > 0) strings.emplace_back(s ? s : "");
+            if (r < 0) return r;
+            if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+            if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+            out[name] = std::move(strings);
         } else {
             if ((r = sd_bus_message_skip(m, "v")) < 0) return r;
         }
@@ -189,6 +199,13 @@ int appendJobProperty(sd_bus_message* m, const bus::JobSummary& job, std::string
     if (property == "RunningCount")
         return sd_bus_message_append(m, "u", static_cast<std::uint32_t>(job.runningCount.value_or(0)));
     if (property == "PendingQueued") return boolean(job.pendingQueued.value_or(false));
+    if (property == "RunningRunIds") {
+        int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "s");
+        for (const std::string& id : job.runningRunIds.value_or(std::vector<std::string>{}))
+            if (r >= 0) r = sd_bus_message_append(m, "s", text(id));
+        return r < 0 ? r : sd_bus_message_close_container(m);
+    }
+    if (property == "QueuedRunId") return string(job.queuedRunId.value_or(""));
     return -ENOENT;
 }
 
@@ -209,6 +226,9 @@ int readJobProperties(sd_bus_message* m, bus::JobSummary& job) {
     job.lastRunFinished = millisFromUsec(property<std::uint64_t>(p, "LastRunFinished").value_or(0));
     job.runningCount = property<std::uint32_t>(p, "RunningCount").value_or(0);
     job.pendingQueued = property<bool>(p, "PendingQueued").value_or(false);
+    // Absent from a chiefd older than these properties: unknown, not "none".
+    job.runningRunIds = property<std::vector<std::string>>(p, "RunningRunIds");
+    job.queuedRunId = property<std::string>(p, "QueuedRunId");
     return 1;
 }
 

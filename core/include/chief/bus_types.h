@@ -60,6 +60,10 @@ struct JobSummary {
     std::optional<SysMillis> lastRunFinished;
     std::optional<unsigned> runningCount;
     std::optional<bool> pendingQueued;
+    // Job object only (ListJobs' entry has no room for them within version 1): what `cancel`
+    // needs. The ids of the job's runs in progress, oldest first, and of its queued run ("" none).
+    std::optional<std::vector<std::string>> runningRunIds;
+    std::optional<std::string> queuedRunId;
     bool operator==(const JobSummary&) const = default;
 };
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace chief {
 
 using SysMillis = date::sys_time<std::chrono::milliseconds>;
 using RunId = std::string;
+// Whether `text` has the form of a run id chiefd makes ("20261127T210000.123Z-0001", maybe
+// with "-o<pid>" after it): how `chiefctl cancel` tells a run id from a job name.
+bool hasRunIdShape(std::string_view text);
 // The instant a run was due: a schedule's fire time, or the minute `chiefd --once
 // --respect-schedule` found due. Runs nobody scheduled (manual ones, plain --once) have none.
 using DueInstant = std::optional<SysSeconds>;

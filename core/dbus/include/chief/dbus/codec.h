@@ -39,8 +39,9 @@ inline constexpr const char* kJobRunOutcomeSignature = "(ssss)";
 
 // The Job properties that change while chiefd runs (they emit PropertiesChanged); the others
 // change only with a reload, after which clients re-read them (Manager.Reloaded).
-inline constexpr const char* kJobChangingProperties[] = {"NextRun",         "LastRunId",    "LastResult",
-                                                         "LastRunFinished", "RunningCount", "PendingQueued"};
+inline constexpr const char* kJobChangingProperties[] = {"NextRun",      "LastRunId",     "LastResult",
+                                                         "LastRunFinished", "RunningCount", "PendingQueued",
+                                                         "RunningRunIds",   "QueuedRunId"};
 
 // ---- values ----------------------------------------------------------------------------
 
