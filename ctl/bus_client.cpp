@@ -198,11 +198,27 @@ ClientResult<Done> BusClient::watchRuns(const std::string& job) {
     return Done{};
 }
 
-ClientResult<bus::RunAccepted> BusClient::runJob(const std::string& name) {
-    auto reply = impl_->callManager("RunJob", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", name.c_str()); });
+ClientResult<bus::RunAccepted> BusClient::runJob(const std::string& name) { return startRun("RunJob", name); }
+
+ClientResult<bus::RunAccepted> BusClient::runJobForced(const std::string& name) { return startRun("RunJobForced", name); }
+
+ClientResult<bool> BusClient::pauseJob(const std::string& name) { return changeJob("PauseJob", name); }
+
+ClientResult<bool> BusClient::resumeJob(const std::string& name) { return changeJob("ResumeJob", name); }
+
+ClientResult<bool> BusClient::changeJob(const char* method, const std::string& name) {
+    auto reply = impl_->callManager(method, [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", name.c_str()); });
+    if (!reply) return reply.error();
+    int changed = 0;
+    if (int r = sd_bus_message_read(reply.value().get(), "b", &changed); r < 0) return malformed(method, r);
+    return changed != 0;
+}
+
+ClientResult<bus::RunAccepted> BusClient::startRun(const char* method, const std::string& name) {
+    auto reply = impl_->callManager(method, [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", name.c_str()); });
     if (!reply) return reply.error();
     bus::RunAccepted accepted;
-    if (int r = dbus::readRunAccepted(reply.value().get(), accepted); r < 0) return malformed("RunJob", r);
+    if (int r = dbus::readRunAccepted(reply.value().get(), accepted); r < 0) return malformed(method, r);
     // The reply was read before any signal was dispatched (sd_bus_call queues them), so keeping
     // the run's signals from here on misses none.
     if (impl_->watching) impl_->runs.expect(accepted.runId);

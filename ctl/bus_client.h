@@ -40,6 +40,9 @@ public:
     ClientResult<bus::RunEntry> getRun(const std::string& runId) override;
     ClientResult<Done> watchRuns(const std::string& job) override;
     ClientResult<bus::RunAccepted> runJob(const std::string& name) override;
+    ClientResult<bus::RunAccepted> runJobForced(const std::string& name) override;
+    ClientResult<bool> pauseJob(const std::string& name) override;
+    ClientResult<bool> resumeJob(const std::string& name) override;
     ClientResult<bus::RunJobsOutcome> runJobs(const std::vector<std::string>& names, bool respectSchedule) override;
     ClientResult<Done> cancelRun(const std::string& runId) override;
     ClientResult<std::vector<std::string>> cancelJob(const std::string& job) override;
@@ -48,6 +51,8 @@ public:
                                          const std::function<void(const bus::ScriptEntry&)>& onScriptFinished) override;
 
 private:
+    ClientResult<bus::RunAccepted> startRun(const char* method, const std::string& name);
+    ClientResult<bool> changeJob(const char* method, const std::string& name);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

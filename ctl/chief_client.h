@@ -94,6 +94,11 @@ public:
     virtual ClientResult<Done> watchRuns(const std::string& job) = 0;
     // Manager.RunJob.
     virtual ClientResult<bus::RunAccepted> runJob(const std::string& name) = 0;
+    // Manager.RunJobForced: the same, for a disabled or paused job too (run --force).
+    virtual ClientResult<bus::RunAccepted> runJobForced(const std::string& name) = 0;
+    // Manager.PauseJob / ResumeJob: true when the job's state changed.
+    virtual ClientResult<bool> pauseJob(const std::string& name) = 0;
+    virtual ClientResult<bool> resumeJob(const std::string& name) = 0;
     // Manager.RunJobs: names empty = every enabled job; respectSchedule = only those due now.
     virtual ClientResult<bus::RunJobsOutcome> runJobs(const std::vector<std::string>& names, bool respectSchedule) = 0;
     // Manager.CancelRun.

@@ -11,7 +11,7 @@ namespace {
 const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "export-systemd",
                                               "export-kubernetes", "import-cron", "status", "list", "show",
                                               "run",      "cancel",  "reload",      "history", "help",
-                                              "emit",     "telemetry"};
+                                              "emit",     "telemetry", "pause",     "resume"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
                                               "--limit",  "--system", "--user",    "--host", "--cron",
@@ -33,6 +33,8 @@ std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "reload") return Verb::Reload;
     if (name == "history") return Verb::History;
     if (name == "telemetry") return Verb::Telemetry;
+    if (name == "pause") return Verb::Pause;
+    if (name == "resume") return Verb::Resume;
     if (name == "help") return Verb::Help;
     return std::nullopt;
 }
@@ -56,6 +58,8 @@ const char* verbName(Verb verb) {
         case Verb::Help: return "help";
         case Verb::Version: return "version";
         case Verb::Emit: return "emit";
+        case Verb::Pause: return "pause";
+        case Verb::Resume: return "resume";
     }
     return "";
 }
@@ -63,7 +67,8 @@ const char* verbName(Verb verb) {
 bool verbTakes(Verb verb, const std::string& flag) {
     const bool exports = verb == Verb::ExportSystemd || verb == Verb::ExportKubernetes;
     if (flag == "--job") return verb == Verb::Preview || verb == Verb::ExportCron || verb == Verb::Run || exports;
-    if (flag == "--output" || flag == "--force" || flag == "--include-environment") return exports;
+    if (flag == "--force") return exports || verb == Verb::Run;
+    if (flag == "--output" || flag == "--include-environment") return exports;
     if (flag == "--runner") return verb == Verb::ExportSystemd;
     if (flag == "--image" || flag == "--namespace") return verb == Verb::ExportKubernetes;
     if (flag == "--format") return verb == Verb::ImportCron;
@@ -77,14 +82,16 @@ bool verbTakes(Verb verb, const std::string& flag) {
 
 // How many positional arguments follow the verb: {required, allowed}.
 std::pair<int, int> verbArguments(Verb verb) {
-    if (verb == Verb::Show || verb == Verb::Cancel || verb == Verb::Telemetry) return {1, 1};
+    if (verb == Verb::Show || verb == Verb::Cancel || verb == Verb::Telemetry || verb == Verb::Pause ||
+        verb == Verb::Resume)
+        return {1, 1};
     if (verb == Verb::History || verb == Verb::ImportCron) return {0, 1};
     return {0, 0};
 }
 
 bool asksDaemonOnly(Verb verb) {
     return verb == Verb::Status || verb == Verb::Run || verb == Verb::Cancel || verb == Verb::Reload ||
-           verb == Verb::History;
+           verb == Verb::History || verb == Verb::Pause || verb == Verb::Resume;
 }
 
 }  // namespace
@@ -133,7 +140,11 @@ Commands answered by chiefd:
       --respect-schedule   Only the selected job(s) due at the current minute, as chiefd decides
                            (hybrid guards included); the others are reported as not due.
       --no-wait            Print each accepted run id, and return.
+      --force              With --job: run it even if it is disabled or paused.
   cancel RUN_ID|JOB        Stop a running or queued run, or every one of a job.
+  pause JOB                Stop starting the job's scheduled runs (kept across reloads and
+                           restarts); runs in progress go on.
+  resume JOB               Schedule a paused job again, from its next fire time (no catch-up).
   reload                   Make chiefd re-read its config; refused, with the errors, if invalid.
   history [JOB]            Recent runs, newest first (every job's without JOB).
       --limit N            How many runs (default 20; 0 = every run chiefd keeps).
@@ -286,6 +297,8 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
     if (static_cast<int>(positional.size()) < required) {
         if (cl.verb == Verb::Show) return makeError("show needs a job name: chiefctl show JOB");
         if (cl.verb == Verb::Telemetry) return makeError("telemetry needs an action: chiefctl telemetry replay-dead");
+        if (cl.verb == Verb::Pause || cl.verb == Verb::Resume)
+            return makeError(name + " needs a job name: chiefctl " + name + " JOB");
         return makeError("cancel needs a run id or a job: chiefctl cancel RUN_ID|JOB (see chiefctl show JOB)");
     }
     if (!positional.empty()) {
@@ -348,7 +361,9 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
         return makeError("export-systemd writes unit files: --output DIR is needed");
     if (cl.verb == Verb::ExportKubernetes && cl.image.empty())
         return makeError("export-kubernetes needs --image IMAGE: the container image that holds the scripts");
-    if (cl.force && !cl.output) return makeError("--force only applies with --output DIR");
+    if (cl.force && cl.verb == Verb::Run && (!cl.job || cl.respectSchedule))
+        return makeError("run --force runs one job: --job NAME is needed (and --respect-schedule does not apply)");
+    if (cl.force && cl.verb != Verb::Run && !cl.output) return makeError("--force only applies with --output DIR");
     if (cl.includeEnvironment && !cl.configGiven)
         return makeError("--include-environment works offline only: environment values may be secrets and are never "
                          "sent over D-Bus; add --config PATH to read them from the config file");

@@ -12,7 +12,7 @@ namespace chief::ctl {
 
 enum class Verb {
     Help, Version, Validate, Preview, ExportCron, ExportSystemd, ExportKubernetes, ImportCron,
-    Status, List, Show, Run, Cancel, Reload, History, Emit, Telemetry
+    Status, List, Show, Run, Cancel, Reload, History, Emit, Telemetry, Pause, Resume
 };
 
 using bus::BusKind;

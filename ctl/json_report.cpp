@@ -36,7 +36,8 @@ nlohmann::json jobSummaryJson(const bus::JobSummary& job) {
             {"last_result", orNull(job.lastResult)},
             {"last_run_finished", timeJson(job.lastRunFinished)},
             {"running", optionalJson(job.runningCount)},
-            {"pending_queued", optionalJson(job.pendingQueued)}};
+            {"pending_queued", optionalJson(job.pendingQueued)},
+            {"paused", optionalJson(job.paused)}};
 }
 
 nlohmann::json jobDetailsJson(const bus::JobSummary& job) {
@@ -53,6 +54,7 @@ nlohmann::json jobDetailsJson(const bus::JobSummary& job) {
             {"last_run_finished", timeJson(job.lastRunFinished)},
             {"running", optionalJson(job.runningCount)},
             {"pending_queued", optionalJson(job.pendingQueued)},
+            {"paused", optionalJson(job.paused)},
             {"running_run_ids", job.runningRunIds ? nlohmann::json(*job.runningRunIds) : nlohmann::json(nullptr)},
             {"queued_run_id", job.queuedRunId && !job.queuedRunId->empty() ? nlohmann::json(*job.queuedRunId)
                                                                               : nlohmann::json(nullptr)}};

@@ -128,6 +128,9 @@ ClientResult<std::vector<bus::RunEntry>> OfflineClient::listRuns(const std::stri
 ClientResult<bus::RunEntry> OfflineClient::getRun(const std::string&) { return needsChiefd("a run"); }
 ClientResult<Done> OfflineClient::watchRuns(const std::string&) { return needsChiefd("watching runs"); }
 ClientResult<bus::RunAccepted> OfflineClient::runJob(const std::string&) { return needsChiefd("running a job"); }
+ClientResult<bus::RunAccepted> OfflineClient::runJobForced(const std::string&) { return needsChiefd("running a job"); }
+ClientResult<bool> OfflineClient::pauseJob(const std::string&) { return needsChiefd("pausing a job"); }
+ClientResult<bool> OfflineClient::resumeJob(const std::string&) { return needsChiefd("resuming a job"); }
 ClientResult<bus::RunJobsOutcome> OfflineClient::runJobs(const std::vector<std::string>&, bool) {
     return needsChiefd("running jobs");
 }

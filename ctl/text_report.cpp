@@ -66,8 +66,10 @@ std::string jobState(const bus::JobSummary& job) {
     if (!job.enabled) return "disabled";
     const unsigned running = job.runningCount.value_or(0);
     const bool queued = job.pendingQueued.value_or(false);
-    if (running > 0) return queued ? "running, 1 queued" : "running";
-    return queued ? "queued" : "idle";
+    const std::string paused = job.paused.value_or(false) ? "paused" : "";
+    if (running > 0) return (queued ? "running, 1 queued" : "running") + (paused.empty() ? "" : ", " + paused);
+    if (queued) return "queued" + (paused.empty() ? "" : ", " + paused);
+    return paused.empty() ? "idle" : paused;
 }
 
 // "Fri 2027-01-29 18:00 CET (+01:00)" from "2027-01-29T18:00:00+01:00" and the job's zone.
@@ -186,6 +188,7 @@ void printJobList(const std::vector<bus::JobSummary>& jobs, std::size_t hidden, 
         std::string result = job.lastResult;
         if (job.runningCount && *job.runningCount > 0) result = "running";
         if (!job.enabled) result = result.empty() ? "disabled" : result + ", disabled";
+        if (job.paused.value_or(false)) result = result.empty() ? "paused" : result + ", paused";
         // The viewer's zone is named in each time; a schedule in another zone says which.
         std::string schedule = orDash(job.schedule);
         if (!job.timezone.empty() && !sameZone(job.timezone, zone.name()) && schedule.find(job.timezone) == std::string::npos)
@@ -226,6 +229,7 @@ void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ost
     out << shown(job.name) << (job.description.empty() ? "" : " - " + shown(job.description)) << "\n";
     std::vector<std::vector<std::string>> rows;
     rows.push_back({"enabled:", job.enabled ? "yes" : "no"});
+    if (job.paused.value_or(false)) rows.push_back({"paused:", "yes (chiefctl resume " + job.name + ")"});
     rows.push_back({"schedule:", orDash(job.schedule)});
     rows.push_back({"timezone:", orDash(job.timezone)});
     std::string mode = orDash(job.mode);

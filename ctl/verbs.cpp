@@ -37,6 +37,8 @@ public:
             case Verb::ExportKubernetes: return exportKubernetes();
             case Verb::Run: return runVerb();
             case Verb::Cancel: return cancel();
+            case Verb::Pause: return pauseOrResume(true);
+            case Verb::Resume: return pauseOrResume(false);
             case Verb::Reload: return reload();
             case Verb::History: return history();
             default: break;
@@ -62,27 +64,39 @@ private:
 
     void printJson(const nlohmann::json& document) { out_ << jsonText(document, 2) << '\n'; }
 
+    // ListJobs' entries cannot say "paused" within version 1: the manager's PausedJobs does.
+    static std::vector<bus::JobSummary> withPaused(std::vector<bus::JobSummary> jobs, const bus::ManagerState& manager) {
+        if (!manager.pausedJobs) return jobs;
+        for (bus::JobSummary& job : jobs)
+            job.paused = std::find(manager.pausedJobs->begin(), manager.pausedJobs->end(), job.name) != manager.pausedJobs->end();
+        return jobs;
+    }
+
     int status() {
         const auto manager = client_.managerProperties();
         if (!manager) return fail(manager.error());
-        const auto jobs = client_.listJobs();
-        if (!jobs) return fail(jobs.error());
+        auto listed = client_.listJobs();
+        if (!listed) return fail(listed.error());
+        const std::vector<bus::JobSummary> jobs = withPaused(std::move(listed).value(), manager.value());
         if (command_.json) {
             nlohmann::json list = nlohmann::json::array();
-            for (const bus::JobSummary& job : jobs.value()) list.push_back(jobSummaryJson(job));
+            for (const bus::JobSummary& job : jobs) list.push_back(jobSummaryJson(job));
             printJson({{"daemon", managerJson(manager.value())}, {"jobs", list}});
         } else {
-            printStatus(manager.value(), jobs.value(), *zone_, out_);
+            printStatus(manager.value(), jobs, *zone_, out_);
         }
         return kExitOk;
     }
 
     int list() {
-        const auto jobs = client_.listJobs();
-        if (!jobs) return fail(jobs.error());
+        auto listed = client_.listJobs();
+        if (!listed) return fail(listed.error());
+        std::vector<bus::JobSummary> jobs = std::move(listed).value();
+        // Offline (no chiefd) nothing is paused: the manager's answer is only for chiefd's lists.
+        if (const auto manager = client_.managerProperties()) jobs = withPaused(std::move(jobs), manager.value());
         std::vector<bus::JobSummary> shown;
         std::size_t hidden = 0;
-        for (const bus::JobSummary& job : jobs.value()) {
+        for (const bus::JobSummary& job : jobs) {
             if (job.enabled || command_.all)
                 shown.push_back(job);
             else
@@ -338,7 +352,7 @@ private:
             const auto watching = client_.watchRuns(job);
             if (!watching) return fail(watching.error());
         }
-        const auto started = client_.runJob(job);
+        const auto started = command_.force ? client_.runJobForced(job) : client_.runJob(job);
         if (!started) return fail(started.error());
         const bus::RunAccepted& start = started.value();
         if (command_.noWait) {
@@ -436,6 +450,22 @@ private:
                             "run --respect-schedule need a newer chiefd; run --job NAME works with it (" +
                             error.message + ")";
         return error;
+    }
+
+    int pauseOrResume(bool pause) {
+        const std::string& job = *command_.argument;
+        const auto changed = pause ? client_.pauseJob(job) : client_.resumeJob(job);
+        if (!changed) return fail(changed.error());
+        if (command_.json) {
+            printJson({{"job", job}, {"paused", pause}, {"changed", changed.value()}});
+        } else if (pause) {
+            out_ << (changed.value() ? "Paused " : "Already paused: ") << escapeForDisplay(job)
+                 << (changed.value() ? "; no scheduled run starts until chiefctl resume " + escapeForDisplay(job) + ".\n"
+                                     : ".\n");
+        } else {
+            out_ << (changed.value() ? "Resumed " : "Not paused: ") << escapeForDisplay(job) << ".\n";
+        }
+        return kExitOk;
     }
 
     // `cancel RUN_ID` ends that run; `cancel JOB` every run of the job in progress and its

@@ -80,6 +80,14 @@ std::optional<int> Daemon::start() {
         }
         instanceLock_.emplace(std::move(lock).value());
         cleanStop = takeCleanStopTime(prepared.value());
+        // Starting with a pause forgotten would run what an operator stopped: refuse instead.
+        auto paused = PausedJobs::load(PausedJobs::pathIn(parts_.stateDirectory));
+        if (!paused) {
+            parts_.logger.log(service::LogLevel::Error, "cannot read the paused jobs: " + paused.error() + "; not starting");
+            return kExitNotConfigured;
+        }
+        paused_ = std::move(paused).value();
+        for (const std::string& job : paused_.names()) scheduler_.pause(job, parts_.clock.now());
     }
     for (const std::string& problem : history_.load()) parts_.logger.log(service::LogLevel::Warning, problem);
     LoadResult loaded = parts_.readConfig(parts_.configPath);
@@ -113,7 +121,7 @@ void Daemon::reportInterruptedRuns() {
 void Daemon::reportMissedWhileStopped(std::optional<SysMillis> cleanStop) {
     const SysSeconds now = date::floor<Seconds>(parts_.clock.now());
     for (const Job& job : config_->jobs) {
-        if (!job.enabled) continue;
+        if (!job.enabled || scheduler_.paused(job.name)) continue;
         std::optional<SysSeconds> from;
         if (auto last = history_.last(job.name))
             from = std::max(last->scheduledFor.value_or(SysSeconds::min()), date::floor<Seconds>(last->startedAt));
@@ -162,10 +170,39 @@ std::vector<Diagnostic> Daemon::reloadConfig() {
     return {};
 }
 
-TriggerOutcome Daemon::runNow(std::string_view job) {
-    TriggerOutcome outcome = scheduler_.requestRun(job, parts_.clock.now());
+TriggerOutcome Daemon::runNow(std::string_view job, bool force) {
+    TriggerOutcome outcome = scheduler_.requestRun(job, parts_.clock.now(), force);
     parts_.host.statusChanged();
     return outcome;
+}
+
+Result<bool> Daemon::pauseJob(const std::string& job) {
+    // Without a state directory (tests) the pause lives as long as this chiefd.
+    Result<bool> changed = parts_.stateDirectory.empty() ? Result<bool>(!scheduler_.paused(job))
+                                                         : paused_.pause(PausedJobs::pathIn(parts_.stateDirectory), job);
+    if (!changed || !changed.value()) return changed;
+    scheduler_.pause(job, parts_.clock.now());
+    parts_.logger.log(service::LogLevel::Notice,
+                      escapeForDisplay(job) + ": paused; no scheduled run starts until chiefctl resume",
+                      {{"CHIEF_JOB", job}}, message_id::kJobPaused);
+    armTimer();
+    parts_.host.statusChanged();
+    return changed;
+}
+
+Result<bool> Daemon::resumeJob(const std::string& job) {
+    Result<bool> changed = parts_.stateDirectory.empty() ? Result<bool>(scheduler_.paused(job))
+                                                         : paused_.resume(PausedJobs::pathIn(parts_.stateDirectory), job);
+    if (!changed || !changed.value()) return changed;
+    scheduler_.resume(job, parts_.clock.now());
+    const auto status = scheduler_.status(job);
+    parts_.logger.log(service::LogLevel::Notice,
+                      escapeForDisplay(job) + ": resumed; next run " +
+                          (status && status->nextRun ? formatIsoUtc(*status->nextRun) : std::string("none")),
+                      {{"CHIEF_JOB", job}}, message_id::kJobResumed);
+    armTimer();
+    parts_.host.statusChanged();
+    return changed;
 }
 
 bool Daemon::cancelRun(const RunId& id) {
@@ -320,7 +357,7 @@ std::vector<JobView> Daemon::jobs() const {
     for (const Job& job : config_->jobs) {
         JobView view;
         view.job = &job;
-        view.status = scheduler_.status(job.name).value_or(JobStatus{job.name, job.enabled, {}, 0, false});
+        view.status = scheduler_.status(job.name).value_or(JobStatus{job.name, job.enabled, {}, 0, false, false});
         view.lastRun = history_.lastFinished(job.name);
         out.push_back(std::move(view));
     }

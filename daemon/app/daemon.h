@@ -20,6 +20,7 @@
 #include "logging/run_event_journal.h"
 #include "runner/job_runner.h"
 #include "runner/run_history_store.h"
+#include "state/paused_jobs.h"
 #include "scheduler/scheduler.h"
 #include "state/state_directory.h"
 #include "telemetry/telemetry_emitter.h"
@@ -81,8 +82,15 @@ public:
     std::string statusLine() const override;
     bool stopping() const { return stopping_; }
 
-    // An operator's run request (the job's overlap policy applies).
-    TriggerOutcome runNow(std::string_view job);
+    // An operator's run request (the job's overlap policy applies; `force` runs a disabled or
+    // paused job too).
+    TriggerOutcome runNow(std::string_view job, bool force = false);
+    // chiefctl pause / resume: kept in the state directory (PausedJobs) before the scheduler
+    // changes, so a pause is never lost to a restart. true when something changed; an error
+    // when the file could not be written (nothing changed then).
+    Result<bool> pauseJob(const std::string& job);
+    Result<bool> resumeJob(const std::string& job);
+    const PausedJobs& pausedJobs() const { return paused_; }
     // Cancels a running run, or drops a waiting one; false if the id is neither.
     bool cancelRun(const RunId& id);
     // Cancels every run of `job` in progress and drops its waiting one; the ids it ended.
@@ -132,6 +140,7 @@ private:
     std::function<void()> stopped_;
     bool interrupting_ = false;
     std::optional<InstanceLock> instanceLock_;
+    PausedJobs paused_;
     bool historyFailing_ = false;
     std::function<void(std::size_t)> reloadListener_;
     // History files are written (and fsync'ed) here, one batch after another, so that the disk

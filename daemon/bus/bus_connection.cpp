@@ -140,7 +140,7 @@ public:
         return std::vector<bus::RunEntry>{};
     }
     ControlResult<bus::RunEntry> getRun(std::string_view) const override { return bus::RunEntry{}; }
-    ControlResult<bus::RunAccepted> runJob(const Caller&, std::string_view) override { return bus::RunAccepted{}; }
+    ControlResult<bus::RunAccepted> runJob(const Caller&, std::string_view, bool) override { return bus::RunAccepted{}; }
     ControlResult<bus::RunJobsOutcome> runJobs(const Caller&, const std::vector<std::string>&, bool) override {
         return bus::RunJobsOutcome{};
     }
@@ -149,6 +149,8 @@ public:
         return std::vector<std::string>{};
     }
     ControlResult<Done> reload(const Caller&) override { return Done{}; }
+    ControlResult<bool> pauseJob(const Caller&, std::string_view) override { return false; }
+    ControlResult<bool> resumeJob(const Caller&, std::string_view) override { return false; }
 
     static constexpr const char* kName = "example";
 

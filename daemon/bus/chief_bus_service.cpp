@@ -101,12 +101,36 @@ int methodPreviewJobs(sd_bus_message* call, void* userdata, sd_bus_error* error)
     return serviceOf(userdata).replyInBackground(call, std::move(preview).value(), error);
 }
 
-int methodRunJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+int runJobMethod(sd_bus_message* call, void* userdata, sd_bus_error* error, bool force) {
     const char* name = nullptr;
     if (int r = readArguments(call, error, "s", &name); r < 0) return r;
-    const auto accepted = controlOf(userdata).runJob(callerOf(call), name);
+    const auto accepted = controlOf(userdata).runJob(callerOf(call), name, force);
     if (!accepted) return setControlError(error, accepted.failure());
     return reply(call, [&](sd_bus_message* m) { return appendRunAccepted(m, accepted.value()); });
+}
+
+int methodRunJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    return runJobMethod(call, userdata, error, false);
+}
+
+int methodRunJobForced(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    return runJobMethod(call, userdata, error, true);
+}
+
+int methodPauseJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* name = nullptr;
+    if (int r = readArguments(call, error, "s", &name); r < 0) return r;
+    const auto changed = controlOf(userdata).pauseJob(callerOf(call), name);
+    if (!changed) return setControlError(error, changed.failure());
+    return sd_bus_reply_method_return(call, "b", static_cast<int>(changed.value()));
+}
+
+int methodResumeJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* name = nullptr;
+    if (int r = readArguments(call, error, "s", &name); r < 0) return r;
+    const auto changed = controlOf(userdata).resumeJob(callerOf(call), name);
+    if (!changed) return setControlError(error, changed.failure());
+    return sd_bus_reply_method_return(call, "b", static_cast<int>(changed.value()));
 }
 
 int methodRunJobs(sd_bus_message* call, void* userdata, sd_bus_error* error) {
@@ -279,6 +303,10 @@ const sd_bus_vtable kManagerVtable[] = {
                             SD_BUS_RESULT("t", minute_usec, "a(ssss)", runs), methodRunJobs, kMethod),
     SD_BUS_METHOD_WITH_ARGS("CancelRun", SD_BUS_ARGS("s", run_id), SD_BUS_NO_RESULT, methodCancelRun, kMethod),
     SD_BUS_METHOD_WITH_ARGS("CancelJob", SD_BUS_ARGS("s", job), SD_BUS_RESULT("as", run_ids), methodCancelJob, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("RunJobForced", SD_BUS_ARGS("s", name), SD_BUS_RESULT("s", run_id, "s", outcome),
+                            methodRunJobForced, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("PauseJob", SD_BUS_ARGS("s", name), SD_BUS_RESULT("b", changed), methodPauseJob, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("ResumeJob", SD_BUS_ARGS("s", name), SD_BUS_RESULT("b", changed), methodResumeJob, kMethod),
     SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, methodReload, kMethod),
     SD_BUS_METHOD_WITH_ARGS("ExportCron", SD_BUS_ARGS("s", job), SD_BUS_RESULT("s", crontab), methodExportCron,
                             kMethod),
@@ -311,6 +339,7 @@ const sd_bus_vtable kManagerVtable[] = {
     SD_BUS_PROPERTY("TelemetryDead", "t", getManagerProperty, 0, kPolled),
     SD_BUS_PROPERTY("TelemetryDropped", "t", getManagerProperty, 0, kPolled),
     SD_BUS_PROPERTY("TelemetryLastError", "s", getManagerProperty, 0, kPolled),
+    SD_BUS_PROPERTY("PausedJobs", "as", getManagerProperty, 0, kEmits),
     SD_BUS_VTABLE_END,
 };
 
@@ -332,6 +361,7 @@ const sd_bus_vtable kJobVtable[] = {
     SD_BUS_PROPERTY("PendingQueued", "b", getJobProperty, 0, kEmits),
     SD_BUS_PROPERTY("RunningRunIds", "as", getJobProperty, 0, kEmits),
     SD_BUS_PROPERTY("QueuedRunId", "s", getJobProperty, 0, kEmits),
+    SD_BUS_PROPERTY("Paused", "b", getJobProperty, 0, kEmits),
     SD_BUS_VTABLE_END,
 };
 

@@ -52,7 +52,8 @@ public:
     virtual ControlResult<bus::RunEntry> getRun(std::string_view runId) const = 0;
 
     // State-changing calls; the caller's rights are checked first.
-    virtual ControlResult<bus::RunAccepted> runJob(const Caller& caller, std::string_view job) = 0;
+    // `force` (RunJobForced) runs a disabled or paused job too.
+    virtual ControlResult<bus::RunAccepted> runJob(const Caller& caller, std::string_view job, bool force) = 0;
     // Several jobs at once (`chiefctl run` without --job, or with --respect-schedule): `names`
     // empty = every enabled job. Every name is checked before anything starts, so an unknown or
     // disabled one refuses the whole request. With respectSchedule only jobs due at the current
@@ -63,6 +64,9 @@ public:
     // Every run of `job` in progress and its queued one; the run ids cancelled (none: nothing ran).
     virtual ControlResult<std::vector<std::string>> cancelJob(const Caller& caller, std::string_view job) = 0;
     virtual ControlResult<Done> reload(const Caller& caller) = 0;
+    // chiefctl pause / resume; true when the job's state changed (false: it already was).
+    virtual ControlResult<bool> pauseJob(const Caller& caller, std::string_view job) = 0;
+    virtual ControlResult<bool> resumeJob(const Caller& caller, std::string_view job) = 0;
 };
 
 }  // namespace chief::daemon

@@ -55,6 +55,8 @@ bus::ManagerState DaemonControl::manager() const {
     }
     state.runningRuns = static_cast<unsigned>(daemon_.scheduler().activeRunCount());
     state.nextRun = daemon_.scheduler().nextWakeup();
+    const auto& paused = daemon_.scheduler().pausedJobs();
+    state.pausedJobs = std::vector<std::string>(paused.begin(), paused.end());
     const auto telemetry = daemon_.telemetryStatus();
     state.telemetry = bus::TelemetryState{telemetry.enabled,      telemetry.connected, telemetry.pendingMemory,
                                           telemetry.pendingSpool, telemetry.dead,      telemetry.dropped,
@@ -81,6 +83,7 @@ bus::JobSummary DaemonControl::summaryOf(const JobView& view) const {
     }
     s.runningCount = static_cast<unsigned>(view.status.activeRuns);
     s.pendingQueued = view.status.waiting;
+    s.paused = view.status.paused;
     return s;
 }
 
@@ -98,7 +101,7 @@ std::optional<bus::JobSummary> DaemonControl::job(std::string_view name) const {
     if (!found) return std::nullopt;
     JobView view;
     view.job = found;
-    view.status = daemon_.scheduler().status(found->name).value_or(JobStatus{found->name, found->enabled, {}, 0, false});
+    view.status = daemon_.scheduler().status(found->name).value_or(JobStatus{found->name, found->enabled, {}, 0, false, false});
     view.lastRun = daemon_.history().lastFinished(found->name);
     bus::JobSummary summary = summaryOf(view);
     summary.runningRunIds.emplace();
@@ -229,14 +232,17 @@ ControlResult<bus::RunEntry> DaemonControl::getRun(std::string_view runId) const
     return error(bus::kNoSuchRun, "no run with id " + quoteForMessage(id) + " (it may have left the history)");
 }
 
-ControlResult<bus::RunAccepted> DaemonControl::runJob(const Caller& caller, std::string_view job) {
+ControlResult<bus::RunAccepted> DaemonControl::runJob(const Caller& caller, std::string_view job, bool force) {
     if (!access_.mayControl(caller)) return denied("running a job");
     if (daemon_.stopping()) return error(bus::kStopping, "chiefd is stopping");
     const auto config = daemon_.config();
-    auto selected = select(*config, job, JobFilter::EnabledOnly);
+    auto selected = select(*config, job, force ? JobFilter::Any : JobFilter::EnabledOnly);
     if (!selected) return selected.failure();
     const Job& found = *selected.value().front();
-    const TriggerOutcome outcome = daemon_.runNow(job);
+    if (!force && daemon_.scheduler().paused(found.name))
+        return error(bus::kJobPaused, "job " + quoteForMessage(found.name) +
+                                          " is paused (chiefctl resume " + found.name + ", or run it anyway with run --force)");
+    const TriggerOutcome outcome = daemon_.runNow(job, force);
     switch (outcome.kind) {
         case TriggerOutcome::Kind::Started: return bus::RunAccepted{outcome.runId, bus::RunStartOutcome::Started};
         case TriggerOutcome::Kind::Queued: return bus::RunAccepted{outcome.runId, bus::RunStartOutcome::Queued};
@@ -254,12 +260,23 @@ ControlResult<bus::RunJobsOutcome> DaemonControl::runJobs(const Caller& caller, 
     const auto config = daemon_.config();
     auto selected = selectJobs(*config, names, JobFilter::EnabledOnly);
     if (!selected) return refusal(selected.failure());
+    // Paused jobs are left out of "every job", as disabled ones are; naming one refuses the
+    // whole request before anything starts.
+    std::vector<const Job*> runnable;
+    for (const Job* job : selected.value()) {
+        if (!daemon_.scheduler().paused(job->name)) {
+            runnable.push_back(job);
+        } else if (!names.empty()) {
+            return error(bus::kJobPaused, "job " + quoteForMessage(job->name) + " is paused (chiefctl resume " +
+                                              job->name + ", or run it alone with run --job NAME --force)");
+        }
+    }
     // One instant for the whole request: every job is judged against the same minute, however
     // long the others take to start.
     const SysSeconds now = date::floor<Seconds>(clock_.now());
     bus::RunJobsOutcome result;
     result.minute = date::floor<Minutes>(now);
-    for (const Job* job : selected.value()) {
+    for (const Job* job : runnable) {
         bus::JobRunOutcome entry;
         entry.job = job->name;
         // The guard chiefd --once --respect-schedule applies: the compiled schedule (hybrid
@@ -303,6 +320,28 @@ ControlResult<std::vector<std::string>> DaemonControl::cancelJob(const Caller& c
     std::vector<std::string> ids;
     for (const RunId& id : daemon_.cancelJob(job)) ids.push_back(id);
     return ids;
+}
+
+ControlResult<bool> DaemonControl::pauseJob(const Caller& caller, std::string_view job) {
+    if (!access_.mayControl(caller)) return denied("pausing a job");
+    const auto config = daemon_.config();
+    auto selected = select(*config, job, JobFilter::Any);
+    if (!selected) return selected.failure();
+    auto changed = daemon_.pauseJob(std::string(job));
+    if (!changed) return error(bus::kInvalidArgument, "cannot pause " + quoteForMessage(job) + ": " + changed.error());
+    return changed.value();
+}
+
+ControlResult<bool> DaemonControl::resumeJob(const Caller& caller, std::string_view job) {
+    if (!access_.mayControl(caller)) return denied("resuming a job");
+    // A paused name whose job a reload removed can still be resumed (forgotten).
+    if (!daemon_.scheduler().paused(job)) {
+        auto selected = select(*daemon_.config(), job, JobFilter::Any);
+        if (!selected) return selected.failure();
+    }
+    auto changed = daemon_.resumeJob(std::string(job));
+    if (!changed) return error(bus::kInvalidArgument, "cannot resume " + quoteForMessage(job) + ": " + changed.error());
+    return changed.value();
 }
 
 ControlResult<Done> DaemonControl::reload(const Caller& caller) {

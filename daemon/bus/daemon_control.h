@@ -36,12 +36,14 @@ public:
                                                 std::string_view namespaceName) const override;
     ControlResult<std::vector<bus::RunEntry>> listRuns(std::string_view job, unsigned limit) const override;
     ControlResult<bus::RunEntry> getRun(std::string_view runId) const override;
-    ControlResult<bus::RunAccepted> runJob(const Caller& caller, std::string_view job) override;
+    ControlResult<bus::RunAccepted> runJob(const Caller& caller, std::string_view job, bool force) override;
     ControlResult<bus::RunJobsOutcome> runJobs(const Caller& caller, const std::vector<std::string>& names,
                                                bool respectSchedule) override;
     ControlResult<Done> cancelRun(const Caller& caller, std::string_view runId) override;
     ControlResult<std::vector<std::string>> cancelJob(const Caller& caller, std::string_view job) override;
     ControlResult<Done> reload(const Caller& caller) override;
+    ControlResult<bool> pauseJob(const Caller& caller, std::string_view job) override;
+    ControlResult<bool> resumeJob(const Caller& caller, std::string_view job) override;
 
 private:
     bus::JobSummary summaryOf(const JobView& view) const;

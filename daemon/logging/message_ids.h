@@ -32,6 +32,8 @@ inline constexpr std::string_view kTelemetryRefused = "ebb211fcaf2f438c9aa6c4c09
 inline constexpr std::string_view kTelemetryDropped = "f3532672a4cf478cb9638e5eb5950d3a";
 inline constexpr std::string_view kTelemetrySpoolFailed = "9a4e6d1eb644416a988feff5a6352c34";
 inline constexpr std::string_view kTelemetrySpoolCorrupt = "d71a6a9df4ea48a4a6107d642b59021e";
+inline constexpr std::string_view kJobPaused = "f2918e4504214ac4afe68107eef17496";
+inline constexpr std::string_view kJobResumed = "4f5c5aae3683423b98ede313a4c1026a";
 }  // namespace message_id
 
 // One row of the MESSAGE_ID table: for the docs and the uniqueness test.
@@ -41,7 +43,7 @@ struct MessageIdInfo {
 };
 
 // Every MESSAGE_ID chiefd uses, in docs/journal.md's order.
-inline constexpr std::array<MessageIdInfo, 22> kMessageIds{{
+inline constexpr std::array<MessageIdInfo, 24> kMessageIds{{
     {"daemon-started", message_id::kDaemonStarted},
     {"daemon-stopping", message_id::kDaemonStopping},
     {"config-reloaded", message_id::kConfigReloaded},
@@ -64,6 +66,8 @@ inline constexpr std::array<MessageIdInfo, 22> kMessageIds{{
     {"telemetry-dropped", message_id::kTelemetryDropped},
     {"telemetry-spool-failed", message_id::kTelemetrySpoolFailed},
     {"telemetry-spool-corrupt", message_id::kTelemetrySpoolCorrupt},
+    {"job-paused", message_id::kJobPaused},
+    {"job-resumed", message_id::kJobResumed},
 }};
 
 }  // namespace chief::daemon

@@ -67,7 +67,7 @@ void Scheduler::load(std::shared_ptr<const Config> config, SysMillis now) {
         slot.definitionHash = hash;
         slot.order = i;
         std::optional<SysSeconds> next;
-        if (job.enabled) {
+        if (job.enabled && !paused(job.name)) {
             if (unchanged && slot.next) {
                 next = slot.next;
             } else if (auto fire = nextFireAfter(job.schedule.schedule, from)) {
@@ -76,7 +76,7 @@ void Scheduler::load(std::shared_ptr<const Config> config, SysMillis now) {
         }
         slot.next = next;
         if (next) due_.insert({*next, i});
-        if (!unchanged && job.enabled) events_.publish(NextScheduled{job.name, next});
+        if (!unchanged && job.enabled && !paused(job.name)) events_.publish(NextScheduled{job.name, next});
         if (!job.enabled && slot.waiting) dropWaiting(slot, "the job was disabled by a reload", now);
     }
     for (auto it = slots_.begin(); it != slots_.end();) {
@@ -126,7 +126,7 @@ void Scheduler::wake(SysMillis now) {
 void Scheduler::clockChanged(SysMillis now) {
     const SysSeconds nowSeconds = toSeconds(now);
     for (auto& [name, slot] : slots_) {
-        if (!slot.job || !slot.job->enabled) continue;
+        if (!slot.job || !slot.job->enabled || paused(name)) continue;
         // Only a step back by more than the misfire grace means the old fire times came from a
         // wrong clock; a small step back keeps them, so no wall-clock time runs twice.
         if (!slot.lastFired || *slot.lastFired - nowSeconds <= misfireGrace_) continue;
@@ -138,11 +138,32 @@ void Scheduler::clockChanged(SysMillis now) {
     }
 }
 
-TriggerOutcome Scheduler::requestRun(std::string_view job, SysMillis now) {
+TriggerOutcome Scheduler::requestRun(std::string_view job, SysMillis now, bool force) {
     Slot* slot = find(job);
     if (!slot || !slot->job) return {TriggerOutcome::Kind::Refused, {}, "no job named \"" + std::string(job) + "\""};
-    if (!slot->job->enabled) return {TriggerOutcome::Kind::Refused, {}, "job \"" + slot->name + "\" is disabled"};
+    if (!force && !slot->job->enabled) return {TriggerOutcome::Kind::Refused, {}, "job \"" + slot->name + "\" is disabled"};
+    if (!force && paused(slot->name)) return {TriggerOutcome::Kind::Refused, {}, "job \"" + slot->name + "\" is paused"};
     return trigger(*slot, std::nullopt, TriggerKind::Manual, now);  // nobody scheduled it: no due instant
+}
+
+void Scheduler::pause(std::string_view job, SysMillis) {
+    if (!paused_.emplace(job).second) return;
+    Slot* slot = find(job);
+    if (!slot || !slot->job || !slot->job->enabled) return;
+    schedule(*slot, std::nullopt);
+    events_.publish(NextScheduled{slot->name, std::nullopt});
+}
+
+void Scheduler::resume(std::string_view job, SysMillis now) {
+    const auto it = paused_.find(job);
+    if (it == paused_.end()) return;
+    paused_.erase(it);
+    Slot* slot = find(job);
+    if (!slot || !slot->job || !slot->job->enabled || stopping_) return;
+    std::optional<SysSeconds> next;
+    if (auto fire = nextFireAfter(slot->job->schedule.schedule, toSeconds(now))) next = fire->instant;
+    schedule(*slot, next);
+    events_.publish(NextScheduled{slot->name, next});
 }
 
 TriggerOutcome Scheduler::trigger(Slot& slot, DueInstant scheduledFor, TriggerKind kind, SysMillis now) {
@@ -267,7 +288,8 @@ std::vector<JobStatus> Scheduler::status() const {
 std::optional<JobStatus> Scheduler::status(std::string_view job) const {
     const Slot* slot = find(job);
     if (!slot || !slot->job) return std::nullopt;
-    return JobStatus{slot->name, slot->job->enabled, slot->next, slot->activeRuns, slot->waiting.has_value()};
+    return JobStatus{slot->name, slot->job->enabled, slot->next, slot->activeRuns, slot->waiting.has_value(),
+                     paused(slot->name)};
 }
 
 std::vector<RunId> Scheduler::activeRunIds(std::string_view job) const {

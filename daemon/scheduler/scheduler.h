@@ -41,6 +41,7 @@ struct JobStatus {
     std::optional<SysSeconds> nextRun;
     int activeRuns = 0;
     bool waiting = false;  // a trigger waits for its turn
+    bool paused = false;   // chiefctl pause: no fire times until resumed
 };
 
 // Semantics (docs/chiefd.md, "Scheduling"):
@@ -74,8 +75,18 @@ public:
     // the wrong clock) are recomputed from `now`; forward steps are handled by wake() as misses.
     void clockChanged(SysMillis now);
 
-    // An operator asks for a run now; the job's overlap policy applies.
-    TriggerOutcome requestRun(std::string_view job, SysMillis now);
+    // An operator asks for a run now; the job's overlap policy applies. A disabled or paused
+    // job is refused unless `force` (chiefctl run --force).
+    TriggerOutcome requestRun(std::string_view job, SysMillis now, bool force = false);
+
+    // An operator stops (or resumes) a job's scheduled runs without editing the config. A paused
+    // job has no fire time; resuming gives it its first one after `now` (no catch-up). Paused
+    // names outlive reloads, also while a reload has removed the job. Runs in progress and a
+    // waiting run go on.
+    void pause(std::string_view job, SysMillis now);
+    void resume(std::string_view job, SysMillis now);
+    bool paused(std::string_view job) const { return paused_.find(job) != paused_.end(); }
+    const std::set<std::string, std::less<>>& pausedJobs() const { return paused_; }
 
     // Drops a waiting trigger by its run id (published as skipped); false if none waits with it.
     bool cancelWaiting(const RunId& id, SysMillis now);
@@ -132,6 +143,7 @@ private:
     int maxParallelJobs_ = 1;
     bool stopping_ = false;
     std::map<std::string, Slot, std::less<>> slots_;
+    std::set<std::string, std::less<>> paused_;
     std::vector<std::string> orderToName_;                  // current YAML order
     std::set<std::pair<SysSeconds, std::size_t>> due_;      // (next fire, YAML order)
     std::deque<std::string> waitQueue_;                     // jobs with a waiting trigger, oldest first

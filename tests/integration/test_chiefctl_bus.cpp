@@ -62,6 +62,7 @@ public:
     ~Fixture() { stopChiefd(); }
 
     void startChiefd() {
+        notify_.reset();  // a restart: the old socket goes before the new one takes its path
         notify_ = std::make_unique<NotifySocket>(dir_ / "notify.sock");
         chiefd_ = std::make_unique<Child>(
             std::vector<std::string>{kChiefd, "--config", config_, "--log-target", "console", "--state-dir",
@@ -390,6 +391,51 @@ jobs:
     const Ctl unknown = f.ctl({"cancel", "nope"});
     CHECK(unknown.code == chief::bus::kExitUsage);
     CHECK(contains(unknown.err, "no job named"));
+}
+
+TEST_CASE("chiefctl over the bus: pause holds across a restart, list and show say so, run --force runs it anyway, "
+          "resume",
+          "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f;
+    f.startChiefd();
+    INFO(f.log());
+    const Ctl paused = f.ctl({"pause", "good"});
+    CHECK(paused.code == 0);
+    CHECK(paused.out == "Paused good; no scheduled run starts until chiefctl resume good.\n");
+    CHECK(f.ctl({"pause", "good"}).out == "Already paused: good.\n");
+    CHECK(f.ctl({"pause", "nope"}).code == chief::bus::kExitUsage);
+    CHECK(f.ctl({"pause"}).code == chief::bus::kExitUsage);
+    CHECK(contains(f.log(), "good: paused; no scheduled run starts until chiefctl resume"));
+
+    // A restart reads the pause back from the state directory.
+    f.stopChiefd();
+    f.startChiefd();
+    const auto show = nlohmann::json::parse(f.ctl({"show", "good", "--json"}).out);
+    CHECK(show["paused"] == true);
+    CHECK(show["next_run"] == nullptr);
+    CHECK(contains(f.ctl({"show", "good"}).out, "paused:    yes (chiefctl resume good)\n"));
+    const auto list = nlohmann::json::parse(f.ctl({"list", "--json"}).out)["jobs"];
+    for (const auto& job : list) CHECK(job["paused"] == (job["name"] == "good"));
+    CHECK(std::regex_search(f.ctl({"list"}).out, std::regex("paused +good ")));
+    CHECK(contains(f.ctl({"status"}).out, "good "));
+
+    const Ctl refused = f.ctl({"run", "--job", "good"});
+    CHECK(refused.code == chief::bus::kExitUsage);
+    CHECK(contains(refused.err, "job \"good\" is paused (chiefctl resume good, or run it anyway with run --force)"));
+    CHECK(f.ctl({"run", "--force"}).code == chief::bus::kExitUsage);  // --force needs --job
+    const Ctl forced = f.ctl({"run", "--job", "good", "--force"});
+    CHECK(forced.code == 0);
+    CHECK(contains(forced.out, "succeeded"));
+    const Ctl offForced = f.ctl({"run", "--job", "off", "--force", "--no-wait"});
+    CHECK(offForced.code == 0);  // disabled, forced
+
+    const Ctl resumed = f.ctl({"resume", "good", "--json"});
+    CHECK(nlohmann::json::parse(resumed.out) == nlohmann::json{{"job", "good"}, {"paused", false}, {"changed", true}});
+    const auto after = nlohmann::json::parse(f.ctl({"show", "good", "--json"}).out);
+    CHECK(after["paused"] == false);
+    CHECK(after["next_run"] != nullptr);
+    CHECK(contains(f.log(), "good: resumed; next run "));
 }
 
 TEST_CASE("chiefctl over the bus: chiefd stopping mid-wait, not running, no bus", "[ctl-bus]") {

@@ -275,7 +275,7 @@ TEST_CASE("bus codec: every Job and Manager property has its declared type", "[b
         {"Name", "s"},          {"Description", "s"},   {"Enabled", "b"},         {"Schedule", "s"},
         {"Mode", "s"},          {"Cron", "s"},          {"Timezone", "s"},        {"NextRun", "t"},
         {"LastRunId", "s"},     {"LastResult", "s"},    {"LastRunFinished", "t"}, {"RunningCount", "u"},
-        {"PendingQueued", "b"}, {"RunningRunIds", "as"}, {"QueuedRunId", "s"}};
+        {"PendingQueued", "b"}, {"RunningRunIds", "as"}, {"QueuedRunId", "s"},    {"Paused", "b"}};
     for (const auto& [property, type] : jobProperties) {
         INFO(property);
         auto m = offline.methodCall();
@@ -299,7 +299,7 @@ TEST_CASE("bus codec: every Job and Manager property has its declared type", "[b
     auto unknown = offline.methodCall();
     CHECK(appendJobProperty(unknown.get(), job, "Nope") == -ENOENT);
 
-    ManagerState state{"0.1.0", "/etc/chief/chief.yaml", 3, 1, SysSeconds{1893456000s}, {}};
+    ManagerState state{"0.1.0", "/etc/chief/chief.yaml", 3, 1, SysSeconds{1893456000s}, {}, {}};
     const std::vector<std::pair<std::string, char>> managerProperties = {
         {"Version", 's'}, {"ConfigPath", 's'}, {"JobCount", 'u'}, {"RunningRuns", 'u'}, {"NextRun", 't'},
         {"TelemetryEnabled", 'b'}, {"TelemetryConnected", 'b'}, {"TelemetryPendingMemory", 't'},
@@ -361,7 +361,7 @@ TEST_CASE("bus codec: signal bodies of RunStarted, ScriptFinished, RunFinished",
 }
 
 TEST_CASE("bus codec: which Manager properties changed", "[bus]") {
-    const ManagerState before{"0.1.0", "/etc/chief/chief.yaml", 3, 0, SysSeconds{100s}, {}};
+    const ManagerState before{"0.1.0", "/etc/chief/chief.yaml", 3, 0, SysSeconds{100s}, {}, {}};
     CHECK(changedManagerProperties(before, before).empty());
     ManagerState after = before;
     after.runningRuns = 1;
@@ -442,7 +442,7 @@ TEST_CASE("bus codec: every value of the contract decodes to what was encoded", 
     CHECK(roundTrip(appendJobEntry, readJobEntry, job) == job);
 
     ManagerState state{"0.1.0", "/etc/chief/chief.yaml", 3, 1, SysSeconds{1893456000s},
-                       {true, true, 2, 40, 1, 3, "HTTP 503"}};
+                       {true, true, 2, 40, 1, 3, "HTTP 503"}, {}};
     auto properties = offline.methodCall();
     REQUIRE(sd_bus_message_open_container(properties.get(), 'a', "{sv}") >= 0);
     for (const char* name : {"Version", "ConfigPath", "JobCount", "RunningRuns", "NextRun", "TelemetryEnabled",
@@ -541,7 +541,7 @@ TEST_CASE("bus codec: strings that are not UTF-8 go out escaped, not refused", "
     CHECK(busText("plain") == "plain");
     CHECK(busText("conf\xff/chief.yaml") == "conf\\xff/chief.yaml");
     OfflineBus offline;
-    ManagerState state{"0.1.0", "/srv/conf\xff/chief.yaml", 1, 0, std::nullopt, {}};
+    ManagerState state{"0.1.0", "/srv/conf\xff/chief.yaml", 1, 0, std::nullopt, {}, {}};
     auto m = offline.methodCall();
     REQUIRE(appendManagerProperty(m.get(), state, "ConfigPath") >= 0);
     offline.seal(m.get());

@@ -38,7 +38,7 @@ public:
     std::vector<std::string> calls;
     std::optional<ClientError> failWith;  // every call fails with this
 
-    bus::ManagerState manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000), {}};
+    bus::ManagerState manager{"1.2.0", "/etc/chief/chief.yaml", 2, 1, at(1798794000), {}, {}};
     std::vector<bus::JobSummary> jobs;
     std::string previewDocument;
     std::string crontab = "# backup\nCRON_TZ=UTC\n0 6 * * * chiefd --once --job backup\n";
@@ -196,6 +196,12 @@ public:
         return answer("cancelJob " + job, cancelledIds);
     }
     std::vector<std::string> cancelledIds;
+    ClientResult<bus::RunAccepted> runJobForced(const std::string& name) override {
+        return answer("runJobForced " + name, bus::RunAccepted{name + "-1", bus::RunStartOutcome::Started});
+    }
+    ClientResult<bool> pauseJob(const std::string& name) override { return answer("pauseJob " + name, stateChanges); }
+    ClientResult<bool> resumeJob(const std::string& name) override { return answer("resumeJob " + name, stateChanges); }
+    bool stateChanges = true;
     ClientResult<Done> reload() override { return answer("reload", Done{}); }
     ClientResult<bus::RunEnd> waitForRun(const std::string& runId,
                                     const std::function<void(const bus::ScriptEntry&)>& onScriptFinished) override {
@@ -359,7 +365,8 @@ TEST_CASE("chiefctl list: enabled jobs by next run, as list-timers, --all adds d
                                          {"last_result", "succeeded"},
                                          {"last_run_finished", "2026-12-31T06:00:02Z"},
                                          {"running", 1},
-                                         {"pending_queued", false}});
+                                         {"pending_queued", false},
+                                         {"paused", nullptr}});
 }
 
 TEST_CASE("chiefctl show: every Job property, an unknown job exits 2", "[ctl-bus]") {
@@ -384,7 +391,8 @@ TEST_CASE("chiefctl show: every Job property, an unknown job exits 2", "[ctl-bus
     CHECK(j["last_run_id"] == "backup-0");
     CHECK(j["running_run_ids"] == nlohmann::json::array({"20270101T060000.002Z-0004"}));
     CHECK(j["queued_run_id"] == "20270101T060100.001Z-0005");
-    CHECK(j.size() == 15);
+    CHECK(j["paused"] == nullptr);  // a chiefd without the Paused property
+    CHECK(j.size() == 16);
     const Outcome missing = run({"show", "bakcup"}, client);
     CHECK(missing.code == kExitUsage);
     CHECK(missing.err == "chiefctl: no job named \"bakcup\"\n");

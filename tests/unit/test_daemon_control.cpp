@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
+#include <fstream>
 
 #include "app/daemon.h"
 #include "bus/control_access.h"
@@ -116,14 +117,14 @@ TEST_CASE("daemon in-process: runs need root or the chief group, a run goes on r
           "[daemon][control]") {
     Fixture f;
     REQUIRE_FALSE(f.daemon.start());
-    const auto denied = f.control.runJob(kStranger, "backup");
+    const auto denied = f.control.runJob(kStranger, "backup", false);
     REQUIRE_FALSE(denied);
     CHECK(denied.failure().error.name == std::string(bus::kAccessDenied.name));
     CHECK(denied.failure().message == "running a job needs root or membership in the \"chief\" group");
-    CHECK(f.control.runJob(kOperator, "off").failure().error.name == std::string(bus::kJobDisabled.name));
-    CHECK(f.control.runJob(kOperator, "nope").failure().error.name == std::string(bus::kNoSuchJob.name));
+    CHECK(f.control.runJob(kOperator, "off", false).failure().error.name == std::string(bus::kJobDisabled.name));
+    CHECK(f.control.runJob(kOperator, "nope", false).failure().error.name == std::string(bus::kNoSuchJob.name));
 
-    const auto accepted = f.control.runJob(kOperator, "backup");
+    const auto accepted = f.control.runJob(kOperator, "backup", false);
     REQUIRE(accepted);
     CHECK(accepted.value().outcome == bus::RunStartOutcome::Started);
     f.settle();
@@ -136,7 +137,7 @@ TEST_CASE("daemon in-process: runs need root or the chief group, a run goes on r
     CHECK(running.value().scripts[0].status == "running");
     CHECK(running.value().scripts[1].status == "pending");
     // A second request meets the overlap policy (skip).
-    CHECK(f.control.runJob(kRoot, "backup").failure().error.name == std::string(bus::kRunSkipped.name));
+    CHECK(f.control.runJob(kRoot, "backup", false).failure().error.name == std::string(bus::kRunSkipped.name));
 
     f.launcher.exit(0, ScriptExit::Kind::Exited, 0);
     f.settle();
@@ -174,14 +175,14 @@ TEST_CASE("daemon in-process: a reload goes through the shell's handshake, an in
 TEST_CASE("daemon in-process: stopping ends a running run as interrupted, then says it is done", "[daemon][control]") {
     Fixture f;
     REQUIRE_FALSE(f.daemon.start());
-    REQUIRE(f.control.runJob(kRoot, "backup"));
+    REQUIRE(f.control.runJob(kRoot, "backup", false));
     f.settle();
     bool stopped = false;
     f.daemon.stop([&] { stopped = true; });  // stop_timeout_seconds: 0, so at once
     REQUIRE(f.launcher.processes.size() == 1);
     CHECK(f.launcher.processes[0]->stopped);
     CHECK_FALSE(stopped);  // the script has not ended yet
-    CHECK(f.control.runJob(kRoot, "backup").failure().error.name == std::string(bus::kStopping.name));
+    CHECK(f.control.runJob(kRoot, "backup", false).failure().error.name == std::string(bus::kStopping.name));
     f.launcher.exit(0, ScriptExit::Kind::Stopped, -1, 15);
     f.settle();
     CHECK(stopped);
@@ -202,4 +203,51 @@ TEST_CASE("daemon in-process: an invalid config or an unsafe state directory fai
         CHECK(f.daemon.start() == kExitNotConfigured);
         CHECK(f.logger.said("is writable by every user"));
     }
+}
+
+TEST_CASE("daemon in-process: pause keeps a job from its schedule, on disk, resume gives it its next fire time, "
+          "run --force runs a paused or disabled job",
+          "[daemon][control]") {
+    Fixture f;
+    REQUIRE_FALSE(f.daemon.start());
+    CHECK(f.control.pauseJob(kStranger, "backup").failure().error.name == std::string(bus::kAccessDenied.name));
+    CHECK(f.control.pauseJob(kOperator, "nope").failure().error.name == std::string(bus::kNoSuchJob.name));
+    REQUIRE(f.control.pauseJob(kOperator, "backup").value() == true);
+    CHECK(f.control.pauseJob(kOperator, "backup").value() == false);  // already
+    CHECK(f.logger.said("backup: paused; no scheduled run starts until chiefctl resume"));
+    CHECK(f.control.manager().pausedJobs == std::vector<std::string>{"backup"});
+    CHECK(f.control.manager().nextRun == std::nullopt);  // the only enabled job is paused
+    const auto job = f.control.job("backup");
+    REQUIRE(job);
+    CHECK(job->paused == true);
+    CHECK(job->nextRun == std::nullopt);
+    // Kept where a restart finds it.
+    std::ifstream file(f.state / "paused-jobs");
+    std::string line;
+    REQUIRE(std::getline(file, line));
+    CHECK(line == "backup");
+
+    // The schedule does not start it; an operator's plain run is refused, a forced one runs.
+    f.clock.t += 4h;
+    f.settle();
+    CHECK(f.launcher.launches.empty());
+    const auto refused = f.control.runJob(kOperator, "backup", false);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.failure().error.name == std::string(bus::kJobPaused.name));
+    CHECK(refused.failure().message.find("run --force") != std::string::npos);
+    CHECK(f.control.runJobs(kOperator, {"backup"}, false).failure().error.name == std::string(bus::kJobPaused.name));
+    CHECK(f.control.runJobs(kOperator, {}, false).value().runs.empty());  // paused and disabled left out
+    REQUIRE(f.control.runJob(kOperator, "backup", true).value().outcome == bus::RunStartOutcome::Started);
+    // Disabled, forced: accepted, and waits for the one slot (max_parallel_jobs: 1).
+    REQUIRE(f.control.runJob(kOperator, "off", true).value().outcome == bus::RunStartOutcome::Queued);
+    f.settle();
+    CHECK(f.launcher.launches.size() == 1);
+
+    REQUIRE(f.control.resumeJob(kOperator, "backup").value() == true);
+    CHECK(f.control.resumeJob(kOperator, "backup").value() == false);
+    CHECK(f.control.manager().pausedJobs == std::vector<std::string>{});
+    CHECK(f.control.job("backup")->nextRun == SysSeconds{1798761600s + 24h + 3h});  // next day: no catch-up
+    CHECK(f.logger.said("backup: resumed; next run 2027-01-02T03:00:00Z"));
+    std::ifstream empty(f.state / "paused-jobs");
+    CHECK_FALSE(std::getline(empty, line));
 }

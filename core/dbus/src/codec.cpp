@@ -206,6 +206,7 @@ int appendJobProperty(sd_bus_message* m, const bus::JobSummary& job, std::string
         return r < 0 ? r : sd_bus_message_close_container(m);
     }
     if (property == "QueuedRunId") return string(job.queuedRunId.value_or(""));
+    if (property == "Paused") return boolean(job.paused.value_or(false));
     return -ENOENT;
 }
 
@@ -229,6 +230,7 @@ int readJobProperties(sd_bus_message* m, bus::JobSummary& job) {
     // Absent from a chiefd older than these properties: unknown, not "none".
     job.runningRunIds = property<std::vector<std::string>>(p, "RunningRunIds");
     job.queuedRunId = property<std::string>(p, "QueuedRunId");
+    job.paused = property<bool>(p, "Paused");
     return 1;
 }
 
@@ -248,6 +250,12 @@ int appendManagerProperty(sd_bus_message* m, const bus::ManagerState& state, std
     if (property == "TelemetryDead") return sd_bus_message_append(m, "t", t.dead);
     if (property == "TelemetryDropped") return sd_bus_message_append(m, "t", t.dropped);
     if (property == "TelemetryLastError") return sd_bus_message_append(m, "s", busText(t.lastError).c_str());
+    if (property == "PausedJobs") {
+        int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "s");
+        for (const std::string& name : state.pausedJobs.value_or(std::vector<std::string>{}))
+            if (r >= 0) r = sd_bus_message_append(m, "s", busText(name).c_str());
+        return r < 0 ? r : sd_bus_message_close_container(m);
+    }
     return -ENOENT;
 }
 
@@ -268,6 +276,7 @@ int readManagerProperties(sd_bus_message* m, bus::ManagerState& state) {
     state.telemetry.dead = property<std::uint64_t>(p, "TelemetryDead").value_or(0);
     state.telemetry.dropped = property<std::uint64_t>(p, "TelemetryDropped").value_or(0);
     state.telemetry.lastError = stringProperty(p, "TelemetryLastError");
+    state.pausedJobs = property<std::vector<std::string>>(p, "PausedJobs");
     return 1;
 }
 
@@ -277,6 +286,7 @@ std::vector<const char*> changedManagerProperties(const bus::ManagerState& befor
     if (before.nextRun != after.nextRun) changed.push_back("NextRun");
     if (before.jobCount != after.jobCount) changed.push_back("JobCount");
     if (before.configPath != after.configPath) changed.push_back("ConfigPath");
+    if (before.pausedJobs != after.pausedJobs) changed.push_back("PausedJobs");
     return changed;
 }
 

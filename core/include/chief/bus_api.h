@@ -36,6 +36,8 @@ struct ErrorEntry {
 inline constexpr ErrorEntry kNoSuchJob{"org.chief.Scheduler1.Error.NoSuchJob", kExitUsage};
 inline constexpr ErrorEntry kNoSuchRun{"org.chief.Scheduler1.Error.NoSuchRun", kExitUsage};
 inline constexpr ErrorEntry kJobDisabled{"org.chief.Scheduler1.Error.JobDisabled", kExitUsage};
+// chiefctl pause stopped the job's scheduled runs; run --force (RunJobForced) still runs it.
+inline constexpr ErrorEntry kJobPaused{"org.chief.Scheduler1.Error.JobPaused", kExitUsage};
 inline constexpr ErrorEntry kInvalidArgument{"org.chief.Scheduler1.Error.InvalidArgument", kExitUsage};
 inline constexpr ErrorEntry kRunSkipped{"org.chief.Scheduler1.Error.RunSkipped", kExitNotStarted};
 inline constexpr ErrorEntry kInvalidConfig{"org.chief.Scheduler1.Error.InvalidConfig", kExitFailed};
@@ -44,8 +46,8 @@ inline constexpr ErrorEntry kStopping{"org.chief.Scheduler1.Error.Stopping", kEx
 // Too many large replies are being built at once; try again.
 inline constexpr ErrorEntry kBusy{"org.chief.Scheduler1.Error.Busy", kExitFailed};
 
-inline constexpr ErrorEntry kErrors[] = {kNoSuchJob,    kNoSuchRun,     kJobDisabled,  kInvalidArgument, kRunSkipped,
-                                         kInvalidConfig, kAccessDenied, kStopping,     kBusy};
+inline constexpr ErrorEntry kErrors[] = {kNoSuchJob,     kNoSuchRun,    kJobDisabled, kJobPaused, kInvalidArgument,
+                                         kRunSkipped,    kInvalidConfig, kAccessDenied, kStopping,  kBusy};
 
 // The exit status for an error name; kExitFailed for names not in the table.
 constexpr ExitStatus exitStatusForError(std::string_view name) {

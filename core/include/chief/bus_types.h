@@ -40,6 +40,8 @@ struct ManagerState {
     unsigned runningRuns = 0;
     std::optional<SysSeconds> nextRun;
     TelemetryState telemetry;  // read on demand: no PropertiesChanged (it changes with every batch)
+    // chiefctl pause: names, sorted. Unknown (nullopt) from a chiefd older than the property.
+    std::optional<std::vector<std::string>> pausedJobs;
     bool operator==(const ManagerState&) const = default;
 };
 
@@ -64,6 +66,8 @@ struct JobSummary {
     // needs. The ids of the job's runs in progress, oldest first, and of its queued run ("" none).
     std::optional<std::vector<std::string>> runningRunIds;
     std::optional<std::string> queuedRunId;
+    // chiefctl pause; on the Job object, and filled from the manager's PausedJobs for lists.
+    std::optional<bool> paused;
     bool operator==(const JobSummary&) const = default;
 };
 

@@ -41,7 +41,7 @@ inline constexpr const char* kJobRunOutcomeSignature = "(ssss)";
 // change only with a reload, after which clients re-read them (Manager.Reloaded).
 inline constexpr const char* kJobChangingProperties[] = {"NextRun",      "LastRunId",     "LastResult",
                                                          "LastRunFinished", "RunningCount", "PendingQueued",
-                                                         "RunningRunIds",   "QueuedRunId"};
+                                                         "RunningRunIds",   "QueuedRunId",  "Paused"};
 
 // ---- values ----------------------------------------------------------------------------
 
