@@ -16,7 +16,7 @@ const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",   
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
                                               "--limit",  "--system", "--user",    "--host", "--cron",
                                               "--output", "--force", "--runner", "--include-environment",
-                                              "--image",  "--namespace", "--format", "--all"};
+                                              "--image",  "--namespace", "--format", "--all", "--no-pager"};
 
 std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "validate") return Verb::Validate;
@@ -178,8 +178,21 @@ Global options:
                            Without either, chiefctl asks the system bus, and a non-root user
                            whose system bus has no chiefd is answered by their own, if any.
   -H, --host [USER@]HOST   Ask chiefd on the system bus of HOST, over ssh.
+  --no-pager               Do not pipe long output into a pager. On a terminal, status, list,
+                           show, history, preview, the exports, validate and this help go
+                           through $SYSTEMD_PAGER, else $PAGER, else less (set either to "" or
+                           "cat" for none); never with --json, nor for run.
   -h, --help               Show this help.
   --version                Show the version.
+
+Environment:
+  NO_COLOR                 Set and not empty: no colour. Otherwise results are coloured when
+                           standard output is a terminal and TERM is set and not "dumb".
+  SYSTEMD_COLORS           0, false or no: no colour; 1, true, yes, 16, 256 or 24bit: colour,
+                           even when standard output is not a terminal (and despite NO_COLOR).
+  SYSTEMD_PAGER, PAGER     The pager, the first one set ("" or "cat": none; default less, else
+                           more).
+  LESS, LESSCHARSET        Given to the pager as FRSXMK and utf-8 when unset.
 
 Exit status:
   0  success
@@ -189,9 +202,25 @@ Exit status:
   2  usage error (unknown command or option, bad value), no such job or run, job disabled;
      an export's DIR is missing or holds a file it would replace (without --force)
   3  chiefd is not running or cannot be reached, or it stopped while chiefctl waited
-  4  access denied: run, cancel and reload need root or membership in the chief group
+  4  access denied: run, cancel, pause, resume and reload need root or membership in the chief
+     group
   5  a run was not started because of the job's overlap policy
 )";
+}
+
+bool pagesOutput(const CommandLine& command) {
+    if (command.noPager || command.json) return false;
+    switch (command.verb) {
+        case Verb::Help: case Verb::Validate: case Verb::Preview: case Verb::ExportCron: case Verb::ExportSystemd:
+        case Verb::ExportKubernetes: case Verb::Status: case Verb::List: case Verb::Show: case Verb::History:
+            return true;
+        // run waits (and is interrupted with Ctrl-C), import-cron may read the terminal, and the
+        // others print a line or two.
+        case Verb::Version: case Verb::ImportCron: case Verb::Run: case Verb::Cancel: case Verb::Reload:
+        case Verb::Emit: case Verb::Telemetry: case Verb::Pause: case Verb::Resume:
+            return false;
+    }
+    return false;
 }
 
 bool runsOffline(const CommandLine& command) {
@@ -230,6 +259,9 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             return cl;
         } else if (arg == "--json") {
             cl.json = true;
+        } else if (arg == "--no-pager") {
+            if (inlineValue) return makeError("--no-pager takes no value");
+            cl.noPager = true;
         } else if (arg == "--all" || arg == "-a") {
             cl.all = true;
         } else if (arg == "--system") {

@@ -23,6 +23,7 @@ struct CommandLine {
     std::string configPath = "chief.yaml";
     bool configGiven = false;  // --config was given: the read-only verbs work on the file, offline
     bool json = false;
+    bool noPager = false;  // --no-pager: long text goes straight to standard output
     std::optional<std::string> job;
     int count = 5;
     std::optional<std::string> from;      // preview start instant, as written
@@ -53,6 +54,10 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args);
 // Whether the verb reads a file instead of asking chiefd: validate and import-cron always;
 // preview, the exports, list and show when --config is given.
 bool runsOffline(const CommandLine& command);
+
+// Whether the verb's output is long text for a reader, which a pager may show on a terminal:
+// not with --no-pager or --json, nor for a verb that waits (run) or reads standard input.
+bool pagesOutput(const CommandLine& command);
 
 // The full --help text.
 std::string helpText();

@@ -78,6 +78,9 @@ Result<EmitRequest> parseEmitArguments(const std::vector<std::string>& args) {
             return request;
         } else if (arg == "--strict") {
             request.strict = true;
+        } else if (arg == "--no-pager") {
+            // Accepted as by every chiefctl command, so that a wrapper may always pass it; emit's
+            // one warning line never goes through a pager.
         } else if (arg == "--timeout-ms" || arg.starts_with("--timeout-ms=")) {
             std::string value;
             if (arg.size() > std::string_view("--timeout-ms").size()) {
@@ -229,6 +232,7 @@ x-api-key when set. No D-Bus and no chiefd are needed.
   --strict                 Exit 1 when the monitor did not take the event.
   --timeout-ms N           Wait at most N ms for the monitor (1 to 60000; default: the
                            CHIEF_MONITOR_TIMEOUT_MS variable, else 400).
+  --no-pager               Accepted, as by every chiefctl command (emit never pages).
   -h, --help               Show this help.
 
 Telemetry never fails a job: when the monitor is off for the job (no CHIEF_MONITOR_ENDPOINT),

@@ -17,7 +17,10 @@
 #include "exit_codes.h"
 #include "emit_helper.h"
 #include "offline_client.h"
+#include "pager.h"
+#include "pager_process.h"
 #include "telemetry_verb.h"
+#include "terminal_style.h"
 #include "verbs.h"
 
 namespace {
@@ -68,6 +71,15 @@ int main(int argc, char** argv) {
         return ctl::kExitUsage;
     }
     const ctl::CommandLine& cl = command.value();
+    const ctl::EnvironmentLookup environment = [](const char* name) { return std::getenv(name); };
+    const bool stdoutIsTerminal = ::isatty(STDOUT_FILENO) == 1;
+    // Decided before a pager takes standard output: the colours go through it (less -R).
+    const ctl::TerminalStyle style(!cl.json && ctl::colourWanted(environment, stdoutIsTerminal));
+    // Closed (and waited for) when main returns, after the verb's last line.
+    std::unique_ptr<ctl::PagerProcess> pager;
+    if (ctl::pagerWanted(ctl::pagesOutput(cl), stdoutIsTerminal, environment))
+        if (const auto candidates = ctl::pagerCandidates(environment); !candidates.empty())
+            pager = ctl::PagerProcess::start(candidates, ctl::pagerEnvironment(environment));
     if (cl.verb == ctl::Verb::Help) {
         std::cout << ctl::helpText();
         return ctl::kExitOk;
@@ -90,7 +102,7 @@ int main(int argc, char** argv) {
         ctl::BusClient client(target);
         const bool ownDaemonPossible = !root && target.kind == ctl::BusKind::System && !target.host;
         const auto viewerNow = date::floor<Seconds>(std::chrono::system_clock::now());
-        return ctl::runVerb(cl, client, ctl::VerbContext{zone, ownDaemonPossible, SysSeconds{viewerNow.time_since_epoch()}},
+        return ctl::runVerb(cl, client, ctl::VerbContext{zone, ownDaemonPossible, SysSeconds{viewerNow.time_since_epoch()}, style},
                             std::cout, std::cerr);
     }
     const char* path = std::getenv("PATH");
@@ -104,5 +116,5 @@ int main(int argc, char** argv) {
     const auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     const ctl::OfflineClient::Host host{SysSeconds{now.time_since_epoch()}, zone, system::detectCronFlavor(),
                                         /*perUser=*/!root};
-    return ctl::runOffline(cl, loaded, host, ctl::VerbContext{zone, false, host.now}, std::cout, std::cerr);
+    return ctl::runOffline(cl, loaded, host, ctl::VerbContext{zone, false, host.now, style}, std::cout, std::cerr);
 }

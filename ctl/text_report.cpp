@@ -23,27 +23,69 @@ std::string shown(std::string_view text) { return escapeForDisplay(text); }
 
 const char* kWeekdayShort[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
+// One cell of printTable: its text, and the part of it ([begin, begin + length)) to colour in
+// `tone` when the style has colour.
+struct Cell {
+    Cell(const char* plain) : text(plain) {}          // NOLINT(google-explicit-constructor): header cells
+    Cell(std::string plain) : text(std::move(plain)) {}  // NOLINT(google-explicit-constructor)
+    Cell(std::string plain, Tone painted, std::size_t from = 0, std::size_t count = std::string::npos)
+        : text(std::move(plain)), tone(painted), begin(from), length(count) {}
+
+    std::string text;
+    Tone tone = Tone::Plain;
+    std::size_t begin = 0;
+    std::size_t length = std::string::npos;
+};
+
+// A cell escaped for the terminal (`shown`) and painted; `width` is what it takes on screen,
+// without the escape codes, so that colour never moves a column.
+struct RenderedCell {
+    std::string text;
+    std::size_t width;
+};
+
+RenderedCell render(const Cell& cell, const TerminalStyle& style) {
+    if (!style.colour() || cell.tone == Tone::Plain || cell.begin >= cell.text.size()) {
+        std::string plain = shown(cell.text);
+        const std::size_t width = plain.size();
+        return {std::move(plain), width};
+    }
+    const std::string_view text(cell.text);
+    const std::string before = shown(text.substr(0, cell.begin));
+    const std::string word = shown(text.substr(cell.begin, cell.length));
+    const std::string after =
+        cell.length == std::string::npos ? std::string() : shown(text.substr(std::min(text.size(), cell.begin + cell.length)));
+    return {before + style.paint(word, cell.tone) + after, before.size() + word.size() + after.size()};
+}
+
 // Prints rows as left-aligned columns two spaces apart; the last column is not padded.
-void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out, const std::string& indent = "") {
+void printTable(const std::vector<std::vector<Cell>>& rows, std::ostream& out, const std::string& indent = "",
+                const TerminalStyle& style = TerminalStyle()) {
     std::vector<std::size_t> widths;
-    std::vector<std::vector<std::string>> cells;
+    std::vector<std::vector<RenderedCell>> cells;
     for (const auto& row : rows) {
-        std::vector<std::string> escaped;
-        for (const std::string& cell : row) escaped.push_back(shown(cell));
-        cells.push_back(std::move(escaped));
+        std::vector<RenderedCell> rendered;
+        for (const Cell& cell : row) rendered.push_back(render(cell, style));
+        cells.push_back(std::move(rendered));
     }
     for (const auto& row : cells) {
         if (widths.size() < row.size()) widths.resize(row.size(), 0);
-        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].width);
     }
     for (const auto& row : cells) {
         std::string line = indent;
         for (std::size_t i = 0; i < row.size(); ++i) {
-            line += row[i];
-            if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+            line += row[i].text;
+            if (i + 1 < row.size()) line += std::string(widths[i] - row[i].width + 2, ' ');
         }
         out << line << "\n";
     }
+}
+
+// A result or state word, coloured by what it says.
+Cell resultCell(std::string word) {
+    const Tone tone = toneOf(word);
+    return Cell(std::move(word), tone);
 }
 
 std::string orDash(const std::string& s) { return s.empty() ? "-" : s; }
@@ -179,8 +221,8 @@ std::string formatSpan(Seconds span) {
 }
 
 void printJobList(const std::vector<bus::JobSummary>& jobs, std::size_t hidden, const ZoneRules& zone,
-                  const std::optional<SysSeconds>& now, std::ostream& out) {
-    std::vector<std::vector<std::string>> rows{{"NEXT", "LEFT", "LAST", "PASSED", "RESULT", "JOB", "SCHEDULE"}};
+                  const std::optional<SysSeconds>& now, std::ostream& out, const TerminalStyle& style) {
+    std::vector<std::vector<Cell>> rows{{"NEXT", "LEFT", "LAST", "PASSED", "RESULT", "JOB", "SCHEDULE"}};
     for (const bus::JobSummary& job : jobs) {
         std::string left = "-", passed = "-";
         if (now && job.nextRun) left = formatSpan(*job.nextRun - *now);
@@ -194,16 +236,16 @@ void printJobList(const std::vector<bus::JobSummary>& jobs, std::size_t hidden, 
         if (!job.timezone.empty() && !sameZone(job.timezone, zone.name()) && schedule.find(job.timezone) == std::string::npos)
             schedule += " (" + job.timezone + ")";
         rows.push_back({instantOrDash(job.nextRun, zone), left, instantOrDash(job.lastRunFinished, zone), passed,
-                        orDash(result), job.name, schedule});
+                        resultCell(orDash(result)), job.name, schedule});
     }
-    printTable(rows, out);
+    printTable(rows, out, "", style);
     out << "\n" << countOf(jobs.size(), "job") << " listed.";
     if (hidden > 0) out << " " << countOf(hidden, "disabled job") << " not shown; --all shows " << (hidden == 1 ? "it" : "them") << ".";
     out << "\n";
 }
 
 void printStatus(const bus::ManagerState& manager, const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone,
-                 std::ostream& out) {
+                 std::ostream& out, const TerminalStyle& style) {
     out << "chiefd " << shown(manager.version) << " is running\n";
     out << "    config: " << shown(orDash(manager.configPath)) << "\n";
     out << "      jobs: " << manager.jobCount << ", " << countOf(manager.runningRuns, "run") << " in progress\n";
@@ -218,16 +260,16 @@ void printStatus(const bus::ManagerState& manager, const std::vector<bus::JobSum
     }
     if (jobs.empty()) return;
     out << "\n";
-    std::vector<std::vector<std::string>> rows{{"JOB", "STATE", "NEXT RUN", "LAST RESULT", "FINISHED"}};
+    std::vector<std::vector<Cell>> rows{{"JOB", "STATE", "NEXT RUN", "LAST RESULT", "FINISHED"}};
     for (const bus::JobSummary& job : jobs)
-        rows.push_back({job.name, jobState(job), instantOrDash(job.nextRun, zone), orDash(job.lastResult),
+        rows.push_back({job.name, resultCell(jobState(job)), instantOrDash(job.nextRun, zone), resultCell(orDash(job.lastResult)),
                         instantOrDash(job.lastRunFinished, zone)});
-    printTable(rows, out);
+    printTable(rows, out, "", style);
 }
 
-void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ostream& out) {
+void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ostream& out, const TerminalStyle& style) {
     out << shown(job.name) << (job.description.empty() ? "" : " - " + shown(job.description)) << "\n";
-    std::vector<std::vector<std::string>> rows;
+    std::vector<std::vector<Cell>> rows;
     rows.push_back({"enabled:", job.enabled ? "yes" : "no"});
     if (job.paused.value_or(false)) rows.push_back({"paused:", "yes (chiefctl resume " + job.name + ")"});
     rows.push_back({"schedule:", orDash(job.schedule)});
@@ -237,12 +279,14 @@ void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ost
     rows.push_back({"mode:", mode});
     rows.push_back({"next run:", job.nextRun ? formatInstant(*job.nextRun, zone) : "none"});
     if (job.lastRunId) {
-        std::string last = "never";
+        Cell last("never");
         if (!job.lastRunId->empty()) {
-            last = *job.lastRunId + " " + (job.lastResult.empty() ? "running" : job.lastResult);
-            if (job.lastRunFinished) last += ", ended " + instantOrDash(job.lastRunFinished, zone);
+            const std::string result = job.lastResult.empty() ? "running" : job.lastResult;
+            std::string text = *job.lastRunId + " " + result;
+            if (job.lastRunFinished) text += ", ended " + instantOrDash(job.lastRunFinished, zone);
+            last = Cell(std::move(text), toneOf(result), job.lastRunId->size() + 1, result.size());
         }
-        rows.push_back({"last run:", last});
+        rows.push_back({"last run:", std::move(last)});
     }
     if (job.runningCount) {
         std::string running = countOf(*job.runningCount, "run");
@@ -253,27 +297,28 @@ void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ost
     if (job.runningRunIds)
         for (const std::string& id : *job.runningRunIds) rows.push_back({"run:", id + " running"});
     if (job.queuedRunId && !job.queuedRunId->empty()) rows.push_back({"run:", *job.queuedRunId + " queued"});
-    printTable(rows, out, "  ");
+    printTable(rows, out, "  ", style);
 }
 
-void printRunHistory(const std::vector<bus::RunEntry>& runs, bool withJob, const ZoneRules& zone, std::ostream& out) {
+void printRunHistory(const std::vector<bus::RunEntry>& runs, bool withJob, const ZoneRules& zone, std::ostream& out,
+                     const TerminalStyle& style) {
     if (runs.empty()) {
         out << "No runs recorded.\n";
         return;
     }
-    std::vector<std::vector<std::string>> rows;
-    rows.push_back(withJob ? std::vector<std::string>{"RUN ID", "JOB", "TRIGGER", "STARTED", "DURATION", "RESULT"}
-                           : std::vector<std::string>{"RUN ID", "TRIGGER", "STARTED", "DURATION", "RESULT"});
+    std::vector<std::vector<Cell>> rows;
+    rows.push_back(withJob ? std::vector<Cell>{"RUN ID", "JOB", "TRIGGER", "STARTED", "DURATION", "RESULT"}
+                           : std::vector<Cell>{"RUN ID", "TRIGGER", "STARTED", "DURATION", "RESULT"});
     for (const bus::RunEntry& run : runs) {
-        std::vector<std::string> row{run.id};
+        std::vector<Cell> row{run.id};
         if (withJob) row.push_back(run.job);
         std::string duration = "-";
         if (run.startedAt && run.endedAt) duration = formatDuration(*run.endedAt - *run.startedAt);
         row.insert(row.end(), {orDash(run.trigger), instantOrDash(run.startedAt, zone), duration,
-                               orDash(run.result)});
+                               resultCell(orDash(run.result))});
         rows.push_back(std::move(row));
     }
-    printTable(rows, out);
+    printTable(rows, out, "", style);
 }
 
 void printRunAccepted(const std::string& job, const bus::RunAccepted& start, std::ostream& out) {
@@ -290,8 +335,9 @@ void printScriptFinished(const bus::ScriptEntry& script, std::ostream& out) {
     out << "\n" << std::flush;
 }
 
-void printRunEnd(const bus::RunEnd& end, std::ostream& out) {
-    out << "Run " << shown(end.runId) << " " << shown(end.result.empty() ? "ended" : end.result) << " after "
+void printRunEnd(const bus::RunEnd& end, std::ostream& out, const TerminalStyle& style) {
+    const std::string result = end.result.empty() ? "ended" : end.result;
+    out << "Run " << shown(end.runId) << " " << style.paint(shown(result), toneOf(result)) << " after "
         << formatDuration(end.duration) << ".\n";
 }
 

@@ -14,6 +14,7 @@
 #include "chief/zone_rules.h"
 #include "chief_client.h"
 #include "preview_view.h"
+#include "terminal_style.h"
 
 namespace chief::ctl {
 
@@ -37,18 +38,20 @@ std::string formatSpan(Seconds span);
 // list: NEXT LEFT LAST PASSED RESULT JOB SCHEDULE, as systemctl list-timers; `hidden` disabled
 // jobs were left out. LEFT and PASSED need `now`.
 void printJobList(const std::vector<bus::JobSummary>& jobs, std::size_t hidden, const ZoneRules& zone,
-                  const std::optional<SysSeconds>& now, std::ostream& out);
+                  const std::optional<SysSeconds>& now, std::ostream& out, const TerminalStyle& style = TerminalStyle());
 // `status`: chiefd's properties, then JOB STATE NEXT RUN LAST RESULT FINISHED.
 void printStatus(const bus::ManagerState& manager, const std::vector<bus::JobSummary>& jobs, const ZoneRules& zone,
-                 std::ostream& out);
+                 std::ostream& out, const TerminalStyle& style = TerminalStyle());
 // `show JOB`.
-void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ostream& out);
+void printJobDetails(const bus::JobSummary& job, const ZoneRules& zone, std::ostream& out,
+                     const TerminalStyle& style = TerminalStyle());
 // `history`: RUN ID [JOB] TRIGGER STARTED DURATION RESULT.
-void printRunHistory(const std::vector<bus::RunEntry>& runs, bool withJob, const ZoneRules& zone, std::ostream& out);
+void printRunHistory(const std::vector<bus::RunEntry>& runs, bool withJob, const ZoneRules& zone, std::ostream& out,
+                     const TerminalStyle& style = TerminalStyle());
 // `run`: the accepted run, each script as it ends, the end.
 void printRunAccepted(const std::string& job, const bus::RunAccepted& start, std::ostream& out);
 void printScriptFinished(const bus::ScriptEntry& script, std::ostream& out);
-void printRunEnd(const bus::RunEnd& end, std::ostream& out);
+void printRunEnd(const bus::RunEnd& end, std::ostream& out, const TerminalStyle& style = TerminalStyle());
 // A run of a RunJobs request, as it is waited for: started, or queued with chiefd's reason.
 void printRunRequested(const bus::JobRunOutcome& request, std::ostream& out);
 // A job of a RunJobs request that was not run: not due at `minute`, or skipped by its overlap

@@ -83,7 +83,7 @@ private:
             for (const bus::JobSummary& job : jobs) list.push_back(jobSummaryJson(job));
             printJson({{"daemon", managerJson(manager.value())}, {"jobs", list}});
         } else {
-            printStatus(manager.value(), jobs, *zone_, out_);
+            printStatus(manager.value(), jobs, *zone_, out_, context_.style);
         }
         return kExitOk;
     }
@@ -108,7 +108,7 @@ private:
             for (const bus::JobSummary& job : shown) list.push_back(jobSummaryJson(job));
             printJson({{"jobs", list}});
         } else {
-            printJobList(shown, hidden, *zone_, context_.now, out_);
+            printJobList(shown, hidden, *zone_, context_.now, out_, context_.style);
         }
         return kExitOk;
     }
@@ -117,7 +117,7 @@ private:
         const auto job = client_.getJobProperties(*command_.argument);
         if (!job) return fail(job.error());
         if (command_.json) printJson(jobDetailsJson(job.value()));
-        else printJobDetails(job.value(), *zone_, out_);
+        else printJobDetails(job.value(), *zone_, out_, context_.style);
         return kExitOk;
     }
 
@@ -381,7 +381,7 @@ private:
                        {"duration_ms", end.duration.count()},
                        {"scripts", scripts}});
         } else {
-            printRunEnd(end, out_);
+            printRunEnd(end, out_, context_.style);
         }
         return end.result == "succeeded" ? kExitOk : kExitFailed;
     }
@@ -429,7 +429,7 @@ private:
                 entry["result"] = end.result;
                 entry["duration_ms"] = end.duration.count();
                 entry["scripts"] = scripts;
-                if (!command_.json) printRunEnd(end, out_);
+                if (!command_.json) printRunEnd(end, out_, context_.style);
             }
             runs.push_back(std::move(entry));
         }
@@ -508,7 +508,7 @@ private:
             for (const bus::RunEntry& run : runs.value()) list.push_back(runJson(run));
             printJson({{"job", job.empty() ? nlohmann::json(nullptr) : nlohmann::json(job)}, {"runs", list}});
         } else {
-            printRunHistory(runs.value(), /*withJob=*/job.empty(), *zone_, out_);
+            printRunHistory(runs.value(), /*withJob=*/job.empty(), *zone_, out_, context_.style);
         }
         return kExitOk;
     }

@@ -12,6 +12,7 @@
 #include "chief_client.h"
 #include "command_line.h"
 #include "offline_client.h"
+#include "terminal_style.h"
 
 namespace chief::ctl {
 
@@ -22,6 +23,8 @@ struct VerbContext {
     bool suggestOwnDaemon = false;
     // The viewer's clock, for list's LEFT and PASSED columns ("-" without it).
     std::optional<SysSeconds> now;
+    // Colour for the text output (never for --json), decided by main from the terminal.
+    TerminalStyle style = TerminalStyle();
 };
 
 // Runs the verb, writing results to `out` and problems to `err`; returns the exit code.
