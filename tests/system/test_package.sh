@@ -237,6 +237,19 @@ if [[ $chiefd_emits -eq 1 ]]; then
 fi
 expect_status 0 "chiefctl run --job hello" -- in_ct chiefctl run --job hello
 expect_status 1 "chiefctl run --job broken" -- in_ct chiefctl run --job broken
+
+log "chiefctl list as list-timers, pause and resume (issue 14)"
+out=$(sh_ct 'chiefctl list --no-pager') || fail "chiefctl list failed"
+grep -Eq '^NEXT +LEFT +LAST +PASSED +RESULT +JOB +SCHEDULE' <<<"$out" || fail "chiefctl list lacks its header: $out"
+grep -Eq ' succeeded +hello ' <<<"$out" || fail "chiefctl list does not show hello's last result: $out"
+grep -Eq ' failed +broken ' <<<"$out" || fail "chiefctl list does not show broken's last result: $out"
+expect_status 0 "chiefctl pause hello" -- in_ct chiefctl pause hello
+sh_ct 'chiefctl list' | grep -Eq 'paused +hello ' || fail "chiefctl list does not say hello is paused"
+sh_ct 'test -f /var/lib/chief/paused-jobs && grep -qx hello /var/lib/chief/paused-jobs' ||
+  fail "the pause is not kept in /var/lib/chief/paused-jobs"
+expect_status 2 "a paused job: chiefctl run --job hello is refused" -- in_ct chiefctl run --job hello
+expect_status 0 "chiefctl run --job hello --force runs it anyway" -- in_ct chiefctl run --job hello --force
+expect_status 0 "chiefctl resume hello" -- in_ct chiefctl resume hello
 if [[ $chiefd_emits -eq 1 ]]; then
   for _ in $(seq 1 150); do
     http_ct GET '/v1/alerts?status=OPEN&alertType=FAILURE' | grep -q '"jobName":"broken"' && break
