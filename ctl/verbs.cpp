@@ -9,6 +9,7 @@
 #include "chief/time_format.h"
 #include "chief/crontab_importer.h"
 #include "exit_codes.h"
+#include "interrupt_hint.h"
 #include "output_directory.h"
 #include "text_report.h"
 
@@ -361,6 +362,7 @@ private:
             return kExitOk;
         }
         if (!command_.json) printRunAccepted(job, start, out_);
+        const InterruptHint hint(interruptHintText(start.runId, job));
         nlohmann::json scripts = nlohmann::json::array();
         const auto ended = client_.waitForRun(start.runId, [&](const bus::ScriptEntry& script) {
             if (command_.json) scripts.push_back(scriptJson(script));
@@ -413,6 +415,7 @@ private:
                 if (!command_.json) out_ << request.runId << '\n';
             } else {
                 if (!command_.json) printRunRequested(request, out_);
+                const InterruptHint hint(interruptHintText(request.runId, request.job));
                 nlohmann::json scripts = nlohmann::json::array();
                 const auto ended = client_.waitForRun(request.runId, [&](const bus::ScriptEntry& script) {
                     if (command_.json) scripts.push_back(scriptJson(script));

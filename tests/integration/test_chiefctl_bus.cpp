@@ -438,6 +438,27 @@ TEST_CASE("chiefctl over the bus: pause holds across a restart, list and show sa
     CHECK(contains(f.log(), "good: resumed; next run "));
 }
 
+TEST_CASE("chiefctl over the bus: Ctrl-C while run waits says the run goes on and how to cancel it", "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f;
+    f.startChiefd();
+    INFO(f.log());
+    auto waiting = f.spawn({"run", "--job", "sleeper"});
+    REQUIRE(waitUntil([&] { return contains(waiting->out(), "waiting for it to end"); }, 20s));
+    const std::string out = waiting->out();
+    const std::string runId = out.substr(4, out.find(' ', 4) - 4);  // "Run <id> of sleeper ..."
+    waiting->signal(SIGINT);
+    const auto code = waiting->wait(20s);
+    REQUIRE(code);
+    CHECK(*code == 128 + SIGINT);  // ended by the signal, as without the hint
+    CHECK(contains(waiting->err(), "chiefctl: stopped waiting; run " + runId + " of sleeper goes on in chiefd (chiefctl cancel " +
+                                       runId + " stops it; chiefctl history sleeper shows how it ends)\n"));
+    // It does go on.
+    const auto show = nlohmann::json::parse(f.ctl({"show", "sleeper", "--json"}).out);
+    CHECK(show["running_run_ids"] == nlohmann::json::array({runId}));
+    CHECK(f.ctl({"cancel", runId}).code == 0);
+}
+
 TEST_CASE("chiefctl over the bus: chiefd stopping mid-wait, not running, no bus", "[ctl-bus]") {
     SKIP_WITHOUT_DBUS_DAEMON();
     // Runs end at once when chiefd stops (by default it would wait for them up to 60 s).
