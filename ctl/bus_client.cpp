@@ -248,6 +248,21 @@ ClientResult<Done> BusClient::cancelRun(const std::string& runId) {
     return Done{};
 }
 
+ClientResult<std::vector<bus::ScriptOutput>> BusClient::runOutput(const std::string& runId) {
+    auto reply =
+        impl_->callManager("GetRunOutput", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", runId.c_str()); });
+    if (!reply) return reply.error();
+    sd_bus_message* m = reply.value().get();
+    std::vector<bus::ScriptOutput> outputs;
+    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, dbus::kScriptOutputSignature);
+    std::uint32_t index = 0;
+    const char *error = nullptr, *tail = nullptr;
+    while (r >= 0 && (r = sd_bus_message_read(m, dbus::kScriptOutputSignature, &index, &error, &tail)) > 0)
+        outputs.push_back(bus::ScriptOutput{index, error, tail});
+    if (r < 0) return malformed("GetRunOutput", r);
+    return outputs;
+}
+
 ClientResult<std::vector<std::string>> BusClient::cancelJob(const std::string& job) {
     auto reply =
         impl_->callManager("CancelJob", [&](sd_bus_message* m) { return sd_bus_message_append(m, "s", job.c_str()); });

@@ -101,6 +101,8 @@ public:
     virtual ClientResult<bool> resumeJob(const std::string& name) = 0;
     // Manager.RunJobs: names empty = every enabled job; respectSchedule = only those due now.
     virtual ClientResult<bus::RunJobsOutcome> runJobs(const std::vector<std::string>& names, bool respectSchedule) = 0;
+    // Manager.GetRunOutput: each script's spawn error and last lines of output.
+    virtual ClientResult<std::vector<bus::ScriptOutput>> runOutput(const std::string& runId) = 0;
     // Manager.CancelRun.
     virtual ClientResult<Done> cancelRun(const std::string& runId) = 0;
     // Manager.CancelJob: the job's runs in progress and its queued run; the ids cancelled.

@@ -135,6 +135,9 @@ ClientResult<bus::RunJobsOutcome> OfflineClient::runJobs(const std::vector<std::
     return needsChiefd("running jobs");
 }
 ClientResult<Done> OfflineClient::cancelRun(const std::string&) { return needsChiefd("cancelling a run"); }
+ClientResult<std::vector<bus::ScriptOutput>> OfflineClient::runOutput(const std::string&) {
+    return needsChiefd("reading a run's output");
+}
 ClientResult<std::vector<std::string>> OfflineClient::cancelJob(const std::string&) {
     return needsChiefd("cancelling a job's runs");
 }

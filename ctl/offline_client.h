@@ -40,6 +40,7 @@ public:
     ClientResult<bool> pauseJob(const std::string& name) override;
     ClientResult<bool> resumeJob(const std::string& name) override;
     ClientResult<bus::RunJobsOutcome> runJobs(const std::vector<std::string>& names, bool respectSchedule) override;
+    ClientResult<std::vector<bus::ScriptOutput>> runOutput(const std::string& runId) override;
     ClientResult<Done> cancelRun(const std::string& runId) override;
     ClientResult<std::vector<std::string>> cancelJob(const std::string& job) override;
     ClientResult<Done> reload() override;

@@ -341,6 +341,32 @@ void printRunEnd(const bus::RunEnd& end, std::ostream& out, const TerminalStyle&
         << formatDuration(end.duration) << ".\n";
 }
 
+void printFailedScriptOutput(const std::vector<bus::ScriptEntry>& scripts, const std::vector<bus::ScriptOutput>& outputs,
+                             std::ostream& out) {
+    for (const bus::ScriptEntry& script : scripts) {
+        const bool failed = script.status != "skipped" && !(script.status == "exited" && script.exitCode == 0);
+        if (!failed) continue;
+        const auto it = std::find_if(outputs.begin(), outputs.end(),
+                                     [&](const bus::ScriptOutput& o) { return o.index == script.index; });
+        if (it == outputs.end()) continue;
+        if (!it->error.empty())
+            out << "Script " << script.index + 1 << " (" << shown(script.path) << ") could not start: " << shown(it->error)
+                << "\n";
+        if (it->tail.empty()) {
+            if (it->error.empty()) out << "Script " << script.index + 1 << " (" << shown(script.path) << ") wrote no output.\n";
+            continue;
+        }
+        out << "Last output of script " << script.index + 1 << " (" << shown(script.path) << "):\n";
+        std::size_t from = 0;
+        while (from < it->tail.size()) {
+            std::size_t end = it->tail.find('\n', from);
+            if (end == std::string::npos) end = it->tail.size();
+            out << "    " << shown(std::string_view(it->tail).substr(from, end - from)) << "\n";
+            from = end + 1;
+        }
+    }
+}
+
 void printRunRequested(const bus::JobRunOutcome& request, std::ostream& out) {
     if (request.outcome == bus::RunRequestOutcome::Queued)
         out << "Run " << shown(request.runId) << " of " << shown(request.job) << " was queued ("

@@ -51,6 +51,10 @@ void printRunHistory(const std::vector<bus::RunEntry>& runs, bool withJob, const
 // `run`: the accepted run, each script as it ends, the end.
 void printRunAccepted(const std::string& job, const bus::RunAccepted& start, std::ostream& out);
 void printScriptFinished(const bus::ScriptEntry& script, std::ostream& out);
+// For each failed script of a run: why it could not start, and its last lines of output
+// (GetRunOutput), indented under a heading naming the script.
+void printFailedScriptOutput(const std::vector<bus::ScriptEntry>& scripts, const std::vector<bus::ScriptOutput>& outputs,
+                             std::ostream& out);
 void printRunEnd(const bus::RunEnd& end, std::ostream& out, const TerminalStyle& style = TerminalStyle());
 // A run of a RunJobs request, as it is waited for: started, or queued with chiefd's reason.
 void printRunRequested(const bus::JobRunOutcome& request, std::ostream& out);

@@ -364,7 +364,9 @@ private:
         if (!command_.json) printRunAccepted(job, start, out_);
         const InterruptHint hint(interruptHintText(start.runId, job));
         nlohmann::json scripts = nlohmann::json::array();
+        std::vector<bus::ScriptEntry> entries;
         const auto ended = client_.waitForRun(start.runId, [&](const bus::ScriptEntry& script) {
+            entries.push_back(script);
             if (command_.json) scripts.push_back(scriptJson(script));
             else printScriptFinished(script, out_);
         });
@@ -384,6 +386,7 @@ private:
                        {"scripts", scripts}});
         } else {
             printRunEnd(end, out_, context_.style);
+            if (end.result != "succeeded") printFailureOutput(start.runId, entries);
         }
         return end.result == "succeeded" ? kExitOk : kExitFailed;
     }
@@ -417,7 +420,9 @@ private:
                 if (!command_.json) printRunRequested(request, out_);
                 const InterruptHint hint(interruptHintText(request.runId, request.job));
                 nlohmann::json scripts = nlohmann::json::array();
+                std::vector<bus::ScriptEntry> entries;
                 const auto ended = client_.waitForRun(request.runId, [&](const bus::ScriptEntry& script) {
+                    entries.push_back(script);
                     if (command_.json) scripts.push_back(scriptJson(script));
                     else printScriptFinished(script, out_);
                 });
@@ -432,7 +437,10 @@ private:
                 entry["result"] = end.result;
                 entry["duration_ms"] = end.duration.count();
                 entry["scripts"] = scripts;
-                if (!command_.json) printRunEnd(end, out_, context_.style);
+                if (!command_.json) {
+                    printRunEnd(end, out_, context_.style);
+                    if (end.result != "succeeded") printFailureOutput(request.runId, entries);
+                }
             }
             runs.push_back(std::move(entry));
         }
@@ -444,6 +452,13 @@ private:
             notes << "No enabled jobs to run.\n";
         if (anyFailed) return kExitFailed;
         return anyNotStarted ? kExitNotStarted : kExitOk;
+    }
+
+    // Why a failed run's scripts failed, from chiefd's kept output. A chiefd older than
+    // GetRunOutput, or one that refuses it, leaves just the exit statuses: nothing to add.
+    void printFailureOutput(const std::string& runId, const std::vector<bus::ScriptEntry>& entries) {
+        const auto outputs = client_.runOutput(runId);
+        if (outputs) printFailedScriptOutput(entries, outputs.value(), out_);
     }
 
     // A chiefd from before RunJobs answers UnknownMethod; say what that means here.

@@ -140,6 +140,9 @@ public:
         return std::vector<bus::RunEntry>{};
     }
     ControlResult<bus::RunEntry> getRun(std::string_view) const override { return bus::RunEntry{}; }
+    ControlResult<std::vector<bus::ScriptOutput>> runOutput(const Caller&, std::string_view) const override {
+        return std::vector<bus::ScriptOutput>{};
+    }
     ControlResult<bus::RunAccepted> runJob(const Caller&, std::string_view, bool) override { return bus::RunAccepted{}; }
     ControlResult<bus::RunJobsOutcome> runJobs(const Caller&, const std::vector<std::string>&, bool) override {
         return bus::RunJobsOutcome{};

@@ -235,6 +235,22 @@ int methodListRuns(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     });
 }
 
+int methodGetRunOutput(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    const char* runId = nullptr;
+    if (int r = readArguments(call, error, "s", &runId); r < 0) return r;
+    const auto outputs = controlOf(userdata).runOutput(callerOf(call), runId);
+    if (!outputs) return setControlError(error, outputs.failure());
+    return reply(call, [&](sd_bus_message* m) {
+        int r = sd_bus_message_open_container(m, 'a', kScriptOutputSignature);
+        for (std::size_t i = 0; r >= 0 && i < outputs.value().size(); ++i) {
+            const bus::ScriptOutput& o = outputs.value()[i];
+            r = sd_bus_message_append(m, kScriptOutputSignature, static_cast<std::uint32_t>(o.index), busText(o.error).c_str(),
+                                      busText(o.tail).c_str());
+        }
+        return r < 0 ? r : sd_bus_message_close_container(m);
+    });
+}
+
 int methodGetRun(sd_bus_message* call, void* userdata, sd_bus_error* error) {
     const char* runId = nullptr;
     if (int r = readArguments(call, error, "s", &runId); r < 0) return r;
@@ -318,6 +334,8 @@ const sd_bus_vtable kManagerVtable[] = {
                             SD_BUS_RESULT("s", export_json), methodExportKubernetes, kMethod),
     SD_BUS_METHOD_WITH_ARGS("ListRuns", SD_BUS_ARGS("s", job, "u", limit), SD_BUS_RESULT("a(ssstttsa(ssiit))", runs),
                             methodListRuns, kMethod),
+    SD_BUS_METHOD_WITH_ARGS("GetRunOutput", SD_BUS_ARGS("s", run_id), SD_BUS_RESULT("a(uss)", scripts),
+                            methodGetRunOutput, kMethod),
     SD_BUS_METHOD_WITH_ARGS("GetRun", SD_BUS_ARGS("s", run_id), SD_BUS_RESULT("(ssstttsa(ssiit))", run), methodGetRun,
                             kMethod),
     SD_BUS_SIGNAL_WITH_ARGS("RunStarted", SD_BUS_ARGS("s", run_id, "s", job, "s", trigger, "t", scheduled_usec), 0),

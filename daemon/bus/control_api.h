@@ -50,6 +50,9 @@ public:
     virtual ControlResult<std::vector<bus::RunEntry>> listRuns(std::string_view job, unsigned limit) const = 0;
     // A run in progress (result "running") or one in the history.
     virtual ControlResult<bus::RunEntry> getRun(std::string_view runId) const = 0;
+    // Each script's spawn error and last output lines. Root or the chief group only: output
+    // may say more than the run records everyone may read (the journal is not open to all).
+    virtual ControlResult<std::vector<bus::ScriptOutput>> runOutput(const Caller& caller, std::string_view runId) const = 0;
 
     // State-changing calls; the caller's rights are checked first.
     // `force` (RunJobForced) runs a disabled or paused job too.

@@ -232,6 +232,26 @@ ControlResult<bus::RunEntry> DaemonControl::getRun(std::string_view runId) const
     return error(bus::kNoSuchRun, "no run with id " + quoteForMessage(id) + " (it may have left the history)");
 }
 
+ControlResult<std::vector<bus::ScriptOutput>> DaemonControl::runOutput(const Caller& caller,
+                                                                       std::string_view runId) const {
+    if (!access_.mayControl(caller)) return denied("reading a run's output");
+    const RunId id(runId);
+    const RunRecord* record = nullptr;
+    if (const JobRun* run = daemon_.runner().find(id)) record = &run->record();
+    if (!record) record = daemon_.history().find(id);
+    if (!record) {
+        daemon_.refreshHistory();
+        record = daemon_.history().find(id);
+    }
+    if (!record) return error(bus::kNoSuchRun, "no run with id " + quoteForMessage(id) + " (it may have left the history)");
+    std::vector<bus::ScriptOutput> out;
+    for (std::size_t i = 0; i < record->scripts.size(); ++i) {
+        const ScriptRecord& script = record->scripts[i];
+        out.push_back(bus::ScriptOutput{static_cast<unsigned>(i), script.outcome.error, script.outputTail});
+    }
+    return out;
+}
+
 ControlResult<bus::RunAccepted> DaemonControl::runJob(const Caller& caller, std::string_view job, bool force) {
     if (!access_.mayControl(caller)) return denied("running a job");
     if (daemon_.stopping()) return error(bus::kStopping, "chiefd is stopping");

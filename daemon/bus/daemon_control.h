@@ -36,6 +36,7 @@ public:
                                                 std::string_view namespaceName) const override;
     ControlResult<std::vector<bus::RunEntry>> listRuns(std::string_view job, unsigned limit) const override;
     ControlResult<bus::RunEntry> getRun(std::string_view runId) const override;
+    ControlResult<std::vector<bus::ScriptOutput>> runOutput(const Caller& caller, std::string_view runId) const override;
     ControlResult<bus::RunAccepted> runJob(const Caller& caller, std::string_view job, bool force) override;
     ControlResult<bus::RunJobsOutcome> runJobs(const Caller& caller, const std::vector<std::string>& names,
                                                bool respectSchedule) override;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "chief/display_text.h"
 #include "runner/run_environment.h"
 
 namespace chief::daemon {
@@ -28,7 +29,7 @@ JobRun::JobRun(RunTicket ticket, RunServices& services, DoneHandler onDone)
     record_.job = ticket_.job->name;
     record_.trigger = ticket_.trigger;
     record_.scheduledFor = ticket_.scheduledFor;
-    for (const Script& script : ticket_.job->scripts) record_.scripts.push_back(ScriptRecord{script.resolvedPath, {}, {}, {}, 0});
+    for (const Script& script : ticket_.job->scripts) record_.scripts.push_back(ScriptRecord{script.resolvedPath, {}, {}, {}, 0, {}});
 }
 
 JobRun::~JobRun() = default;
@@ -87,7 +88,7 @@ void JobRun::launchScript(std::size_t index) {
 
     ScriptRecord& scriptRecord = record_.scripts[index];
     scriptRecord.startedAt = services_.clock.now();
-    output_ = services_.outputs.open(ticket_, script);
+    output_ = std::make_unique<TailingOutputSink>(services_.outputs.open(ticket_, script));
     current_ = services_.launcher.launch(launch, *output_, [this, index](const ScriptExit& exit) {
         ScriptOutcome outcome = outcomeOf(exit);
         if (outcome.status == ScriptOutcome::Status::TimedOut || outcome.status == ScriptOutcome::Status::Stopped) {
@@ -106,6 +107,9 @@ void JobRun::scriptEnded(std::size_t index, ScriptOutcome outcome, SysMillis end
     endedOutput_ = std::move(output_);
     ScriptRecord& scriptRecord = record_.scripts[index];
     const bool ok = outcome.succeeded();
+    // What it wrote up to its end (a background child may write on; the journal gets that).
+    // Valid UTF-8 always: the record goes into JSON (history) and onto the bus.
+    if (endedOutput_) scriptRecord.outputTail = escapeInvalidUtf8(endedOutput_->tail().text());
     scriptRecord.outcome = std::move(outcome);
     scriptRecord.endedAt = endedAt;
     services_.events.publish(ScriptFinished{ticket_.id, ticket_.job->name, index, scriptRecord});

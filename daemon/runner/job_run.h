@@ -12,8 +12,8 @@
 #include "chief/host_probe.h"
 #include "chief/result.h"
 #include "process/script_process.h"
+#include "runner/tailing_output_sink.h"
 #include "runner/clock.h"
-#include "runner/run_environment.h"
 #include "runner/run_environment.h"
 #include "scheduler/run_starter.h"
 
@@ -94,10 +94,10 @@ private:
     DoneHandler onDone_;
     RunRecord record_;
     std::optional<RunIdentity> identity_;
-    std::unique_ptr<OutputSink> output_;
+    std::unique_ptr<TailingOutputSink> output_;
     std::unique_ptr<ScriptProcess> current_;
     std::unique_ptr<ScriptProcess> ended_;  // kept until the next script: never destroyed inside its own callback
-    std::unique_ptr<OutputSink> endedOutput_;
+    std::unique_ptr<TailingOutputSink> endedOutput_;
     bool cancelled_ = false;
     bool interrupted_ = false;
 };

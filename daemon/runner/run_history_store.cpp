@@ -41,7 +41,8 @@ json toJson(const RunRecord& run) {
                            {"error", s.outcome.error},
                            {"started_ms", millisJson(s.startedAt)},
                            {"ended_ms", millisJson(s.endedAt)},
-                           {"pid", s.pid}});
+                           {"pid", s.pid},
+                           {"output_tail", s.outputTail}});
     }
     return {{"id", run.id},
             {"job", run.job},
@@ -126,6 +127,8 @@ RunRecord runFromJson(const json& j) {
         script.startedAt = millisField(s, "started_ms");
         script.endedAt = millisField(s, "ended_ms");
         script.pid = integerField(s, "pid");
+        // Optional: history written before chiefd kept output has none.
+        if (const auto tail = s.find("output_tail"); tail != s.end() && tail->is_string()) script.outputTail = *tail;
         run.scripts.push_back(std::move(script));
     }
     return run;

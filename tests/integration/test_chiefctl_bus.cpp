@@ -3,6 +3,7 @@
 // chiefd or the bus is not there.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -436,6 +437,34 @@ TEST_CASE("chiefctl over the bus: pause holds across a restart, list and show sa
     CHECK(after["paused"] == false);
     CHECK(after["next_run"] != nullptr);
     CHECK(contains(f.log(), "good: resumed; next run "));
+}
+
+TEST_CASE("chiefctl over the bus: a failed run prints its last 20 lines of output and why a script could not start",
+          "[ctl-bus]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f(R"(
+jobs:
+  - name: noisy
+    stop_on_failure: false
+    schedule: {frequency: daily, time: "03:00"}
+    scripts: [{path: noisy.sh}, {path: gone.sh}]
+)");
+    f.dir().write("noisy.sh",
+                  "#!/bin/sh\ni=1\nwhile [ $i -le 25 ]; do echo \"line $i\"; i=$((i+1)); done\necho oops >&2\nexit 3\n", true);
+    const std::string gone = f.dir().write("gone.sh", "#!/bin/sh\necho hi\n", true);
+    f.startChiefd();
+    INFO(f.log());
+    // Valid when chiefd read the config; not executable any more when the run comes.
+    REQUIRE(::chmod(gone.c_str(), 0644) == 0);
+    const Ctl r = f.ctl({"run", "--job", "noisy"});
+    INFO(r.out << r.err);
+    CHECK(r.code == chief::bus::kExitFailed);
+    std::string lines;
+    for (int i = 7; i <= 25; ++i) lines += "    line " + std::to_string(i) + "\n";
+    CHECK(std::regex_search(r.out, std::regex("Last output of script 1 \\(\\S*/noisy\\.sh\\):\n")));
+    CHECK(contains(r.out, lines + "    oops\n"));  // stdout and stderr as they came, the newest 20 lines
+    CHECK_FALSE(contains(r.out, "    line 6\n"));
+    CHECK(std::regex_search(r.out, std::regex("Script 2 \\(\\S*/gone\\.sh\\) could not start: .*[Pp]ermission denied")));
 }
 
 TEST_CASE("chiefctl over the bus: Ctrl-C while run waits says the run goes on and how to cancel it", "[ctl-bus]") {

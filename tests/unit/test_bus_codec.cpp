@@ -166,7 +166,7 @@ TEST_CASE("bus codec: run records, finished and in progress", "[bus]") {
 
     SECTION("in progress: result running, scripts running or pending, no end") {
         run.scripts[1].startedAt = millis(1893466801520);
-        run.scripts.push_back(ScriptRecord{"/usr/local/bin/notify", {}, {}, {}, 0});
+        run.scripts.push_back(ScriptRecord{"/usr/local/bin/notify", {}, {}, {}, 0, {}});
         auto m = offline.methodCall();
         REQUIRE(appendRunEntry(m.get(), runEntryOf(run)) >= 0);
         offline.seal(m.get());

@@ -202,6 +202,13 @@ public:
     ClientResult<bool> pauseJob(const std::string& name) override { return answer("pauseJob " + name, stateChanges); }
     ClientResult<bool> resumeJob(const std::string& name) override { return answer("resumeJob " + name, stateChanges); }
     bool stateChanges = true;
+    // Not in `calls`: the verbs' tests pin the calls that end a run.
+    ClientResult<std::vector<bus::ScriptOutput>> runOutput(const std::string& runId) override {
+        outputRequests.push_back(runId);
+        return outputs;
+    }
+    std::vector<std::string> outputRequests;
+    std::vector<bus::ScriptOutput> outputs;
     ClientResult<Done> reload() override { return answer("reload", Done{}); }
     ClientResult<bus::RunEnd> waitForRun(const std::string& runId,
                                     const std::function<void(const bus::ScriptEntry&)>& onScriptFinished) override {
@@ -671,6 +678,38 @@ TEST_CASE("chiefctl run: subscribes before RunJob, prints each script as it ends
     const Outcome signalled = run({"run", "--job", "backup"}, client);
     CHECK(contains(signalled.out, "  1. /x: timed out, ended with signal 15 (TERM) (1m 00s)\n"));
     CHECK(contains(signalled.out, "  2. /y: killed by signal 9 (KILL) (0.0s)\n"));
+}
+
+TEST_CASE("chiefctl run: a failed run shows why, each failed script's start error and last output lines",
+          "[ctl-bus]") {
+    FakeClient client;
+    client.scripts = {bus::ScriptEntry{0, "/etc/chief/a.sh", "exited", 0, 0, Millis{100}},
+                      bus::ScriptEntry{1, "/etc/chief/b.sh", "exited", 3, 0, Millis{100}},
+                      bus::ScriptEntry{2, "/etc/chief/c.py", "spawn-failed", -1, 0, Millis{0}},
+                      bus::ScriptEntry{3, "/etc/chief/d.sh", "skipped", -1, 0, Millis{0}}};
+    client.end = bus::RunEnd{"backup-1", "", "failed", Millis{200}};
+    client.outputs = {bus::ScriptOutput{0, "", "all fine\n"},
+                      bus::ScriptOutput{1, "", "copying /srv\nrsync: disk full\x1b[2J\n"},
+                      bus::ScriptOutput{2, "interpreter \"python9\" was not found in PATH", ""},
+                      bus::ScriptOutput{3, "", ""}};
+    const Outcome failed = run({"run", "--job", "backup"}, client);
+    CHECK(failed.code == kExitFailed);
+    CHECK(client.outputRequests == std::vector<std::string>{"backup-1"});
+    CHECK(contains(failed.out, "Run backup-1 failed after 0.2s.\n"
+                               "Last output of script 2 (/etc/chief/b.sh):\n"
+                               "    copying /srv\n"
+                               "    rsync: disk full\\x1b[2J\n"  // a terminal escape is shown, not sent
+                               "Script 3 (/etc/chief/c.py) could not start: interpreter \"python9\" was not found in "
+                               "PATH\n"));
+    CHECK_FALSE(contains(failed.out, "all fine"));  // the script that succeeded
+    CHECK_FALSE(contains(failed.out, "d.sh)"));     // skipped
+
+    // A succeeded run asks nothing more; --json is one document, as before.
+    client.scripts.clear();
+    client.end = bus::RunEnd{"backup-1", "", "succeeded", Millis{200}};
+    client.outputRequests.clear();
+    CHECK(run({"run", "--job", "backup"}, client).code == kExitOk);
+    CHECK(client.outputRequests.empty());
 }
 
 TEST_CASE("chiefctl run: queued runs say so, --json prints one document at the end", "[ctl-bus]") {

@@ -208,7 +208,7 @@ TEST_CASE("run history: bounded per job, persisted atomically, reloaded after a 
     run.startedAt = SysMillis{std::chrono::milliseconds{1777896000123}};
     run.endedAt = run.startedAt + std::chrono::milliseconds{4500};
     run.result = RunResult::Failed;
-    ScriptRecord script{"/etc/chief/a.sh", {}, run.startedAt, run.endedAt, 42};
+    ScriptRecord script{"/etc/chief/a.sh", {}, run.startedAt, run.endedAt, 42, "copying...\ndisk full\n"};
     script.outcome.status = ScriptOutcome::Status::Exited;
     script.outcome.exitCode = 3;
     run.scripts.push_back(script);
@@ -234,6 +234,7 @@ TEST_CASE("run history: bounded per job, persisted atomically, reloaded after a 
     CHECK(runs[0].durationMs() == 4500);
     CHECK(runs[0].scripts[0].outcome.exitCode == 3);
     CHECK(runs[0].scripts[0].pid == 42);
+    CHECK(runs[0].scripts[0].outputTail == "copying...\ndisk full\n");
     CHECK(runs[0].scheduledFor == run.scheduledFor);
     // No temporary file is left behind.
     for (const auto& entry : std::filesystem::directory_iterator(dir / "runs"))

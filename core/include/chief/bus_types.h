@@ -97,6 +97,15 @@ struct RunEntry {
     bool operator==(const RunEntry&) const = default;
 };
 
+// What one script of a run left behind (GetRunOutput): why it could not start, and its last
+// lines of output (at most 20 lines / 4 KiB, chief/output_tail.h).
+struct ScriptOutput {
+    unsigned index = 0;
+    std::string error;  // a spawn failure's reason (missing interpreter, ENOENT, EACCES), or ""
+    std::string tail;   // each line ends in '\n'; "" when it wrote nothing
+    bool operator==(const ScriptOutput&) const = default;
+};
+
 inline constexpr std::string_view kRunning = "running";
 inline constexpr std::string_view kPending = "pending";
 

@@ -62,6 +62,7 @@ struct ScriptRecord {
     std::optional<SysMillis> startedAt;
     std::optional<SysMillis> endedAt;
     std::int64_t pid = 0;
+    std::string outputTail;  // its last lines of output when it ended (chief/output_tail.h), "" if none
 };
 
 // How a whole run ended.

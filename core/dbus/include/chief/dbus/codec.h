@@ -34,6 +34,8 @@ inline constexpr const char* kRunEntrySignature = "(ssstttsa(ssiit))";
 inline constexpr const char* kRunEntryContents = "ssstttsa(ssiit)";
 // One script of a run: path, status, exit_code, signal, duration_usec.
 inline constexpr const char* kScriptEntrySignature = "(ssiit)";
+// One script of GetRunOutput's answer: index, spawn error, output tail.
+inline constexpr const char* kScriptOutputSignature = "(uss)";
 // One job of RunJobs' answer: name, run_id, outcome, reason.
 inline constexpr const char* kJobRunOutcomeSignature = "(ssss)";
 
