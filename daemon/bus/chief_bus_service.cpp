@@ -117,20 +117,21 @@ int methodRunJobForced(sd_bus_message* call, void* userdata, sd_bus_error* error
     return runJobMethod(call, userdata, error, true);
 }
 
-int methodPauseJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+int pauseOrResumeMethod(sd_bus_message* call, void* userdata, sd_bus_error* error, bool pause) {
     const char* name = nullptr;
     if (int r = readArguments(call, error, "s", &name); r < 0) return r;
-    const auto changed = controlOf(userdata).pauseJob(callerOf(call), name);
+    ControlApi& control = controlOf(userdata);
+    const auto changed = pause ? control.pauseJob(callerOf(call), name) : control.resumeJob(callerOf(call), name);
     if (!changed) return setControlError(error, changed.failure());
     return sd_bus_reply_method_return(call, "b", static_cast<int>(changed.value()));
 }
 
+int methodPauseJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
+    return pauseOrResumeMethod(call, userdata, error, true);
+}
+
 int methodResumeJob(sd_bus_message* call, void* userdata, sd_bus_error* error) {
-    const char* name = nullptr;
-    if (int r = readArguments(call, error, "s", &name); r < 0) return r;
-    const auto changed = controlOf(userdata).resumeJob(callerOf(call), name);
-    if (!changed) return setControlError(error, changed.failure());
-    return sd_bus_reply_method_return(call, "b", static_cast<int>(changed.value()));
+    return pauseOrResumeMethod(call, userdata, error, false);
 }
 
 int methodRunJobs(sd_bus_message* call, void* userdata, sd_bus_error* error) {

@@ -99,6 +99,13 @@ public:
             argv, std::vector<std::string>{"DBUS_SYSTEM_BUS_ADDRESS=" + (address.empty() ? address_ : address), "TZ=UTC"},
             dir_ / ("c" + n + ".out"), dir_ / ("c" + n + ".err"));
     }
+    // `chiefctl run --job JOB`, waiting: the chiefctl and the run id it printed.
+    std::pair<std::unique_ptr<Child>, std::string> startWaitingRun(const std::string& job) {
+        auto waiting = spawn({"run", "--job", job});
+        REQUIRE(waitUntil([&] { return waiting->out().find("waiting for it to end") != std::string::npos; }, 20s));
+        const std::string out = waiting->out();
+        return {std::move(waiting), out.substr(4, out.find(' ', 4) - 4)};  // "Run <id> of JOB ..."
+    }
     Ctl ctl(const std::vector<std::string>& args, const std::vector<std::string>& wrapper = {},
             const std::string& address = "") {
         auto child = spawn(args, wrapper, address);
@@ -324,10 +331,7 @@ TEST_CASE("chiefctl over the bus: overlap skip exits 5, cancel ends the waited r
     f.startChiefd();
     INFO(f.log());
 
-    auto waiting = f.spawn({"run", "--job", "sleeper"});
-    REQUIRE(waitUntil([&] { return contains(waiting->out(), "waiting for it to end"); }, 20s));
-    const std::string out = waiting->out();
-    const std::string runId = out.substr(4, out.find(' ', 4) - 4);  // "Run <id> of sleeper ..."
+    auto [waiting, runId] = f.startWaitingRun("sleeper");
 
     const Ctl skipped = f.ctl({"run", "--job", "sleeper", "--no-wait"});
     CHECK(skipped.code == chief::bus::kExitNotStarted);
@@ -472,10 +476,7 @@ TEST_CASE("chiefctl over the bus: Ctrl-C while run waits says the run goes on an
     Fixture f;
     f.startChiefd();
     INFO(f.log());
-    auto waiting = f.spawn({"run", "--job", "sleeper"});
-    REQUIRE(waitUntil([&] { return contains(waiting->out(), "waiting for it to end"); }, 20s));
-    const std::string out = waiting->out();
-    const std::string runId = out.substr(4, out.find(' ', 4) - 4);  // "Run <id> of sleeper ..."
+    auto [waiting, runId] = f.startWaitingRun("sleeper");
     waiting->signal(SIGINT);
     const auto code = waiting->wait(20s);
     REQUIRE(code);
