@@ -9,6 +9,7 @@
 #include "chief/time_format.h"
 #include "runner/run_history_store.h"
 #include "scheduler/run_id_source.h"
+#include "state/paused_jobs.h"
 
 namespace chief::daemon {
 
@@ -57,12 +58,26 @@ int runOnce(boost::asio::io_context& io, const DaemonOptions& options, const Loa
     const std::vector<const Job*>& jobs = selected.value();
     if (telemetry) telemetry->configure(config, stateDirectory);
 
+    // A cron line (--respect-schedule) is the job's schedule: `chiefctl pause` stops it too. A
+    // file that cannot be read is said, and nothing is taken as paused.
+    PausedJobs paused;
+    if (options.respectSchedule && !stateDirectory.empty()) {
+        auto read = PausedJobs::load(PausedJobs::pathIn(stateDirectory));
+        if (read) paused = std::move(read).value();
+        else logger.log(service::LogLevel::Warning, "cannot read the paused jobs: " + read.error());
+    }
+
     RunIdSource ids("o" + std::to_string(::getpid()));
     OnceHistory history(stateDirectory, logger);
     bool anyFailed = false;
     for (const Job* job : jobs) {
         const SysMillis now = services.clock.now();
         const SysSeconds minute = date::floor<Minutes>(now);
+        if (options.respectSchedule && paused.contains(job->name)) {
+            logger.log(service::LogLevel::Info, job->name + ": paused (chiefctl resume " + job->name + "); skipped",
+                       {{"CHIEF_JOB", job->name}});
+            continue;
+        }
         if (options.respectSchedule && !firesAtMinute(job->schedule.schedule, date::floor<Seconds>(now))) {
             logger.log(service::LogLevel::Info, job->name + ": not due at " + formatIsoUtc(minute) + " (--respect-schedule); skipped",
                        {{"CHIEF_JOB", job->name}});

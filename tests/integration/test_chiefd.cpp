@@ -184,6 +184,34 @@ jobs:
     CHECK(child->err().find("leap-day: not due at") != std::string::npos);
 }
 
+TEST_CASE("chiefd --once --respect-schedule (a cron line) skips a job chiefctl paused, plain --once runs it",
+          "[chiefd][once]") {
+    TempDir dir;
+    dir.write("touch.sh", "#!/bin/sh\ntouch \"ran-$CHIEF_JOB_NAME\"\n", true);
+    const std::string config = dir.write("chief.yaml", R"(
+jobs:
+  - name: every-minute
+    schedule: {frequency: interval, every: 1m}
+    scripts: [{path: touch.sh}]
+  - name: held
+    schedule: {frequency: interval, every: 1m}
+    scripts: [{path: touch.sh}]
+)");
+    std::filesystem::create_directory(dir / "state");
+    std::filesystem::permissions(dir / "state", std::filesystem::perms(0750));
+    dir.write("state/paused-jobs", "held\n");
+    auto child = runOnce(dir, config, {"--respect-schedule", "--state-dir", dir / "state"});
+    INFO(child->err());
+    CHECK(child->wait(0ms) == 0);
+    CHECK(std::filesystem::exists(dir / "ran-every-minute"));
+    CHECK_FALSE(std::filesystem::exists(dir / "ran-held"));
+    CHECK(child->err().find("held: paused (chiefctl resume held); skipped") != std::string::npos);
+    // Not the schedule: an operator's own --once run runs it, as run --force would.
+    auto plain = runOnce(dir, config, {"--job", "held", "--state-dir", dir / "state"});
+    CHECK(plain->wait(0ms) == 0);
+    CHECK(std::filesystem::exists(dir / "ran-held"));
+}
+
 TEST_CASE("chiefd: READY=1 and STATUS, SIGHUP reload (a bad file is refused), SIGTERM exits 0", "[chiefd][daemon]") {
     TempDir dir;
     dir.write("ok.sh", "#!/bin/sh\nexit 0\n", true);
