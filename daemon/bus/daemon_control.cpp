@@ -223,30 +223,29 @@ ControlResult<std::vector<bus::RunEntry>> DaemonControl::listRuns(std::string_vi
     return entries;
 }
 
-ControlResult<bus::RunEntry> DaemonControl::getRun(std::string_view runId) const {
+ControlResult<const RunRecord*> DaemonControl::findRun(std::string_view runId) const {
     const RunId id(runId);
-    if (const JobRun* run = daemon_.runner().find(id)) return bus::runEntryOf(run->record());
-    if (const RunRecord* kept = daemon_.history().find(id)) return bus::runEntryOf(*kept);
-    daemon_.refreshHistory();
-    if (const RunRecord* kept = daemon_.history().find(id)) return bus::runEntryOf(*kept);
+    if (const JobRun* run = daemon_.runner().find(id)) return &run->record();
+    if (const RunRecord* kept = daemon_.history().find(id)) return kept;
+    daemon_.refreshHistory();  // a run chiefd --once recorded meanwhile
+    if (const RunRecord* kept = daemon_.history().find(id)) return kept;
     return error(bus::kNoSuchRun, "no run with id " + quoteForMessage(id) + " (it may have left the history)");
+}
+
+ControlResult<bus::RunEntry> DaemonControl::getRun(std::string_view runId) const {
+    const auto record = findRun(runId);
+    if (!record) return record.failure();
+    return bus::runEntryOf(*record.value());
 }
 
 ControlResult<std::vector<bus::ScriptOutput>> DaemonControl::runOutput(const Caller& caller,
                                                                        std::string_view runId) const {
     if (!access_.mayControl(caller)) return denied("reading a run's output");
-    const RunId id(runId);
-    const RunRecord* record = nullptr;
-    if (const JobRun* run = daemon_.runner().find(id)) record = &run->record();
-    if (!record) record = daemon_.history().find(id);
-    if (!record) {
-        daemon_.refreshHistory();
-        record = daemon_.history().find(id);
-    }
-    if (!record) return error(bus::kNoSuchRun, "no run with id " + quoteForMessage(id) + " (it may have left the history)");
+    const auto record = findRun(runId);
+    if (!record) return record.failure();
     std::vector<bus::ScriptOutput> out;
-    for (std::size_t i = 0; i < record->scripts.size(); ++i) {
-        const ScriptRecord& script = record->scripts[i];
+    for (std::size_t i = 0; i < record.value()->scripts.size(); ++i) {
+        const ScriptRecord& script = record.value()->scripts[i];
         out.push_back(bus::ScriptOutput{static_cast<unsigned>(i), script.outcome.error, script.outputTail});
     }
     return out;

@@ -47,6 +47,8 @@ public:
     ControlResult<bool> resumeJob(const Caller& caller, std::string_view job) override;
 
 private:
+    // A run in progress in this chiefd, or one in the history (re-read once if not found).
+    ControlResult<const RunRecord*> findRun(std::string_view runId) const;
     bus::JobSummary summaryOf(const JobView& view) const;
     ControlError denied(const char* what) const;
 
