@@ -11,12 +11,13 @@ namespace {
 const std::vector<std::string_view> kVerbs = {"validate", "preview", "export-cron", "export-systemd",
                                               "export-kubernetes", "import-cron", "status", "list", "show",
                                               "run",      "cancel",  "reload",      "history", "help",
-                                              "emit",     "telemetry", "pause",     "resume"};
+                                              "emit",     "telemetry", "pause",     "resume",   "logs"};
 const std::vector<std::string_view> kFlags = {"--config", "--json",  "--job",     "--count",  "--from",
                                               "--help",   "--version", "--no-wait", "--respect-schedule",
                                               "--limit",  "--system", "--user",    "--host", "--cron",
                                               "--output", "--force", "--runner", "--include-environment",
-                                              "--image",  "--namespace", "--format", "--all", "--no-pager"};
+                                              "--image",  "--namespace", "--format", "--all", "--no-pager",
+                                              "--lines",  "--follow", "--since"};
 
 std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "validate") return Verb::Validate;
@@ -35,6 +36,7 @@ std::optional<Verb> verbFromName(const std::string& name) {
     if (name == "telemetry") return Verb::Telemetry;
     if (name == "pause") return Verb::Pause;
     if (name == "resume") return Verb::Resume;
+    if (name == "logs") return Verb::Logs;
     if (name == "help") return Verb::Help;
     return std::nullopt;
 }
@@ -60,6 +62,7 @@ const char* verbName(Verb verb) {
         case Verb::Emit: return "emit";
         case Verb::Pause: return "pause";
         case Verb::Resume: return "resume";
+        case Verb::Logs: return "logs";
     }
     return "";
 }
@@ -77,13 +80,14 @@ bool verbTakes(Verb verb, const std::string& flag) {
     if (flag == "--limit") return verb == Verb::History;
     if (flag == "--cron") return verb == Verb::ExportCron;
     if (flag == "--all") return verb == Verb::List;
+    if (flag == "--lines" || flag == "--follow" || flag == "--since") return verb == Verb::Logs;
     return true;
 }
 
 // How many positional arguments follow the verb: {required, allowed}.
 std::pair<int, int> verbArguments(Verb verb) {
     if (verb == Verb::Show || verb == Verb::Cancel || verb == Verb::Telemetry || verb == Verb::Pause ||
-        verb == Verb::Resume)
+        verb == Verb::Resume || verb == Verb::Logs)
         return {1, 1};
     if (verb == Verb::History || verb == Verb::ImportCron) return {0, 1};
     return {0, 0};
@@ -91,7 +95,7 @@ std::pair<int, int> verbArguments(Verb verb) {
 
 bool asksDaemonOnly(Verb verb) {
     return verb == Verb::Status || verb == Verb::Run || verb == Verb::Cancel || verb == Verb::Reload ||
-           verb == Verb::History || verb == Verb::Pause || verb == Verb::Resume;
+           verb == Verb::History || verb == Verb::Pause || verb == Verb::Resume || verb == Verb::Logs;
 }
 
 }  // namespace
@@ -145,6 +149,17 @@ Commands answered by chiefd:
   pause JOB                Stop starting the job's scheduled runs (kept across reloads and
                            restarts); runs in progress go on.
   resume JOB               Schedule a paused job again, from its next fire time (no catch-up).
+  logs JOB|RUN_ID          A job's or one run's journal entries, oldest first: chiefd's messages
+                           about it and its scripts' output, as journalctl -u chiefd
+                           CHIEF_JOB=JOB shows them (only entries chiefd wrote itself). Where the
+                           journal has none (chiefd logs to a console, or you may not read the
+                           journal), the output chiefd kept: each script's last 20 lines, per run.
+      -n, --lines N        Only the last N entries (lines of kept output).
+      -f, --follow         Go on printing entries as they arrive, until Ctrl-C (the last 10
+                           first, unless -n says how many).
+      --since TIME         Entries from TIME on (kept output: runs started from TIME on): an
+                           ISO 8601 time as for --from, "now", "today", "yesterday", or a time ago:
+                           "30min", "2h", "1d" (also written "-2h" or "2h ago").
   reload                   Make chiefd re-read its config; refused, with the errors, if invalid.
   history [JOB]            Recent runs, newest first (every job's without JOB).
       --limit N            How many runs (default 20; 0 = every run chiefd keeps).
@@ -179,9 +194,9 @@ Global options:
                            whose system bus has no chiefd is answered by their own, if any.
   -H, --host [USER@]HOST   Ask chiefd on the system bus of HOST, over ssh.
   --no-pager               Do not pipe long output into a pager. On a terminal, status, list,
-                           show, history, preview, the exports, validate and this help go
+                           show, history, logs, preview, the exports, validate and this help go
                            through $SYSTEMD_PAGER, else $PAGER, else less (set either to "" or
-                           "cat" for none); never with --json, nor for run.
+                           "cat" for none); never with --json, nor for run or logs --follow.
   -h, --help               Show this help.
   --version                Show the version.
 
@@ -197,13 +212,14 @@ Environment:
 Exit status:
   0  success
   1  the job failed or was cancelled; the config is invalid; chiefd refused a reload;
-     a file could not be written; export-kubernetes refused a job;
+     a file could not be written; export-kubernetes refused a job; logs --follow without a
+     journal to follow;
      emit --strict: the monitor did not take the event
   2  usage error (unknown command or option, bad value), no such job or run, job disabled;
      an export's DIR is missing or holds a file it would replace (without --force)
   3  chiefd is not running or cannot be reached, or it stopped while chiefctl waited
-  4  access denied: run, cancel, pause, resume and reload need root or membership in the chief
-     group
+  4  access denied: run, cancel, pause, resume, reload and the kept output logs shows need root
+     or membership in the chief group
   5  a run was not started because of the job's overlap policy
 )";
 }
@@ -214,6 +230,9 @@ bool pagesOutput(const CommandLine& command) {
         case Verb::Help: case Verb::Validate: case Verb::Preview: case Verb::ExportCron: case Verb::ExportSystemd:
         case Verb::ExportKubernetes: case Verb::Status: case Verb::List: case Verb::Show: case Verb::History:
             return true;
+        // What is followed is read as it comes, like journalctl -f.
+        case Verb::Logs:
+            return !command.follow;
         // run waits (and is interrupted with Ctrl-C), import-cron may read the terminal, and the
         // others print a line or two.
         case Verb::Version: case Verb::ImportCron: case Verb::Run: case Verb::Cancel: case Verb::Reload:
@@ -271,6 +290,13 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             cl.bus = BusKind::User;
             cl.busNamed = true;
             busChosen = true;
+        } else if (arg == "-f" || arg == "--follow") {
+            if (inlineValue) return makeError(arg + " takes no value");
+            flags.emplace_back("--follow", "");
+        } else if (arg == "-n" || arg == "--lines" || arg == "--since") {
+            auto v = value(arg);
+            if (!v) return makeError(v.error());
+            flags.emplace_back(arg == "-n" ? "--lines" : arg, v.value());
         } else if (arg == "--no-wait" || arg == "--respect-schedule" || arg == "--force" ||
                    arg == "--include-environment") {
             if (inlineValue) return makeError(arg + " takes no value");
@@ -331,6 +357,7 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
         if (cl.verb == Verb::Telemetry) return makeError("telemetry needs an action: chiefctl telemetry replay-dead");
         if (cl.verb == Verb::Pause || cl.verb == Verb::Resume)
             return makeError(name + " needs a job name: chiefctl " + name + " JOB");
+        if (cl.verb == Verb::Logs) return makeError("logs needs a job or a run id: chiefctl logs JOB|RUN_ID");
         return makeError("cancel needs a run id or a job: chiefctl cancel RUN_ID|JOB (see chiefctl show JOB)");
     }
     if (!positional.empty()) {
@@ -381,6 +408,17 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
             if (v != "user" && v != "system" && v != "auto")
                 return makeError("--format must be user, system or auto, got '" + v + "'");
             cl.crontabFormat = v;
+        } else if (flag == "--follow") {
+            cl.follow = true;
+        } else if (flag == "--since") {
+            if (v.empty()) return makeError("--since needs a time: 2026-11-29 06:00, today, yesterday, 2h");
+            cl.since = v;
+        } else if (flag == "--lines") {
+            unsigned n = 0;
+            const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc{} || ptr != v.data() + v.size() || v.empty())
+                return makeError("--lines must be a whole number >= 0, got '" + v + "'");
+            cl.lines = n;
         } else if (flag == "--limit") {
             unsigned n = 0;
             const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);

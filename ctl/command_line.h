@@ -12,7 +12,7 @@ namespace chief::ctl {
 
 enum class Verb {
     Help, Version, Validate, Preview, ExportCron, ExportSystemd, ExportKubernetes, ImportCron,
-    Status, List, Show, Run, Cancel, Reload, History, Emit, Telemetry, Pause, Resume
+    Status, List, Show, Run, Cancel, Reload, History, Emit, Telemetry, Pause, Resume, Logs
 };
 
 using bus::BusKind;
@@ -27,11 +27,14 @@ struct CommandLine {
     std::optional<std::string> job;
     int count = 5;
     std::optional<std::string> from;      // preview start instant, as written
-    std::optional<std::string> argument;  // show JOB, cancel RUN_ID, history [JOB], import-cron [FILE|-], telemetry ACTION
+    std::optional<std::string> argument;  // show JOB, cancel RUN_ID, history [JOB], import-cron [FILE|-], telemetry ACTION, logs JOB|RUN_ID
     bool noWait = false;                  // run --no-wait
     bool respectSchedule = false;         // run --respect-schedule: only the jobs due this minute
     unsigned limit = 20;                  // history --limit (0 = every run chiefd keeps)
     bool all = false;                     // list --all: disabled jobs too
+    bool follow = false;                  // logs -f/--follow
+    std::optional<unsigned> lines;        // logs -n/--lines: only the last N entries
+    std::optional<std::string> since;     // logs --since, as written
     std::string cronFlavor = "auto";      // export-cron --cron: cronie | debian | auto
     std::optional<std::string> output;    // export-systemd / export-kubernetes --output DIR
     bool force = false;                   // --force: replace files already in DIR

@@ -16,9 +16,11 @@
 #include "emit_command.h"
 #include "exit_codes.h"
 #include "emit_helper.h"
+#include "logs_verb.h"
 #include "offline_client.h"
 #include "pager.h"
 #include "pager_process.h"
+#include "system_journal.h"
 #include "telemetry_verb.h"
 #include "terminal_style.h"
 #include "verbs.h"
@@ -102,8 +104,16 @@ int main(int argc, char** argv) {
         ctl::BusClient client(target);
         const bool ownDaemonPossible = !root && target.kind == ctl::BusKind::System && !target.host;
         const auto viewerNow = date::floor<Seconds>(std::chrono::system_clock::now());
-        return ctl::runVerb(cl, client, ctl::VerbContext{zone, ownDaemonPossible, SysSeconds{viewerNow.time_since_epoch()}, style},
-                            std::cout, std::cerr);
+        const ctl::VerbContext context{zone, ownDaemonPossible, SysSeconds{viewerNow.time_since_epoch()}, style};
+        if (cl.verb == ctl::Verb::Logs) {
+            // The system chiefd's entries are root's; a per-user chiefd's are the caller's own.
+            const unsigned chiefdUid = target.kind == ctl::BusKind::User ? ::getuid() : 0;
+            std::optional<ctl::SystemJournal> journal;
+            if (!target.host) journal.emplace();
+            return ctl::runLogs(cl, client, journal ? &*journal : nullptr, ctl::LogsContext{context, chiefdUid, target.host},
+                                std::cout, std::cerr);
+        }
+        return ctl::runVerb(cl, client, context, std::cout, std::cerr);
     }
     const char* path = std::getenv("PATH");
     const system::PosixHostProbe files(path ? path : "/usr/local/bin:/usr/bin:/bin");

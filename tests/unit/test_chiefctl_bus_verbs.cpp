@@ -17,6 +17,10 @@
 #include "command_line.h"
 #include "config_fixture.h"
 #include "exit_codes.h"
+#include "journal_entry.h"
+#include "journal_source.h"
+#include "log_since.h"
+#include "logs_verb.h"
 #include "text_report.h"
 #include "verbs.h"
 
@@ -1130,4 +1134,313 @@ TEST_CASE("chiefctl list: spans as list-timers shows them, soonest first, never-
     CHECK(jobs[1].name == "b-soon");
     CHECK(jobs[2].name == "late");
     CHECK(jobs[3].name == "never");
+}
+
+// ---- logs ------------------------------------------------------------------------------------
+
+namespace {
+
+// The journal as the logs verb sees it: canned entries, and what it was asked.
+struct FakeJournal final : JournalSource {
+    std::string unavailable;              // unavailableReason()
+    std::vector<JournalEntry> entries;    // read()'s answer
+    std::vector<JournalEntry> later;      // what follow() passes on, then it returns
+    std::optional<JournalQuery> asked;
+    bool followed = false;
+    std::string unavailableReason() override { return unavailable; }
+    Result<std::size_t> read(const JournalQuery& query, const std::function<void(const JournalEntry&)>& each) override {
+        asked = query;
+        for (const JournalEntry& entry : entries) each(entry);
+        return entries.size();
+    }
+    Result<bus::Done> follow(const std::function<bool(const JournalEntry&)>& each) override {
+        followed = true;
+        for (const JournalEntry& entry : later)
+            if (!each(entry)) break;
+        return bus::Done{};
+    }
+};
+
+JournalEntry entryAt(std::int64_t unixSeconds, std::string identifier, long long pid, std::string message, int priority = 6) {
+    JournalEntry entry;
+    entry.time = SysMicros{std::chrono::seconds{unixSeconds} + std::chrono::microseconds{123456}};
+    entry.identifier = std::move(identifier);
+    entry.pid = pid;
+    entry.job = "backup";
+    entry.runId = "20270101T060000.002Z-0004";
+    entry.message = std::move(message);
+    entry.priority = priority;
+    return entry;
+}
+
+Outcome logs(std::initializer_list<const char*> args, FakeClient& client, JournalSource* journal,
+             const std::string& zone = "UTC", std::optional<std::string> host = std::nullopt) {
+    auto command = parseCommandLine(std::vector<std::string>(args.begin(), args.end()));
+    REQUIRE(command);
+    REQUIRE(command.value().verb == Verb::Logs);
+    std::ostringstream out, err;
+    const LogsContext context{VerbContext{zone, false, at(1798761600)}, 0, std::move(host)};
+    const int code = runLogs(command.value(), client, journal, context, out, err);
+    return {code, out.str(), err.str()};
+}
+
+SysSeconds sinceOf(const std::string& text, const std::string& zone = "UTC") {
+    auto rules = ZoneRules::locate(zone);
+    REQUIRE(rules);
+    const auto parsed = parseSince(text, at(1798761600), *rules.value());  // 2027-01-01T00:00:00Z
+    REQUIRE(parsed);
+    return parsed.value();
+}
+
+}  // namespace
+
+TEST_CASE("chiefctl logs: --since reads ISO times, today, yesterday and a time ago", "[ctl-bus][logs]") {
+    CHECK(sinceOf("now") == at(1798761600));
+    CHECK(sinceOf("2h") == at(1798761600 - 7200));
+    CHECK(sinceOf("-30min") == at(1798761600 - 1800));
+    CHECK(sinceOf("1d ago") == at(1798761600 - 86400));
+    CHECK(sinceOf("2 hours ago") == at(1798761600 - 7200));
+    CHECK(sinceOf("90s") == at(1798761600 - 90));
+    CHECK(sinceOf("1w") == at(1798761600 - 7 * 86400));
+    // In the viewer's zone: at 2027-01-01T00:00Z it is 01:00 in Berlin, so today began at 23:00Z.
+    CHECK(sinceOf("today", "Europe/Berlin") == at(1798761600 - 3600));
+    CHECK(sinceOf("yesterday", "Europe/Berlin") == at(1798761600 - 3600 - 86400));
+    CHECK(sinceOf("today") == at(1798761600));
+    CHECK(sinceOf("2026-12-31 06:00", "Europe/Berlin") == at(1798696800 - 3600));
+    CHECK(sinceOf("2026-12-31T06:00Z") == at(1798696800));
+    CHECK(sinceOf("2026-12-31") == at(1798675200));
+    auto utc = ZoneRules::locate("UTC");
+    for (const char* bad : {"soon", "5x", "-", "-2026-12-31", "2h later", "", "99999999999d", "2026-13-01"}) {
+        INFO(bad);
+        const auto parsed = parseSince(bad, at(1798761600), *utc.value());
+        REQUIRE_FALSE(parsed);
+        CHECK(contains(parsed.error(), "expected an ISO 8601 time"));
+    }
+}
+
+TEST_CASE("chiefctl logs: the command line", "[ctl-bus][logs]") {
+    auto all = parseCommandLine({"logs", "backup", "-n", "5", "-f", "--since", "-2h"});
+    REQUIRE(all);
+    CHECK(all.value().verb == Verb::Logs);
+    CHECK(all.value().argument == "backup");
+    CHECK(all.value().lines == 5u);
+    CHECK(all.value().follow);
+    CHECK(all.value().since == "-2h");
+    CHECK_FALSE(pagesOutput(all.value()));  // followed output is never paged
+    auto longForms = parseCommandLine({"logs", "--lines=0", "--follow", "--since=today", "20270101T060000.002Z-0004"});
+    REQUIRE(longForms);
+    CHECK(longForms.value().lines == 0u);
+    CHECK(longForms.value().argument == "20270101T060000.002Z-0004");
+    auto plain = parseCommandLine({"logs", "backup"});
+    REQUIRE(plain);
+    CHECK_FALSE(plain.value().lines);
+    CHECK_FALSE(plain.value().follow);
+    CHECK(pagesOutput(plain.value()));
+    CHECK_FALSE(pagesOutput(parseCommandLine({"logs", "backup", "--json"}).value()));
+    CHECK(parseError({"logs"}) == "logs needs a job or a run id: chiefctl logs JOB|RUN_ID");
+    CHECK(parseError({"logs", "a", "b"}) == "unexpected argument 'b'");
+    CHECK(parseError({"logs", "a", "-n", "x"}) == "--lines must be a whole number >= 0, got 'x'");
+    CHECK(parseError({"logs", "a", "-n", "-3"}) == "--lines must be a whole number >= 0, got '-3'");
+    CHECK(parseError({"logs", "a", "-f=1"}) == "unknown option '-f=1'");
+    CHECK(parseError({"logs", "a", "--follow=yes"}) == "--follow takes no value");
+    CHECK(parseError({"history", "-f"}) == "option '--follow' does not apply to this command");
+    CHECK(parseError({"status", "--since", "2h"}) == "option '--since' does not apply to this command");
+    CHECK(contains(parseError({"logs", "a", "--config", "x.yaml"}), "'logs' asks chiefd and has no offline form"));
+    CHECK(parseError({"logs", "a", "--lnes", "3"}) == "unknown option '--lnes' (did you mean '--lines'?)");
+}
+
+TEST_CASE("chiefctl logs: a journal line as journalctl's short format, in the viewer's zone, and as JSON",
+          "[ctl-bus][logs]") {
+    auto berlin = ZoneRules::locate("Europe/Berlin");
+    REQUIRE(berlin);
+    JournalEntry entry = entryAt(1798696800, "backup", 812, "hello\x1b[2J");
+    entry.stream = "stdout";
+    CHECK(formatJournalEntry(entry, *berlin.value(), TerminalStyle()) ==
+          "2026-12-31 07:00:00 CET backup[812]: hello\\x1b[2J\n");
+    JournalEntry failed = entryAt(1798696800, "chiefd", 40, "backup: run x failed", 3);
+    failed.pid.reset();
+    CHECK(formatJournalEntry(failed, *berlin.value(), TerminalStyle(true)) ==
+          "2026-12-31 07:00:00 CET chiefd: \x1b[0;1;31mbackup: run x failed\x1b[0m\n");
+    const JournalEntry warning = entryAt(1798696800, "backup", 812, "disk low", 4);
+    CHECK(contains(formatJournalEntry(warning, *berlin.value(), TerminalStyle(true)), "\x1b[0;33mdisk low\x1b[0m"));
+    const nlohmann::json json = journalEntryJson(entry);
+    CHECK(json == nlohmann::json{{"source", "journal"},
+                                 {"time", "2026-12-31T06:00:00.123456Z"},
+                                 {"priority", 6},
+                                 {"identifier", "backup"},
+                                 {"pid", 812},
+                                 {"job", "backup"},
+                                 {"run_id", "20270101T060000.002Z-0004"},
+                                 {"stream", "stdout"},
+                                 {"message", "hello\x1b[2J"}});
+    CHECK(journalEntryJson(failed)["stream"].is_null());
+    CHECK(journalEntryJson(failed)["pid"].is_null());
+}
+
+TEST_CASE("chiefctl logs JOB: the journal entries chiefd wrote, oldest first; no call to chiefd", "[ctl-bus][logs]") {
+    FakeClient client;
+    FakeJournal journal;
+    journal.entries = {entryAt(1798696800, "chiefd", 40, "backup: run 20270101T060000.002Z-0004 started"),
+                       entryAt(1798696801, "backup", 40, "copied 3 files")};
+    const Outcome out = logs({"logs", "backup", "--since", "2h", "-n", "50"}, client, &journal);
+    CHECK(out.code == kExitOk);
+    CHECK(out.out == "2026-12-31 06:00:00 UTC chiefd[40]: backup: run 20270101T060000.002Z-0004 started\n"
+                     "2026-12-31 06:00:01 UTC backup[40]: copied 3 files\n");
+    CHECK(out.err.empty());
+    REQUIRE(journal.asked);
+    CHECK(journal.asked->field == "CHIEF_JOB");
+    CHECK(journal.asked->value == "backup");
+    CHECK(journal.asked->senderUid == 0u);
+    CHECK(journal.asked->since == at(1798761600 - 7200));
+    CHECK(journal.asked->last == 50u);
+    CHECK_FALSE(journal.followed);
+    CHECK(client.calls.empty());
+    CHECK(client.outputRequests.empty());
+
+    const Outcome byRun = logs({"logs", "20270101T060000.002Z-0004", "--json"}, client, &journal);
+    CHECK(byRun.code == kExitOk);
+    CHECK(journal.asked->field == "CHIEF_RUN_ID");
+    CHECK_FALSE(journal.asked->last);
+    CHECK_FALSE(journal.asked->since);
+    // JSON Lines: one object per entry.
+    std::istringstream lines(byRun.out);
+    std::string line;
+    std::vector<nlohmann::json> objects;
+    while (std::getline(lines, line)) objects.push_back(nlohmann::json::parse(line));
+    REQUIRE(objects.size() == 2);
+    CHECK(objects[1]["message"] == "copied 3 files");
+    CHECK(objects[1]["source"] == "journal");
+
+    const Outcome badSince = logs({"logs", "backup", "--since", "soon"}, client, &journal);
+    CHECK(badSince.code == kExitUsage);
+    CHECK(contains(badSince.err, "chiefctl: invalid --since 'soon': expected an ISO 8601 time"));
+}
+
+TEST_CASE("chiefctl logs -f: the last 10 entries, then each new one as it comes", "[ctl-bus][logs]") {
+    FakeClient client;
+    FakeJournal journal;
+    journal.entries = {entryAt(1798696800, "backup", 40, "one")};
+    journal.later = {entryAt(1798696900, "backup", 40, "two"), entryAt(1798697000, "chiefd", 40, "three")};
+    const Outcome out = logs({"logs", "backup", "-f"}, client, &journal);
+    CHECK(out.code == kExitOk);
+    REQUIRE(journal.asked);
+    CHECK(journal.asked->last == 10u);
+    CHECK(journal.followed);
+    CHECK(out.out == "2026-12-31 06:00:00 UTC backup[40]: one\n2026-12-31 06:01:40 UTC backup[40]: two\n"
+                     "2026-12-31 06:03:20 UTC chiefd[40]: three\n");
+    const Outcome counted = logs({"logs", "backup", "-f", "-n", "3"}, client, &journal);
+    CHECK(journal.asked->last == 3u);
+}
+
+TEST_CASE("chiefctl logs: without journal entries, the output chiefd kept of each run, and says so", "[ctl-bus][logs]") {
+    FakeClient client;
+    bus::RunEntry older = client.runs.front();
+    older.id = "20261231T060000.000Z-0001";
+    older.result = "failed";
+    older.scripts = {bus::ScriptEntry{0, "/etc/chief/run.sh", "exited", 3, 0, Millis{20}},
+                     bus::ScriptEntry{1, "/etc/chief/missing.sh", "spawn-failed", -1, 0, Millis{0}}};
+    bus::RunEntry newer = client.runs.front();
+    newer.id = "20270101T060000.002Z-0004";
+    newer.startedAt = atMs(1798783200002);  // 2027-01-01T06:00:00.002Z
+    newer.scripts = older.scripts;
+    client.runs = {newer, older};  // ListRuns: newest first
+    client.outputs = {bus::ScriptOutput{0, "", "first\nsecond\n"}, bus::ScriptOutput{1, "No such file or directory", ""}};
+    FakeJournal journal;  // readable, but nothing of this job in it
+    const Outcome out = logs({"logs", "backup"}, client, &journal);
+    CHECK(out.code == kExitOk);
+    CHECK(contains(out.err, "chiefctl: no journal entries of backup written by chiefd (uid 0) are readable here"));
+    CHECK(contains(out.err, "; showing the output chiefd kept\n"));
+    CHECK(client.runsJob == "backup");
+    CHECK(client.runsLimit == 0u);
+    CHECK(client.outputRequests == std::vector<std::string>{"20270101T060000.002Z-0004", "20261231T060000.000Z-0001"});
+    CHECK(out.out ==
+          "-- run 20261231T060000.000Z-0001 of backup, started 2026-12-31 06:00:00 UTC, failed --\n"
+          "script 1 (/etc/chief/run.sh):\n"
+          "    first\n"
+          "    second\n"
+          "script 2 (/etc/chief/missing.sh) could not start: No such file or directory\n"
+          "-- run 20270101T060000.002Z-0004 of backup, started 2027-01-01 06:00:00 UTC, succeeded --\n"
+          "script 1 (/etc/chief/run.sh):\n"
+          "    first\n"
+          "    second\n"
+          "script 2 (/etc/chief/missing.sh) could not start: No such file or directory\n");
+
+    // -n 2: the last two lines, and only the runs needed for them are asked for.
+    client.outputRequests.clear();
+    const Outcome last = logs({"logs", "backup", "-n", "2"}, client, &journal);
+    CHECK(client.outputRequests == std::vector<std::string>{"20270101T060000.002Z-0004"});
+    CHECK(last.out ==
+          "-- run 20270101T060000.002Z-0004 of backup, started 2027-01-01 06:00:00 UTC, succeeded --\n"
+          "script 1 (/etc/chief/run.sh):\n"
+          "    second\n"
+          "script 2 (/etc/chief/missing.sh) could not start: No such file or directory\n");
+
+    // --since: runs started from then on.
+    client.outputRequests.clear();
+    const Outcome since = logs({"logs", "backup", "--since", "2027-01-01"}, client, &journal);
+    CHECK(client.outputRequests == std::vector<std::string>{"20270101T060000.002Z-0004"});
+    CHECK_FALSE(contains(since.out, "20261231T060000.000Z-0001"));
+
+    // --json: one object per kept line.
+    const Outcome json = logs({"logs", "backup", "--json", "-n", "1"}, client, &journal);
+    CHECK(nlohmann::json::parse(json.out) == nlohmann::json{{"source", "kept"},
+                                                            {"job", "backup"},
+                                                            {"run_id", "20270101T060000.002Z-0004"},
+                                                            {"started_at", "2027-01-01T06:00:00.002Z"},
+                                                            {"result", "succeeded"},
+                                                            {"script_index", 1},
+                                                            {"script", "/etc/chief/missing.sh"},
+                                                            {"error", "No such file or directory"},
+                                                            {"message", nullptr}});
+
+    // A run id: that run only, through GetRun.
+    client.calls.clear();
+    const Outcome run = logs({"logs", "20261231T060000.000Z-0001"}, client, &journal);
+    CHECK(client.calls == std::vector<std::string>{"getRun 20261231T060000.000Z-0001"});
+    CHECK(contains(run.err, "no journal entries of run 20261231T060000.000Z-0001"));
+
+    // Nothing anywhere.
+    client.outputs = {};
+    const Outcome nothing = logs({"logs", "backup"}, client, &journal);
+    CHECK(nothing.code == kExitOk);
+    CHECK(nothing.out.empty());
+    CHECK(contains(nothing.err, "No journal entries and no kept output for backup.\n"));
+}
+
+TEST_CASE("chiefctl logs: no journal at all, -H, --follow without a journal, and chiefd's refusals", "[ctl-bus][logs]") {
+    FakeClient client;
+    client.outputs = {bus::ScriptOutput{0, "", "done\n"}};
+    FakeJournal none;
+    none.unavailable = "there is no journal here that you may read";
+    const Outcome out = logs({"logs", "backup"}, client, &none);
+    CHECK(out.code == kExitOk);
+    CHECK(out.err == "chiefctl: there is no journal here that you may read; showing the output chiefd kept\n");
+    CHECK(contains(out.out, "    done\n"));
+    CHECK_FALSE(none.asked);
+
+    const Outcome followed = logs({"logs", "backup", "-f"}, client, &none);
+    CHECK(followed.code == kExitFailed);
+    CHECK(contains(followed.out, "    done\n"));
+    CHECK(contains(followed.err, "chiefctl: cannot follow backup: --follow reads the journal, and there is none here\n"));
+    CHECK_FALSE(none.followed);
+
+    // A readable journal without the job's entries yet: the kept output, then the journal is followed.
+    FakeJournal empty;
+    empty.later = {entryAt(1798696900, "backup", 40, "new run")};
+    const Outcome waits = logs({"logs", "backup", "-f"}, client, &empty);
+    CHECK(waits.code == kExitOk);
+    CHECK(empty.followed);
+    CHECK(contains(waits.out, "    done\n2026-12-31 06:01:40 UTC backup[40]: new run\n"));
+
+    const Outcome remote = logs({"logs", "backup"}, client, nullptr, "UTC", "admin@db1");
+    CHECK(remote.code == kExitOk);
+    CHECK(contains(remote.err, "the journal of admin@db1 is not read over -H (ssh there and run journalctl -u chiefd "
+                               "CHIEF_JOB=backup); showing the output chiefd kept"));
+
+    client.failWith = daemonError(bus::kNoSuchJob, "no job named \"nope\"");
+    const Outcome unknown = logs({"logs", "nope"}, client, &none);
+    CHECK(unknown.code == kExitUsage);
+    CHECK(contains(unknown.err, "chiefctl: no job named \"nope\"\n"));
+    client.failWith = ClientError{ClientError::Kind::NotRunning, "", "chiefd is not running"};
+    CHECK(logs({"logs", "backup"}, client, &none).code == kExitUnreachable);
 }
