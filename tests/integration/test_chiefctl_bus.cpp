@@ -13,6 +13,7 @@
 #include "chief/bus_api.h"
 #include "daemon_harness.h"
 #include "private_bus.h"
+#include "private_journal.h"
 #include "test_skip.h"
 
 using namespace chief::testing;
@@ -62,11 +63,12 @@ public:
     }
     ~Fixture() { stopChiefd(); }
 
-    void startChiefd() {
+    // logTarget "journal": to the journal of a PrivateJournal started before.
+    void startChiefd(const std::string& logTarget = "console") {
         notify_.reset();  // a restart: the old socket goes before the new one takes its path
         notify_ = std::make_unique<NotifySocket>(dir_ / "notify.sock");
         chiefd_ = std::make_unique<Child>(
-            std::vector<std::string>{kChiefd, "--config", config_, "--log-target", "console", "--state-dir",
+            std::vector<std::string>{kChiefd, "--config", config_, "--log-target", logTarget, "--state-dir",
                                      dir_ / "state"},
             std::vector<std::string>{"NOTIFY_SOCKET=" + notify_->path(), "DBUS_SYSTEM_BUS_ADDRESS=" + address_,
                                      "TZ=UTC"},
@@ -695,4 +697,145 @@ jobs:
     // What only chiefd knows, offline: exit 2 and why.
     const Ctl history = f.ctl({"--config", f.config(), "history"});
     CHECK(history.code == 2);
+}
+
+TEST_CASE("chiefctl over the bus: logs shows a job's and a run's journal entries (chiefd's only), -n, --json, and "
+          "follows new ones",
+          "[ctl-bus][logs]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    if (const std::string why = PrivateJournal::unavailableReason(); !why.empty())
+        CHIEF_SKIP_TEST("a journald of the test's own " << why << ": skipping");
+    PrivateJournal journal;
+    journal.start();
+    Fixture f(R"(
+jobs:
+  - name: greet
+    schedule: {frequency: daily, time: "03:00"}
+    scripts: [{path: greet.sh}]
+  - name: other
+    schedule: {frequency: daily, time: "04:00"}
+    scripts: [{path: hello.sh}]
+)");
+    f.dir().write("greet.sh", "#!/bin/sh\necho \"hello from greet\"\necho \"greet warns\" >&2\n", true);
+    f.startChiefd("journal");
+    INFO(f.log());
+    const Ctl first = f.ctl({"run", "--job", "greet"});
+    REQUIRE(first.code == 0);
+    const std::string runId = first.out.substr(4, first.out.find(' ', 4) - 4);  // "Run <id> of greet ..."
+    REQUIRE(f.ctl({"run", "--job", "other"}).code == 0);
+
+    // journald writes what it receives a moment later: wait until the run's last entry is there.
+    Ctl logs;
+    REQUIRE(waitUntil(
+        [&] {
+            logs = f.ctl({"logs", "greet", "--no-pager"});
+            return contains(logs.out, "greet: run " + runId + " succeeded");
+        },
+        20s));
+    INFO(logs.out << logs.err);
+    CHECK(logs.code == 0);
+    CHECK(logs.err.empty());  // from the journal: no note about falling back
+    // journalctl's short format in the viewer's zone (TZ=UTC): chiefd's messages and the output.
+    const std::string time = R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC )";
+    CHECK(std::regex_search(logs.out, std::regex(time + R"(chiefd\[\d+\]: greet: run )" + runId + R"( started \(manual trigger)")));
+    CHECK(std::regex_search(logs.out, std::regex(time + R"(greet\[\d+\]: hello from greet\n)")));
+    CHECK(std::regex_search(logs.out, std::regex(time + R"(greet\[\d+\]: greet warns\n)")));
+    CHECK(logs.out.find("started") < logs.out.find("hello from greet"));  // oldest first
+    CHECK(logs.out.find("hello from greet") < logs.out.find("succeeded"));
+    CHECK_FALSE(contains(logs.out, "other"));
+
+    // By run id: the same run's entries; -n 1: only the newest one.
+    const Ctl byRun = f.ctl({"logs", runId, "--no-pager"});
+    CHECK(byRun.code == 0);
+    CHECK(contains(byRun.out, "hello from greet"));
+    const Ctl lastOne = f.ctl({"logs", runId, "-n", "1", "--no-pager"});
+    CHECK(occurrences(lastOne.out, "\n") == 1);
+    CHECK(contains(lastOne.out, "greet: run " + runId + " succeeded"));
+
+    // --json: one object per line, the output line with its stream.
+    const Ctl json = f.ctl({"logs", "greet", "--json"});
+    REQUIRE(json.code == 0);
+    std::istringstream lines(json.out);
+    bool sawOutput = false;
+    for (std::string line; std::getline(lines, line);) {
+        const auto entry = nlohmann::json::parse(line);
+        CHECK(entry["source"] == "journal");
+        CHECK(entry["job"] == "greet");
+        if (entry["message"] == "greet warns") {
+            sawOutput = true;
+            CHECK(entry["stream"] == "stderr");
+            CHECK(entry["priority"] == 4);
+            CHECK(entry["run_id"] == runId);
+        }
+    }
+    CHECK(sawOutput);
+
+    // An entry another user wrote with chiefd's fields is in the journal, but not chiefd's: not shown.
+    if (::access("/usr/bin/setpriv", X_OK) != 0 || ::access("/usr/bin/logger", X_OK) != 0)
+        CHIEF_SKIP_TEST("needs setpriv and logger to write a journal entry as another user: skipping");
+    const std::string forged = f.dir().write("forged.fields", "MESSAGE=forged by nobody\nCHIEF_JOB=greet\n");
+    const std::string marker = f.dir().write("marker.fields", "MESSAGE=after the forged one\nCHIEF_JOB=marker\n");
+    const auto program = [&](const std::vector<std::string>& argv, const std::string& name) {
+        Child child(argv, {}, f.dir() / (name + ".out"), f.dir() / (name + ".err"));
+        const auto code = child.wait(20s);
+        INFO(child.err());
+        REQUIRE(code == 0);
+        return child.out();
+    };
+    program({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/logger",
+             "--journald=" + forged},
+            "forger");
+    // Sent after it, by root: once it is in the journal, so is the forged entry.
+    program({"/usr/bin/logger", "--journald=" + marker}, "marker");
+    REQUIRE(waitUntil([&] { return contains(f.ctl({"logs", "marker", "--no-pager"}).out, "after the forged one"); }, 20s));
+    CHECK(contains(program({"/usr/bin/journalctl", "--no-pager", "CHIEF_JOB=greet"}, "journalctl"),
+                   "forged by nobody"));  // journalctl shows it...
+    CHECK_FALSE(contains(f.ctl({"logs", "greet", "--no-pager"}).out, "forged"));  // ...chiefctl logs does not
+
+    // -f: the newest entry, then each new one as chiefd writes it, until it is stopped.
+    auto follower = f.spawn({"logs", "greet", "-f", "-n", "1"});
+    REQUIRE(waitUntil([&] { return contains(follower->out(), "succeeded"); }, 20s));
+    const Ctl second = f.ctl({"run", "--job", "greet"});
+    REQUIRE(second.code == 0);
+    const std::string secondId = second.out.substr(4, second.out.find(' ', 4) - 4);
+    CHECK(waitUntil([&] { return contains(follower->out(), "greet: run " + secondId + " succeeded"); }, 20s));
+    CHECK(occurrences(follower->out(), "hello from greet") == 1);  // the second run's, not the first's
+    follower->signal(SIGTERM);
+    CHECK(follower->wait(20s) == 128 + SIGTERM);
+}
+
+TEST_CASE("chiefctl over the bus: logs shows the output chiefd kept when chiefd logs to a console", "[ctl-bus][logs]") {
+    SKIP_WITHOUT_DBUS_DAEMON();
+    Fixture f;
+    f.startChiefd();  // --log-target console: nothing of it reaches a journal
+    INFO(f.log());
+    const Ctl run = f.ctl({"run", "--job", "hello"});
+    REQUIRE(run.code == 1);  // hello.sh then fail.sh (exit 3)
+    const std::string runId = run.out.substr(4, run.out.find(' ', 4) - 4);
+    const Ctl logs = f.ctl({"logs", "hello", "--no-pager"});
+    INFO(logs.out << logs.err);
+    CHECK(logs.code == 0);
+    CHECK(contains(logs.err, "; showing the output chiefd kept\n"));
+    CHECK(std::regex_search(logs.out, std::regex("-- run " + runId + " of hello, started [^,]+ UTC, failed --\n"
+                                                 "script 1 \\(\\S*/hello\\.sh\\):\n    hello\n")));
+    const Ctl byRun = f.ctl({"logs", runId, "--json"});
+    CHECK(byRun.code == 0);
+    const auto line = nlohmann::json::parse(byRun.out.substr(0, byRun.out.find('\n')));
+    CHECK(line["source"] == "kept");
+    CHECK(line["run_id"] == runId);
+    CHECK(line["message"] == "hello");
+    const Ctl following = f.ctl({"logs", "hello", "-f"});
+    if (!PrivateJournal::unavailableReason().empty() || ::access("/run/systemd/journal/socket", F_OK) != 0) {
+        CHECK(following.code == 1);
+        CHECK(contains(following.err, "cannot follow hello: --follow reads the journal, and there is none here"));
+    }
+    const Ctl unknown = f.ctl({"logs", "nope"});
+    CHECK(unknown.code == 2);
+    CHECK(contains(unknown.err, "nope"));
+    CHECK(f.ctl({"logs", "20990101T000000.000Z-0001"}).code == 2);
+    // The kept output is not for every user (GetRunOutput: root and the chief group).
+    if (::geteuid() == 0 && ::access("/usr/bin/setpriv", X_OK) == 0) {
+        const Ctl denied = f.ctl({"logs", "hello"}, {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+        CHECK(denied.code == 4);
+    }
 }
