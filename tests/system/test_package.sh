@@ -264,6 +264,25 @@ wait_ct 10 "journalctl -u chiefd CHIEF_JOB=hello shows the script's output" \
 wait_ct 10 "the failing script's stderr is in the journal at warning priority" \
   'journalctl -u chiefd CHIEF_JOB=broken -p warning --no-pager | grep -q "about to fail"'
 
+log "chiefctl logs of a run and of a job, from the journal (issue 14)"
+run_id=$(sh_ct 'chiefctl history hello --json --limit 1 --no-pager' | sed -n 's/.*"run_id": *"\([^"]*\)".*/\1/p' | head -n 1)
+[[ -n $run_id ]] || fail "chiefctl history hello --json names no run"
+wait_ct 10 "chiefctl logs RUN_ID shows that run's output, from the journal (no note about a fallback)" \
+  "chiefctl logs $run_id --no-pager 2>/tmp/logs.err | grep -q 'hello from hello run $run_id' && ! test -s /tmp/logs.err"
+out=$(sh_ct "chiefctl logs $run_id --no-pager") || fail "chiefctl logs $run_id failed"
+grep -Eq "chiefd\[[0-9]+\]: hello: run $run_id started" <<<"$out" || fail "chiefctl logs $run_id lacks the start: $out"
+grep -Eq "chiefd\[[0-9]+\]: hello: run $run_id succeeded" <<<"$out" || fail "chiefctl logs $run_id lacks the end: $out"
+out=$(sh_ct 'chiefctl logs broken -n 3 --no-pager') || fail "chiefctl logs broken -n 3 failed"
+[[ $(wc -l <<<"$out") -eq 3 ]] || fail "chiefctl logs broken -n 3 printed other than 3 lines: $out"
+sh_ct 'chiefctl logs broken --no-pager' | grep -Eq 'broken\[[0-9]+\]: about to fail' ||
+  fail "chiefctl logs broken does not show the script's stderr"
+sh_ct 'chiefctl logs broken --json --no-pager' | grep -q '"message":"about to fail"' ||
+  fail "chiefctl logs broken --json does not carry the script's line"
+# -f prints the newest entry and goes on waiting: timeout ends it (status 124), not chiefctl.
+sh_ct 'timeout 3 chiefctl logs hello -f -n 1 >/tmp/follow.out; test $? -eq 124 && test "$(wc -l </tmp/follow.out)" -eq 1' ||
+  fail "chiefctl logs -f -n 1 did not print one entry and keep waiting"
+echo "ok: chiefctl logs RUN_ID, JOB, -n, --json and -f against the installed chiefd's journal" >&2
+
 log "an exported systemd timer fires and runs its job through chiefd --once"
 sh_ct 'cat > /etc/chief/tick.yaml <<EOF
 version: 1

@@ -1277,7 +1277,7 @@ TEST_CASE("chiefctl logs: a journal line as journalctl's short format, in the vi
     CHECK(journalEntryJson(failed)["pid"].is_null());
 }
 
-TEST_CASE("chiefctl logs JOB: the journal entries chiefd wrote, oldest first; no call to chiefd", "[ctl-bus][logs]") {
+TEST_CASE("chiefctl logs JOB: the journal entries chiefd wrote, oldest first, and no call to chiefd", "[ctl-bus][logs]") {
     FakeClient client;
     FakeJournal journal;
     journal.entries = {entryAt(1798696800, "chiefd", 40, "backup: run 20270101T060000.002Z-0004 started"),
