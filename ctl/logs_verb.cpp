@@ -55,7 +55,8 @@ public:
         if (command_.follow && !last) last = 10;  // journalctl -f's default
 
         const std::string shownTarget = (isRun ? "run " : "") + escapeForDisplay(target);
-        std::string why;  // why the journal shows nothing here
+        std::string why;               // why the journal shows nothing here
+        bool journalReadable = false;  // there is a journal, without entries of the target yet
         if (!journal_) {
             why = "the journal of " + escapeForDisplay(context_.remoteHost.value_or("that host")) +
                   " is not read over -H (ssh there and run journalctl -u chiefd " + (isRun ? "CHIEF_RUN_ID=" : "CHIEF_JOB=") +
@@ -68,6 +69,7 @@ public:
             } else if (count.value() > 0) {
                 return command_.follow ? follow() : kExitOk;
             } else {
+                journalReadable = true;
                 why = "no journal entries of " + shownTarget + " written by chiefd (uid " +
                       std::to_string(context_.chiefdUid) +
                       ") are readable here (chiefd logs to a console, or you may not read its entries: root and "
@@ -77,10 +79,8 @@ public:
         err_ << "chiefctl: " << why << "; showing the output chiefd kept\n";
         const int kept = printKeptOutput(target, isRun, since, command_.lines, shownTarget);
         if (kept != kExitOk || !command_.follow) return kept;
-        if (journal_ && journal_->unavailableReason().empty()) {
-            out_.flush();
-            return follow();
-        }
+        // The reader still holds the query and sits at its end: what comes next is followed.
+        if (journalReadable) return follow();
         err_ << "chiefctl: cannot follow " << shownTarget << ": --follow reads the journal, and there is none here\n";
         return kExitFailed;
     }

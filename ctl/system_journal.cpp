@@ -3,6 +3,7 @@
 #include <systemd/sd-journal.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 
@@ -67,16 +68,33 @@ SystemJournal::~SystemJournal() {
 
 std::string SystemJournal::unavailableReason() {
     if (!journal_) return openError_;
-    sd_journal_flush_matches(journal_);
-    if (sd_journal_seek_head(journal_) < 0 || sd_journal_next(journal_) <= 0)
-        return "there is no journal here that you may read (no systemd-journald, or none of its files are readable "
-               "by you)";
-    return {};
+    if (!unavailable_) {
+        sd_journal_flush_matches(journal_);
+        unavailable_ = sd_journal_seek_head(journal_) < 0 || sd_journal_next(journal_) <= 0
+                           ? "there is no journal here that you may read (no systemd-journald, or none of its files "
+                             "are readable by you)"
+                           : "";
+    }
+    return *unavailable_;
 }
 
 Result<std::size_t> SystemJournal::read(const JournalQuery& query, const std::function<void(const JournalEntry&)>& each) {
     if (!journal_) return makeError(openError_);
     sd_journal_flush_matches(journal_);
+    // Where the whole journal ends now, for a follow() after no matching entry (see below).
+    std::string endCursor;
+    if (query.last && sd_journal_seek_tail(journal_) >= 0 && sd_journal_previous(journal_) > 0) {
+        char* cursor = nullptr;
+        if (sd_journal_get_cursor(journal_, &cursor) >= 0) endCursor = cursor;
+        std::free(cursor);
+    }
+    // With no matching entry, the position stays "the tail", which sd-journal resolves when
+    // next() is called: follow() would get only the newest of the entries written meanwhile
+    // (seen: a run's last line without its start and output). Anchored at the journal's last
+    // entry, next() returns every matching entry after it.
+    const auto anchorAtEnd = [&] {
+        if (!endCursor.empty()) sd_journal_seek_cursor(journal_, endCursor.c_str());
+    };
     const std::string match = query.field + "=" + query.value;
     const std::string sender = "_UID=" + std::to_string(query.senderUid);
     // Two fields: both must match (journalctl's AND of different fields).
@@ -94,12 +112,15 @@ Result<std::size_t> SystemJournal::read(const JournalQuery& query, const std::fu
         // end so that follow() sees only what comes next.
         if ((r = sd_journal_seek_tail(journal_)) < 0) return makeError("cannot read the journal: " + errorText(r));
         if (*query.last == 0) {
-            sd_journal_previous(journal_);
+            if (sd_journal_previous(journal_) <= 0) anchorAtEnd();
             return count;
         }
         r = sd_journal_previous_skip(journal_, *query.last);
         if (r < 0) return makeError("cannot read the journal: " + errorText(r));
-        if (r == 0) return count;
+        if (r == 0) {
+            anchorAtEnd();
+            return count;
+        }
         each(currentEntry(journal_));
         ++count;
         while ((r = sd_journal_next(journal_)) > 0) {

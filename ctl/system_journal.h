@@ -3,6 +3,8 @@
 // read: root and the adm / systemd-journal groups see the system journal, others their own).
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "journal_source.h"
 
@@ -24,6 +26,7 @@ public:
 private:
     sd_journal* journal_ = nullptr;
     std::string openError_;
+    std::optional<std::string> unavailable_;  // decided once: asking moves the read position
 };
 
 }  // namespace chief::ctl

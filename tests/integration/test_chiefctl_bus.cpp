@@ -715,6 +715,9 @@ jobs:
   - name: other
     schedule: {frequency: daily, time: "04:00"}
     scripts: [{path: hello.sh}]
+  - name: quiet
+    schedule: {frequency: daily, time: "05:00"}
+    scripts: [{path: hello.sh}]
 )");
     f.dir().write("greet.sh", "#!/bin/sh\necho \"hello from greet\"\necho \"greet warns\" >&2\n", true);
     f.startChiefd("journal");
@@ -802,6 +805,19 @@ jobs:
     CHECK(occurrences(follower->out(), "hello from greet") == 1);  // the second run's, not the first's
     follower->signal(SIGTERM);
     CHECK(follower->wait(20s) == 128 + SIGTERM);
+
+    // A job with no entries yet: nothing to show (said on stderr), then its first run as it comes.
+    auto waiting = f.spawn({"logs", "quiet", "-f"});
+    REQUIRE(waitUntil([&] { return contains(waiting->err(), "No journal entries and no kept output for quiet."); }, 20s));
+    const Ctl quiet = f.ctl({"run", "--job", "quiet"});
+    REQUIRE(quiet.code == 0);
+    const std::string quietId = quiet.out.substr(4, quiet.out.find(' ', 4) - 4);
+    CHECK(waitUntil([&] { return contains(waiting->out(), "quiet: run " + quietId + " succeeded"); }, 20s));
+    INFO(waiting->out());
+    CHECK(contains(waiting->out(), "quiet[" ));  // the script's "hello"
+    CHECK_FALSE(contains(waiting->out(), "greet"));
+    waiting->signal(SIGTERM);
+    CHECK(waiting->wait(20s) == 128 + SIGTERM);
 }
 
 TEST_CASE("chiefctl over the bus: logs shows the output chiefd kept when chiefd logs to a console", "[ctl-bus][logs]") {

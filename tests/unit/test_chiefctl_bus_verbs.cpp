@@ -1147,7 +1147,11 @@ struct FakeJournal final : JournalSource {
     std::vector<JournalEntry> later;      // what follow() passes on, then it returns
     std::optional<JournalQuery> asked;
     bool followed = false;
-    std::string unavailableReason() override { return unavailable; }
+    int availabilityAsked = 0;  // asked once: the verb decides from one answer
+    std::string unavailableReason() override {
+        ++availabilityAsked;
+        return unavailable;
+    }
     Result<std::size_t> read(const JournalQuery& query, const std::function<void(const JournalEntry&)>& each) override {
         asked = query;
         for (const JournalEntry& entry : entries) each(entry);
@@ -1430,6 +1434,7 @@ TEST_CASE("chiefctl logs: no journal at all, -H, --follow without a journal, and
     const Outcome waits = logs({"logs", "backup", "-f"}, client, &empty);
     CHECK(waits.code == kExitOk);
     CHECK(empty.followed);
+    CHECK(empty.availabilityAsked == 1);
     CHECK(contains(waits.out, "    done\n2026-12-31 06:01:40 UTC backup[40]: new run\n"));
 
     const Outcome remote = logs({"logs", "backup"}, client, nullptr, "UTC", "admin@db1");
