@@ -158,8 +158,8 @@ Commands answered by chiefd:
       -f, --follow         Go on printing entries as they arrive, until Ctrl-C (the last 10
                            first, unless -n says how many).
       --since TIME         Entries from TIME on (kept output: runs started from TIME on): an
-                           ISO 8601 time as for --from, "now", "today", "yesterday", or a time ago:
-                           "30min", "2h", "1d" (also written "-2h" or "2h ago").
+                           ISO 8601 time as for --from, "now", "today", "yesterday", or a time
+                           ago: "30min", "2h", "1d" (also written "-2h" or "2h ago").
   reload                   Make chiefd re-read its config; refused, with the errors, if invalid.
   history [JOB]            Recent runs, newest first (every job's without JOB).
       --limit N            How many runs (default 20; 0 = every run chiefd keeps).
