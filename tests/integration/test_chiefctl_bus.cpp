@@ -840,10 +840,13 @@ TEST_CASE("chiefctl over the bus: logs shows the output chiefd kept when chiefd 
     CHECK(line["source"] == "kept");
     CHECK(line["run_id"] == runId);
     CHECK(line["message"] == "hello");
-    const Ctl following = f.ctl({"logs", "hello", "-f"});
-    if (!PrivateJournal::unavailableReason().empty() || ::access("/run/systemd/journal/socket", F_OK) != 0) {
+    // Where this machine has a journal, -f would wait on it for hello's first entry.
+    if (::access("/run/log/journal", F_OK) != 0 && ::access("/var/log/journal", F_OK) != 0) {
+        const Ctl following = f.ctl({"logs", "hello", "-f"});
         CHECK(following.code == 1);
         CHECK(contains(following.err, "cannot follow hello: --follow reads the journal, and there is none here"));
+    } else {
+        WARN("this machine has a journal: logs -f without one is not checked here");
     }
     const Ctl unknown = f.ctl({"logs", "nope"});
     CHECK(unknown.code == 2);
