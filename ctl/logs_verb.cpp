@@ -140,12 +140,8 @@ private:
             std::vector<KeptLine> lines;
             for (const bus::ScriptOutput& output : outputs.value()) {
                 if (!output.error.empty()) lines.push_back({&run, output.index, output.error, std::nullopt});
-                for (std::size_t from = 0; from < output.tail.size();) {
-                    std::size_t end = output.tail.find('\n', from);
-                    if (end == std::string::npos) end = output.tail.size();
-                    lines.push_back({&run, output.index, "", output.tail.substr(from, end - from)});
-                    from = end + 1;
-                }
+                for (const std::string_view line : tailLines(output.tail))
+                    lines.push_back({&run, output.index, "", std::string(line)});
             }
             lineCount += lines.size();
             perRun.push_back(std::move(lines));

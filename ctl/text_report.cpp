@@ -357,14 +357,19 @@ void printFailedScriptOutput(const std::vector<bus::ScriptEntry>& scripts, const
             continue;
         }
         out << "Last output of script " << script.index + 1 << " (" << shown(script.path) << "):\n";
-        std::size_t from = 0;
-        while (from < it->tail.size()) {
-            std::size_t end = it->tail.find('\n', from);
-            if (end == std::string::npos) end = it->tail.size();
-            out << "    " << shown(std::string_view(it->tail).substr(from, end - from)) << "\n";
-            from = end + 1;
-        }
+        for (const std::string_view line : tailLines(it->tail)) out << "    " << shown(line) << "\n";
     }
+}
+
+std::vector<std::string_view> tailLines(std::string_view tail) {
+    std::vector<std::string_view> lines;
+    for (std::size_t from = 0; from < tail.size();) {
+        std::size_t end = tail.find('\n', from);
+        if (end == std::string_view::npos) end = tail.size();
+        lines.push_back(tail.substr(from, end - from));
+        from = end + 1;
+    }
+    return lines;
 }
 
 void printRunRequested(const bus::JobRunOutcome& request, std::ostream& out) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +30,9 @@ std::string formatInstant(SysSeconds instant, const ZoneRules& zone);
 std::string formatDuration(Millis duration);
 // How a script ended, e.g. "exit 0", "killed by signal 9 (KILL)", "timed out (signal 15, TERM)".
 std::string describeScriptEnd(const bus::ScriptEntry& script);
+
+// The lines of a script's kept output (GetRunOutput's tail: each line ends in '\n').
+std::vector<std::string_view> tailLines(std::string_view tail);
 
 // `list`: JOB ENABLED NEXT RUN LAST RESULT SCHEDULE.
 // Jobs soonest first, then those with no next run, by name (list's order, text and JSON alike).

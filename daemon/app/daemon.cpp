@@ -87,7 +87,7 @@ std::optional<int> Daemon::start() {
             return kExitNotConfigured;
         }
         paused_ = std::move(paused).value();
-        for (const std::string& job : paused_.names()) scheduler_.pause(job, parts_.clock.now());
+        for (const std::string& job : paused_.names()) scheduler_.pause(job);
     }
     for (const std::string& problem : history_.load()) parts_.logger.log(service::LogLevel::Warning, problem);
     LoadResult loaded = parts_.readConfig(parts_.configPath);
@@ -181,7 +181,7 @@ Result<bool> Daemon::pauseJob(const std::string& job) {
     Result<bool> changed = parts_.stateDirectory.empty() ? Result<bool>(!scheduler_.paused(job))
                                                          : paused_.pause(PausedJobs::pathIn(parts_.stateDirectory), job);
     if (!changed || !changed.value()) return changed;
-    scheduler_.pause(job, parts_.clock.now());
+    scheduler_.pause(job);
     parts_.logger.log(service::LogLevel::Notice,
                       escapeForDisplay(job) + ": paused; no scheduled run starts until chiefctl resume",
                       {{"CHIEF_JOB", job}}, message_id::kJobPaused);

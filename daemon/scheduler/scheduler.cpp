@@ -146,7 +146,7 @@ TriggerOutcome Scheduler::requestRun(std::string_view job, SysMillis now, bool f
     return trigger(*slot, std::nullopt, TriggerKind::Manual, now);  // nobody scheduled it: no due instant
 }
 
-void Scheduler::pause(std::string_view job, SysMillis) {
+void Scheduler::pause(std::string_view job) {
     if (!paused_.emplace(job).second) return;
     Slot* slot = find(job);
     if (!slot || !slot->job || !slot->job->enabled) return;

@@ -83,7 +83,7 @@ public:
     // job has no fire time; resuming gives it its first one after `now` (no catch-up). Paused
     // names outlive reloads, also while a reload has removed the job. Runs in progress and a
     // waiting run go on.
-    void pause(std::string_view job, SysMillis now);
+    void pause(std::string_view job);
     void resume(std::string_view job, SysMillis now);
     bool paused(std::string_view job) const { return paused_.find(job) != paused_.end(); }
     const std::set<std::string, std::less<>>& pausedJobs() const { return paused_; }
