@@ -282,8 +282,13 @@ def events(browser, monitor):
     job.send_keys("cert-renewal\n")
     browser.until(lambda d: d.find_element(By.CSS_SELECTOR, ".page-info").text.startswith("1"), "filter resets paging")
     expected = monitor.call("GET", "/v1/events?jobName=cert-renewal&limit=50")["events"]
-    browser.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#events tbody tr")) == len(expected), "filtered rows")
-    assert all("cert-renewal" in row.text for row in browser.css("#events tbody tr"))
+    # The rows' texts in one script: the table may be redrawn between finding a row and reading
+    # it (a stale element), and the old page's rows may still be there for a moment.
+    rows_text = "return [...document.querySelectorAll('#events tbody tr')].map(row => row.textContent)"
+    def filtered(texts):
+        return len(texts) == len(expected) and all("cert-renewal" in text for text in texts)
+
+    browser.until(lambda d: filtered(d.execute_script(rows_text)), "filtered rows, each cert-renewal's")
     browser.driver.find_element(By.CSS_SELECTOR, "#event-level option[value='ERROR']").click()
     browser.until(lambda d: "No events." in d.find_element(By.ID, "events").text, "no ERROR events for cert-renewal")
     browser.shot("events")
